@@ -1,0 +1,1 @@
+"""Benchmarks: ratios against baselines, run in one go (see README)."""

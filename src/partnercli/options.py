@@ -1,0 +1,77 @@
+"""Options shared by several commands, each declared once (sqlite-utils' `@output_options`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partnercli.errors import UsageError
+from partnercli.lookup import parse_type
+from partnercli.models import PartnerType
+
+
+class Format(StrEnum):
+    """How results are written. The default is `table` on a terminal and `plain` on a pipe."""
+
+    TABLE = "table"
+    PLAIN = "plain"
+    JSON = "json"
+
+
+def _type_option(value: str | PartnerType | None) -> PartnerType | None:
+    if value is None or isinstance(value, PartnerType):
+        return value
+    try:
+        return parse_type(value)
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        envvar="PARTNERS_DATA",
+        help="Dataset file to read instead of the bundled one (same format).",
+        show_default=False,
+        metavar="PATH",
+        dir_okay=True,
+    ),
+]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format [default: table on a terminal, plain on a pipe].",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Shorthand for --format json.", show_default=False)
+]
+TypeOpt = Annotated[
+    PartnerType | None,
+    typer.Option(
+        "--type",
+        "-t",
+        parser=_type_option,
+        metavar="TYPE",
+        help="Only partners of this type: ngo, igo or museum "
+        "(or non-governmental, intergovernmental, museum-institution).",
+        show_default=False,
+    ),
+]
+ThemeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--theme",
+        metavar="THEME",
+        help="Only partners working on this theme: an id, a name or its start (see 'partners themes').",
+        show_default=False,
+    ),
+]

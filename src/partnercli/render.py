@@ -1,0 +1,135 @@
+"""Rich renderables for people at a terminal. Functions return objects; they never print.
+
+Text from the dataset always goes into `Text(...)` (never into a markup string) after
+`for_display`, so `[bold]` in a name prints as written and escape sequences never reach the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from partnercli.formats import theme_names
+from partnercli.models import Catalogue, Partner, PartnerType
+from partnercli.text import for_display
+
+TYPE_STYLES = {PartnerType.NGO: "green", PartnerType.IGO: "blue", PartnerType.MUSEUM: "magenta"}
+TYPE_SHORT = {PartnerType.NGO: "NGO", PartnerType.IGO: "IGO", PartnerType.MUSEUM: "Museum"}
+#: Below this width the themes column is dropped: the table stays readable at 40 columns.
+NARROW = 60
+
+
+def _text(value: str | None, style: str | Style = "") -> Text:
+    return Text(for_display(value or ""), style=style)
+
+
+def _table(*, title: str | None, ascii_only: bool) -> Table:
+    return Table(
+        title=title,
+        box=box.ASCII if ascii_only else box.SIMPLE_HEAD,
+        header_style="bold",
+        title_style="bold",
+        expand=False,
+    )
+
+
+def type_text(type_: PartnerType) -> Text:
+    return Text(TYPE_SHORT[type_], style=TYPE_STYLES[type_])
+
+
+def partners_table(
+    partners: Sequence[Partner],
+    catalogue: Catalogue,
+    *,
+    width: int,
+    title: str | None = None,
+    ascii_only: bool = False,
+) -> Table:
+    """One row per partner: id, name (and acronym), type, themes."""
+    table = _table(title=title, ascii_only=ascii_only)
+    wide = width >= NARROW
+    # On a narrow terminal a long id folds rather than squeezing the name out of sight.
+    table.add_column(
+        "ID", style="bold cyan", no_wrap=wide, overflow="fold", ratio=None if wide else 1
+    )
+    table.add_column("Name", ratio=3 if wide else 2, min_width=10)
+    table.add_column("Type", no_wrap=True)
+    if wide:
+        table.add_column("Themes", style="dim", ratio=2)
+    for partner in partners:
+        name = _text(partner.name)
+        if partner.acronym:
+            name.append_text(_text(f" ({partner.acronym})", "dim"))
+        row: list[RenderableType] = [_text(partner.id), name, type_text(partner.type)]
+        if wide:
+            row.append(_text(", ".join(theme_names(partner.themes, catalogue))))
+        table.add_row(*row)
+    return table
+
+
+def themes_table(catalogue: Catalogue, *, ascii_only: bool = False) -> Table:
+    """Every theme: name over its id, how many partners, description."""
+    counts = catalogue.theme_counts()
+    table = _table(title=None, ascii_only=ascii_only)
+    table.add_column("Theme", min_width=12, overflow="fold")
+    table.add_column("Partners", justify="right", no_wrap=True)
+    table.add_column("Description", style="dim", ratio=1)
+    for theme in catalogue.themes:
+        label = _text(theme.name, "bold")
+        label.append("\n")
+        label.append_text(_text(theme.id, "cyan"))
+        table.add_row(label, str(counts.get(theme.id, 0)), _text(theme.description))
+    return table
+
+
+def partner_view(partner: Partner, catalogue: Catalogue, *, ascii_only: bool = False) -> Panel:
+    """Everything known about one partner: a field grid, then About and Partnership."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+
+    def field(label: str, value: Text | None) -> None:
+        if value is not None and value.plain:
+            grid.add_row(label, value)
+
+    field("ID", _text(partner.id, "cyan"))
+    field("Acronym", _text(partner.acronym))
+    field("Type", Text(partner.type.label, style=TYPE_STYLES[partner.type]))
+    field("Also known as", _text("; ".join(partner.aliases)))
+    field("Themes", _text(", ".join(theme_names(partner.themes, catalogue))))
+    field("Partner since", _text(str(partner.since) if partner.since else None))
+    field("Seat", _text(str(partner.headquarters) if partner.headquarters else None))
+    field("Founded", _text(str(partner.founded) if partner.founded else None))
+    if partner.website:
+        field("Website", _text(partner.website, Style(link=partner.website, underline=True)))
+    related = Text()
+    for index, relation in enumerate(partner.related):
+        if index:
+            related.append("\n")
+        other = catalogue.partner(relation.id)
+        related.append_text(_text(relation.id, "cyan"))
+        related.append_text(_text(f" {other.name}" if other else ""))
+        related.append_text(_text(f" ({relation.relation})", "dim"))
+    field("Related", related)
+
+    parts: list[RenderableType] = [grid]
+    for heading, body in (
+        ("About", partner.description),
+        ("Partnership with ICOM", partner.partnership),
+    ):
+        if body:
+            parts += [Text(""), Text(heading, style="bold underline"), _text(body)]
+    title = _text(partner.name, "bold")
+    return Panel(
+        Padding(Group(*parts), (0, 1)),
+        title=title,
+        title_align="left",
+        box=box.ASCII if ascii_only else box.ROUNDED,
+    )

@@ -1,0 +1,27 @@
+"""Text helpers shared by lookup, search and rendering: folding for comparison, cleaning for display."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROL = re.compile(
+    # C0 and C1 control characters (escape sequences start with ESC, bells with BEL…) and the
+    # bidirectional overrides that can make a line read differently from what it holds.
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+_SPACES = re.compile(r"[\t\n\r]+")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of `text`: `Musée` and `MUSEE` both give `musee`."""
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def for_display(text: str) -> str:
+    """`text` made inert for a terminal: control characters dropped, line breaks made spaces."""
+    return _CONTROL.sub("", _SPACES.sub(" ", text))

@@ -1,0 +1,88 @@
+"""Shared fixtures: the bundled catalogue, a CLI runner, and small datasets written to disk."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from partnercli import catalogue
+from partnercli.cli import app
+from partnercli.models import Catalogue
+
+DATA_DIR = Path(__file__).parent / "data"
+BUNDLED: dict[str, Any] = json.loads(catalogue.bundled_bytes())
+
+Invoke = Callable[..., Result]
+WriteData = Callable[[Any], Path]
+
+
+@pytest.fixture(scope="session")
+def bundled() -> Catalogue:
+    return catalogue.load()
+
+
+@pytest.fixture
+def bundled_raw() -> dict[str, Any]:
+    """A fresh deep copy of the bundled dataset, to corrupt at will."""
+    return copy.deepcopy(BUNDLED)
+
+
+def minimal_dataset(*partners: dict[str, Any]) -> dict[str, Any]:
+    """A small valid dataset: two themes and the given partner records."""
+    return {
+        "schema_version": 1,
+        "source": {"publisher": "test", "title": "test", "compiled": "2026-01-01"},
+        "themes": [
+            {"id": "alpha", "name": "Alpha", "description": "First theme."},
+            {"id": "beta", "name": "Beta", "description": "Second theme."},
+        ],
+        "partners": list(partners),
+    }
+
+
+def record(partner_id: str, **fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": partner_id,
+        "type": "ngo",
+        "name": partner_id.replace("-", " ").title(),
+        "description": f"About {partner_id}.",
+    }
+    base.update(fields)
+    return base
+
+
+@pytest.fixture
+def write_data(tmp_path: Path) -> WriteData:
+    """Write a dataset (an object to dump as JSON, or raw str/bytes) and return its path."""
+    counter = iter(range(1_000_000))
+
+    def write(content: Any) -> Path:
+        path = tmp_path / f"data{next(counter)}.json"
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def invoke(monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    """Run `partners ARGS…` in-process, with a clean colour environment."""
+    for name in ("NO_COLOR", "FORCE_COLOR", "PARTNERS_DATA", "COLUMNS", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    runner = CliRunner()
+
+    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+        return runner.invoke(app, list(args), env=env, input=input)
+
+    return run
