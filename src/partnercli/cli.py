@@ -33,16 +33,13 @@ EXIT_CODES_HELP = (
 
 app = typer.Typer(
     name="partners",
-    help="ICOM's international partner network, at your terminal.\n\n"
-    "Examples:\n\n"
-    "  partners list --type ngo\n\n"
-    "  partners show unesco\n\n"
-    "  partners theme illicit-trafficking\n\n"
-    "  partners list --json | jq -r '.[].name'",
     epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    # Plain Click help and one-line usage errors: no box around a message that scripts may read,
+    # and no Rich import for --help or a usage error.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -167,6 +164,9 @@ def write_partners(
 ) -> None:
     if fmt is Format.JSON:
         write(formats.json_array(p.to_dict() for p in partners))
+    elif not partners:  # an empty table says so, on stderr: stdout stays empty for scripts
+        if fmt is Format.TABLE:
+            _stderr("no partners match")
     elif fmt is Format.PLAIN:
         write(formats.partners_plain(partners))
     else:
@@ -207,12 +207,10 @@ def main_options(
 
     Examples:
 
+    \b
       partners list --type ngo
-
       partners show unesco
-
       partners theme illicit-trafficking
-
       partners list --json | jq -r '.[].name'
     """
     ctx.obj = Settings(data=data)
@@ -231,10 +229,9 @@ def list_(
 
     Examples:
 
+    \b
       partners list
-
       partners list --type ngo --theme emergencies
-
       partners list --json | jq -r '.[] | select(.since) | "\\(.id) \\(.since)"'
     """
     fmt = output_format(format_, json_)
@@ -247,7 +244,9 @@ def list_(
 @handled
 def show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="An id, acronym, alias or name, or its start.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="An id, acronym, alias or name, or its start.")
+    ],
     format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -258,10 +257,9 @@ def show(
 
     Examples:
 
+    \b
       partners show unesco
-
       partners show OMPI
-
       partners show "world customs"
     """
     fmt = output_format(format_, json_)
@@ -284,8 +282,8 @@ def themes(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False
 
     Examples:
 
+    \b
       partners themes
-
       partners themes --json | jq -r '.[] | "\\(.count)\\t\\(.id)"'
     """
     fmt = output_format(format_, json_)
@@ -313,10 +311,9 @@ def theme(
 
     Examples:
 
+    \b
       partners theme illicit-trafficking
-
       partners theme illicit
-
       partners theme emergencies --type igo --json
     """
     fmt = output_format(format_, json_)

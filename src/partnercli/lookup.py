@@ -9,7 +9,8 @@ that names the candidates or the closest matches: nothing is ever picked silentl
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
 from partnercli.errors import AmbiguousError, NotFoundError, UsageError
@@ -18,6 +19,7 @@ from partnercli.text import fold
 
 #: How many candidates an "ambiguous" message lists before "…".
 MAX_LISTED: Final = 8
+_WORD_SPLIT = re.compile(r"[\s\-]+")
 
 
 def _steps(
@@ -58,18 +60,19 @@ def _resolve(
     }
     if by_prefix:
         return _one(by_prefix, query=query, what=what)
-    all_names = sorted({name for step in steps for name in step})
-    close = difflib.get_close_matches(needle, all_names, n=3, cutoff=0.6)
-    suggestions = _dedupe(next(iter(sorted(_ids_for(name, steps)))) for name in close)
+    suggestions = closest(needle, {name: ids for step in steps for name, ids in step.items()})
     raise NotFoundError(f"no {what} '{query}'", hints=not_found_hints(query, suggestions))
 
 
-def _ids_for(name: str, steps: list[dict[str, set[str]]]) -> set[str]:
-    return set().union(*(step.get(name, set()) for step in steps))
-
-
-def _dedupe(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(values))
+def closest(needle: str, names: Mapping[str, Iterable[str]], *, limit: int = 3) -> list[str]:
+    """Ids of the items whose names, or a word in them, are closest to `needle` (a typo)."""
+    by_word: dict[str, set[str]] = {}
+    for name, ids in names.items():
+        for word in {name, *_WORD_SPLIT.split(name)}:
+            by_word.setdefault(word, set()).update(ids)
+    close = difflib.get_close_matches(needle, list(by_word), n=limit * 2, cutoff=0.75)
+    ranked = (item_id for word in close for item_id in sorted(by_word[word]))
+    return list(dict.fromkeys(ranked))[:limit]
 
 
 def _one(ids: set[str], *, query: str, what: str) -> str:

@@ -1,0 +1,117 @@
+"""Resolving what people type to one partner or theme, or saying why not."""
+
+from __future__ import annotations
+
+import pytest
+
+from partnercli import catalogue, lookup
+from partnercli.errors import AmbiguousError, NotFoundError, UsageError
+from partnercli.models import Catalogue, PartnerType
+from tests.conftest import WriteData, minimal_dataset, record
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("unesco", "unesco"),  # exact id
+        ("UNESCO", "unesco"),  # case
+        ("  unesco ", "unesco"),  # surrounding space
+        ("OMPI", "wipo"),  # French acronym
+        ("ompi", "wipo"),
+        ("World Customs Organisation", "wco"),  # the page's own spelling
+        ("world customs organization", "wco"),  # the official name
+        ("故宫博物院", "palace-museum"),  # native script
+        ("musee du palais", "palace-museum"),  # accents do not matter
+        ("Ministere de la culture", "french-ministry-of-culture"),
+        ("Palace Museum", "palace-museum"),  # exact name
+        ("smith", "smithsonian"),  # unique prefix of an id and a name
+        ("french ministry", "french-ministry-of-culture"),  # prefix of a name
+        ("world customs", "wco"),
+        ("getty", "getty-foundation"),
+        ("ica", "ica"),  # an exact id wins over being a prefix of iccrom
+        ("icom", "icomos"),  # a unique prefix
+    ],
+)
+def test_resolves(bundled: Catalogue, query: str, expected: str) -> None:
+    assert lookup.resolve_partner(bundled, query).id == expected
+
+
+def test_resolution_order_id_then_alias_then_name_then_prefix(write_data: WriteData) -> None:
+    data = minimal_dataset(
+        record("alpha", name="Gamma Org", aliases=["BETA"]),
+        record("beta", name="Delta Org"),
+        record("gamma", name="Alpha House", aliases=["Epsilon"]),
+        record("delta-org", name="Zeta"),
+    )
+    cat = catalogue.load(write_data(data))
+    assert lookup.resolve_partner(cat, "beta").id == "beta"  # id beats alias
+    assert lookup.resolve_partner(cat, "epsilon").id == "gamma"  # alias
+    assert lookup.resolve_partner(cat, "gamma org").id == "alpha"  # name beats id prefix
+    assert lookup.resolve_partner(cat, "delta org").id == "beta"  # exact name beats id prefix
+    assert lookup.resolve_partner(cat, "zet").id == "delta-org"  # prefix
+
+
+def test_ambiguous_prefix_lists_candidates(bundled: Catalogue) -> None:
+    with pytest.raises(AmbiguousError) as caught:
+        lookup.resolve_partner(bundled, "ic")
+    assert caught.value.message == "'ic' is ambiguous: blue-shield, ica, iccrom, icomos, interpol"
+
+
+def test_not_found_suggests_the_closest(bundled: Catalogue) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        lookup.resolve_partner(bundled, "intrepol")
+    assert caught.value.message == "no partner 'intrepol'"
+    assert caught.value.hints == ("did you mean interpol?",)
+
+
+def test_not_found_without_anything_close(bundled: Catalogue) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        lookup.resolve_partner(bundled, "qqqqqqq")
+    assert "partners list" in caught.value.hints[0]
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_empty_name_is_a_usage_error(bundled: Catalogue, query: str) -> None:
+    with pytest.raises(UsageError):
+        lookup.resolve_partner(bundled, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("illicit-trafficking", "illicit-trafficking"),
+        ("Illicit trafficking", "illicit-trafficking"),
+        ("illicit", "illicit-trafficking"),
+        ("LAW", "law-and-policy"),
+        ("education", "education-and-research"),
+    ],
+)
+def test_resolves_themes(bundled: Catalogue, query: str, expected: str) -> None:
+    assert lookup.resolve_theme(bundled, query).id == expected
+
+
+def test_unknown_theme_lists_the_themes(bundled: Catalogue) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        lookup.resolve_theme(bundled, "ilicit-trafic")
+    hints = caught.value.hints
+    assert hints[0] == "did you mean illicit-trafficking?"
+    assert hints[1].startswith("themes: illicit-trafficking, emergencies, capacity-building")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("ngo", PartnerType.NGO),
+        ("IGO", PartnerType.IGO),
+        ("Non-Governmental", PartnerType.NGO),
+        ("intergovernmental", PartnerType.IGO),
+        ("museum-institution", PartnerType.MUSEUM),
+    ],
+)
+def test_parse_type(value: str, expected: PartnerType) -> None:
+    assert lookup.parse_type(value) is expected
+
+
+def test_parse_type_lists_valid_values() -> None:
+    with pytest.raises(UsageError, match="expected one of: ngo, igo, museum, non-governmental"):
+        lookup.parse_type("charity")

@@ -1,0 +1,192 @@
+"""What only a real process shows: the entry points, pipes, a pseudo-terminal, an installed wheel."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from benchmarks.datasets import write_scaled
+
+ROOT = Path(__file__).parent.parent
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"NO_COLOR", "FORCE_COLOR", "PARTNERS_DATA", "COLUMNS", "TERM"}
+    }
+    env.update(extra)
+    return env
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "partnercli", *args],
+        capture_output=True,
+        text=True,
+        env=clean_env(**env),
+        timeout=60,
+        check=False,
+    )
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    result = run("show", "unesco", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "unesco"
+    assert result.stderr == ""
+
+
+def test_python_dash_m_exit_codes() -> None:
+    assert run("show", "intrepol").returncode == 1
+    assert run("list", "--type", "x").returncode == 2
+    assert run("list", "--no-such-option").returncode == 2
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    shell = f"{sys.executable} -m partnercli list | head -1"
+    result = subprocess.run(
+        ["bash", "-c", shell],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.startswith("alecso\t")
+    assert result.stdout.count("\n") == 1
+    assert result.stderr == ""
+
+
+def test_big_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    path = write_scaled(5000, tmp_path / "big.json")
+    shell = (
+        f"set -o pipefail; {sys.executable} -m partnercli --data {path} list --json | head -c 10"
+    )
+    result = subprocess.run(
+        ["bash", "-c", shell],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+        check=False,
+    )
+    assert result.stderr == ""
+    assert result.returncode == 0
+
+
+def read_pty(args: list[str], env: dict[str, str]) -> str:
+    """Run `partners ARGS` with stdout on a pseudo-terminal; return what the terminal received."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "partnercli", *args],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=30)
+    os.close(leader)
+    assert proc.returncode == 0
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_terminal_gets_a_coloured_table() -> None:
+    out = read_pty(["list"], clean_env(TERM="xterm-256color", COLUMNS="100"))
+    assert "\x1b[" in out
+    assert "─" in out
+    assert "UNESCO" in out
+    assert "\t" not in out
+
+
+def test_terminal_with_no_color_gets_a_plain_table() -> None:
+    out = read_pty(["list"], clean_env(TERM="xterm-256color", COLUMNS="100", NO_COLOR="1"))
+    assert "\x1b[" not in out
+    assert "─" in out
+    assert "UNESCO" in out
+
+
+def test_terminal_link_is_clickable() -> None:
+    out = read_pty(["show", "unesco"], clean_env(TERM="xterm-256color", COLUMNS="100"))
+    assert "\x1b]8;" in out
+    assert "https://www.unesco.org" in out
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
+    """Build a real wheel, install it in a fresh venv, and run it from elsewhere."""
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = dist.glob("partnercli-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for shipped in (
+        "partnercli/data/partners.json",
+        "partnercli/data/partners.schema.json",
+        "partnercli/py.typed",
+    ):
+        assert shipped in names
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    # Typer and Rich come from this environment (no network needed); partnercli only from the wheel.
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [str(venv / "bin" / "partners"), "show", "unesco", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=clean_env(),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["name"].startswith("United Nations Educational")
+    where = subprocess.run(
+        [str(python), "-c", "import partnercli; print(partnercli.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        check=True,
+    ).stdout
+    assert where.startswith(str(venv)), "partnercli must come from the wheel, not the checkout"
