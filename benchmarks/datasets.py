@@ -20,7 +20,7 @@ from partnercli.catalogue import bundled_bytes
 
 def scaled(records: int) -> dict[str, Any]:
     """The bundled dataset with `records` partner records."""
-    base = json.loads(bundled_bytes())
+    base: dict[str, Any] = json.loads(bundled_bytes())
     originals = base["partners"]
     partners = []
     for index in range(records):
