@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec
 import typer
 
 from partnercli import __version__, catalogue, formats, lookup
+from partnercli import search as search_mod
 from partnercli.errors import EXIT_INTERRUPTED, EXIT_OK, DataError, PartnersError
 from partnercli.models import Catalogue, Partner
-from partnercli.options import DataOpt, Format, FormatOpt, JsonOpt, ThemeOpt, TypeOpt
+from partnercli.options import DataOpt, Format, FormatOpt, JsonOpt, LimitOpt, ThemeOpt, TypeOpt
 from partnercli.text import for_display
 
 if TYPE_CHECKING:  # Rich is imported only when a table is drawn: scripts never pay for it.
@@ -320,6 +321,55 @@ def theme(
     cat = load(ctx)
     found = lookup.resolve_theme(cat, name)
     write_partners(cat.select(type_=type_, theme=found.id), cat, fmt, title=found.name)
+
+
+@app.command()
+@handled
+def search(
+    ctx: typer.Context,
+    query: Annotated[
+        list[str],
+        typer.Argument(metavar="QUERY...", help='Words to search for; "quoted words" as a phrase.'),
+    ],
+    type_: TypeOpt = None,
+    theme: ThemeOpt = None,
+    limit: LimitOpt = None,
+    format_: FormatOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Search every partner's names, themes, seat and texts, best match first.
+
+    All words must match, in any field; case and accents do not matter, and words match their
+    other forms (`libraries` finds "Library", `traffic` finds "trafficking"). Each result shows
+    where it matched.
+
+    Examples:
+
+    \b
+      partners search illicit
+      partners search "stolen objects" --type igo
+      partners search musee --json | jq -r '.[] | "\\(.score)\\t\\(.id)\\t\\(.snippet)"'
+    """
+    fmt = output_format(format_, json_)
+    text = " ".join(query)
+    cat = load(ctx)
+    candidates = None
+    if type_ is not None or theme is not None:
+        theme_id = lookup.resolve_theme(cat, theme).id if theme is not None else None
+        candidates = cat.select(type_=type_, theme=theme_id)
+    hits = search_mod.search(cat, text, candidates=candidates, limit=limit)
+    if not hits:
+        suggestion = search_mod.did_you_mean(cat, text)
+        hint = f"; did you mean: partners search {suggestion}" if suggestion else ""
+        _stderr(f"no partners match '{text}'{hint}")
+    if fmt is Format.JSON:
+        write(formats.json_array(formats.hit_dict(h) for h in hits))
+    elif fmt is Format.PLAIN:
+        write(formats.hits_plain(hits))
+    elif hits:
+        from partnercli import render
+
+        draw(lambda width: render.hits_table(hits, width=width, ascii_only=ascii_only()))
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from partnercli.models import Catalogue, Partner
+from partnercli.search import Hit
 from partnercli.text import for_display
 
 
@@ -92,3 +93,18 @@ def _str(value: object) -> str | None:
 def theme_names(themes: Iterable[str], catalogue: Catalogue) -> list[str]:
     """Theme names for ids, falling back to the id for one the catalogue lacks."""
     return [t.name if (t := catalogue.theme(theme_id)) else theme_id for theme_id in themes]
+
+
+def hit_dict(hit: Hit) -> dict[str, Any]:
+    """A partner object, plus why it matched: score, field and snippet with `[matched]` words."""
+    return {
+        **hit.partner.to_dict(),
+        "score": hit.score,
+        "matched_in": hit.field,
+        "snippet": hit.marked_snippet(),
+    }
+
+
+def hits_plain(hits: Sequence[Hit]) -> str:
+    """A partner's plain columns, then the field it matched in and the snippet, last."""
+    return _lines(_row([*partner_row(h.partner), h.field, h.marked_snippet()]) for h in hits)

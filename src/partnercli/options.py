@@ -75,3 +75,14 @@ ThemeOpt = Annotated[
         show_default=False,
     ),
 ]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        "-n",
+        min=1,
+        metavar="N",
+        help="Show at most N results (best first).",
+        show_default=False,
+    ),
+]

@@ -18,6 +18,7 @@ from rich.text import Text
 
 from partnercli.formats import theme_names
 from partnercli.models import Catalogue, Partner, PartnerType
+from partnercli.search import MARK_END, MARK_START, Hit
 from partnercli.text import for_display
 
 TYPE_STYLES = {PartnerType.NGO: "green", PartnerType.IGO: "blue", PartnerType.MUSEUM: "magenta"}
@@ -70,6 +71,40 @@ def partners_table(
         row: list[RenderableType] = [_text(partner.id), name, type_text(partner.type)]
         if wide:
             row.append(_text(", ".join(theme_names(partner.themes, catalogue))))
+        table.add_row(*row)
+    return table
+
+
+def snippet_text(hit: Hit) -> Text:
+    """The field a hit matched in, then its snippet with the matched words in bold."""
+    text = Text()
+    text.append(f"{hit.field}: ", style="dim")
+    for index, part in enumerate(for_display(hit.snippet).split(MARK_START)):
+        matched, _, rest = part.partition(MARK_END) if index else ("", "", part)
+        text.append(matched, style="bold yellow")
+        text.append(rest)
+    return text
+
+
+def hits_table(
+    hits: Sequence[Hit], *, width: int, title: str | None = None, ascii_only: bool = False
+) -> Table:
+    """One row per hit, best first: id, name, type, and where the query matched."""
+    table = _table(title=title, ascii_only=ascii_only)
+    wide = width >= NARROW
+    table.add_column(
+        "ID", style="bold cyan", no_wrap=wide, overflow="fold", ratio=None if wide else 1
+    )
+    table.add_column("Name", ratio=2, min_width=10)
+    if wide:
+        table.add_column("Type", no_wrap=True)
+    table.add_column("Match", ratio=3)
+    for hit in hits:
+        partner = hit.partner
+        row: list[RenderableType] = [_text(partner.id), _text(partner.name)]
+        if wide:
+            row.append(type_text(partner.type))
+        row.append(snippet_text(hit))
         table.add_row(*row)
     return table
 

@@ -1,0 +1,66 @@
+"""The README's examples run, and print what the README says (sqlite-utils' test_docs.py idea).
+
+Every ```console block is a list of `$ command` lines, each followed by its expected output
+(stdout and stderr as a terminal would show them). They run in `tests/data` (so `mine.json`
+there is the README's example file) with this environment's `partners` first on the PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCK = re.compile(r"^( *)```console\n(.*?)^\1```", re.MULTILINE | re.DOTALL)
+
+
+def examples() -> list[tuple[str, str]]:
+    found = []
+    for indent, body in BLOCK.findall(README):
+        command: str | None = None
+        expected: list[str] = []
+        for line in textwrap.dedent(body).splitlines():
+            if line.startswith("$ "):
+                if command is not None:
+                    found.append((command, "\n".join(expected)))
+                command, expected = line[2:], []
+            else:
+                expected.append(line)
+        if command is not None:
+            found.append((command, "\n".join(expected)))
+    return found
+
+
+EXAMPLES = examples()
+
+
+def test_the_readme_has_examples_of_every_command() -> None:
+    commands = " ".join(command for command, _ in EXAMPLES)
+    for name in ("list", "show", "theme", "search", "--data"):
+        assert f"partners {name}" in commands or name in commands, name
+
+
+@pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_readme_example(command: str, expected: str) -> None:
+    bin_dir = str(Path(sys.executable).parent)
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR", "PARTNERS_DATA"}
+    }
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    result = subprocess.run(
+        ["bash", "-c", command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "tests" / "data",
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert (result.stdout + result.stderr).rstrip("\n") == expected
