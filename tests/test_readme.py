@@ -23,7 +23,7 @@ BLOCK = re.compile(r"^( *)```console\n(.*?)^\1```", re.MULTILINE | re.DOTALL)
 
 def examples() -> list[tuple[str, str]]:
     found = []
-    for indent, body in BLOCK.findall(README):
+    for _indent, body in BLOCK.findall(README):
         command: str | None = None
         expected: list[str] = []
         for line in textwrap.dedent(body).splitlines():
