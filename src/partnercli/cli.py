@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec
 
 import typer
 
-from partnercli import __version__, catalogue, formats, lookup
+from partnercli import __version__, cache, catalogue, formats, lookup
 from partnercli import search as search_mod
 from partnercli.errors import EXIT_INTERRUPTED, EXIT_OK, DataError, PartnersError
 from partnercli.models import Catalogue, Partner
@@ -50,6 +50,7 @@ class Settings:
     """What the top-level options decided, handed to every command through the context."""
 
     data: Path | None
+    cache_dir: Path | None
 
 
 # -- errors and output -----------------------------------------------------------------------
@@ -153,18 +154,23 @@ def output_format(format_: Format | None, json_: bool) -> Format:
 
 
 def load(ctx: typer.Context) -> Catalogue:
-    settings: Settings = ctx.ensure_object(Settings) if ctx.obj is None else ctx.obj
-    result = catalogue.load(settings.data)
+    settings: Settings = ctx.obj
+    result = catalogue.load(settings.data, cache_dir=settings.cache_dir)
     for warning in result.warnings:
         _stderr(f"warning: {warning}")
     return result
+
+
+def partner_encoder(cat: Catalogue) -> formats.PartnerEncoder:
+    """The fast encoder for a large dataset (already paid msgspec's import), else the standard one."""
+    return formats.encode_partner if cat.content_key is None else formats.fast_partner_encoder()
 
 
 def write_partners(
     partners: list[Partner], cat: Catalogue, fmt: Format, *, title: str | None = None
 ) -> None:
     if fmt is Format.JSON:
-        write(formats.json_array(p.to_dict() for p in partners))
+        write(formats.partners_json(partners, partner_encoder(cat)))
     elif not partners:  # an empty table says so, on stderr: stdout stays empty for scripts
         if fmt is Format.TABLE:
             _stderr("no partners match")
@@ -214,7 +220,7 @@ def main_options(
       partners theme illicit-trafficking
       partners list --json | jq -r '.[].name'
     """
-    ctx.obj = Settings(data=data)
+    ctx.obj = Settings(data=data, cache_dir=cache.default_dir(os.environ))
 
 
 @app.command("list")
@@ -290,7 +296,7 @@ def themes(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False
     fmt = output_format(format_, json_)
     cat = load(ctx)
     if fmt is Format.JSON:
-        write(formats.json_array(formats.theme_dicts(cat)))
+        write(formats.json_array(formats.json_line(t) for t in formats.theme_dicts(cat)))
     elif fmt is Format.PLAIN:
         write(formats.themes_plain(cat))
     else:
@@ -357,13 +363,16 @@ def search(
     if type_ is not None or theme is not None:
         theme_id = lookup.resolve_theme(cat, theme).id if theme is not None else None
         candidates = cat.select(type_=type_, theme=theme_id)
-    hits = search_mod.search(cat, text, candidates=candidates, limit=limit)
+    settings: Settings = ctx.obj
+    hits = search_mod.search(
+        cat, text, candidates=candidates, limit=limit, cache_dir=settings.cache_dir
+    )
     if not hits:
         suggestion = search_mod.did_you_mean(cat, text)
         hint = f"; did you mean: partners search {suggestion}" if suggestion else ""
         _stderr(f"no partners match '{text}'{hint}")
     if fmt is Format.JSON:
-        write(formats.json_array(formats.hit_dict(h) for h in hits))
+        write(formats.hits_json(hits, partner_encoder(cat)))
     elif fmt is Format.PLAIN:
         write(formats.hits_plain(hits))
     elif hits:

@@ -73,14 +73,16 @@ class Theme:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Partner:
+    """One partner; the fields are in the dataset's order (`PARTNER_FIELDS`)."""
+
     id: str
     type: PartnerType
     name: str
-    description: str
     acronym: str | None = None
     aliases: tuple[str, ...] = ()
+    description: str
     partnership: str | None = None
     themes: tuple[str, ...] = ()
     since: int | None = None
@@ -137,8 +139,12 @@ class Catalogue:
     partners: tuple[Partner, ...]
     #: Problems that did not stop loading (unknown fields), for the CLI to show on stderr.
     warnings: tuple[str, ...] = ()
-    _by_id: dict[str, Partner] = field(default_factory=dict, repr=False, compare=False)
-    _themes_by_id: dict[str, Theme] = field(default_factory=dict, repr=False, compare=False)
+    #: For a large file: the hash of its content, which names its cache entries.
+    content_key: str | None = None
+    _by_id: dict[str, Partner] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _themes_by_id: dict[str, Theme] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._by_id.update((p.id, p) for p in self.partners)

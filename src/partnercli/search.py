@@ -9,13 +9,15 @@ to FTS5's query language: each is quoted, so `AND`, `*`, `:` or `(` are only tex
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from partnercli import cache
 from partnercli.errors import UsageError
 from partnercli.models import Catalogue, Partner
 from partnercli.text import fold
@@ -98,21 +100,28 @@ def query_words(query: str) -> list[str]:
     return _WORD.findall(query)
 
 
+def _theme_text(themes: tuple[str, ...], catalogue: Catalogue) -> str:
+    return " ; ".join(t.name if (t := catalogue.theme(i)) else i for i in themes)
+
+
+def _column_texts(
+    partner: Partner,
+    catalogue: Catalogue,
+    theme_text: Callable[[tuple[str, ...]], str] | None = None,
+) -> Iterator[str]:
+    """The text of each indexed field, in `FIELDS` order, made only as it is asked for."""
+    yield partner.name
+    yield partner.acronym or ""
+    yield " ; ".join([partner.id, *partner.aliases])
+    yield theme_text(partner.themes) if theme_text else _theme_text(partner.themes, catalogue)
+    hq = partner.headquarters
+    yield " ".join(filter(None, [hq.city, hq.country, COUNTRY_NAMES.get(hq.country)])) if hq else ""
+    yield partner.description
+    yield partner.partnership or ""
+
+
 def _columns(partner: Partner, catalogue: Catalogue) -> tuple[str, ...]:
-    theme_names = [t.name if (t := catalogue.theme(i)) else i for i in partner.themes]
-    seat = ""
-    if partner.headquarters:
-        hq = partner.headquarters
-        seat = " ".join(filter(None, [hq.city, hq.country, COUNTRY_NAMES.get(hq.country)]))
-    return (
-        partner.name,
-        partner.acronym or "",
-        " ; ".join([partner.id, *partner.aliases]),
-        " ; ".join(theme_names),
-        seat,
-        partner.description,
-        partner.partnership or "",
-    )
+    return tuple(_column_texts(partner, catalogue))
 
 
 def build_index(db: sqlite3.Connection, catalogue: Catalogue) -> None:
@@ -127,23 +136,70 @@ def build_index(db: sqlite3.Connection, catalogue: Catalogue) -> None:
     db.commit()
 
 
-def open_index(catalogue: Catalogue, *, path: Path | None = None) -> sqlite3.Connection:
-    """An index of `catalogue`: in memory, or the file at `path` if given (built there if new)."""
-    if path is not None and path.exists():
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    db = sqlite3.connect(":memory:" if path is None else str(path))
+def _build_file(path: Path, catalogue: Catalogue) -> None:
+    db = sqlite3.connect(str(path))
+    try:
+        build_index(db, catalogue)
+    finally:
+        db.close()
+
+
+def open_index(catalogue: Catalogue, *, cache_dir: Path | None = None) -> sqlite3.Connection:
+    """An index of `catalogue`: for a large file, the one cached for its content (made if new);
+    otherwise, or if the cache cannot be used, one built in memory."""
+    if cache_dir is not None and catalogue.content_key is not None:
+        path = cache.index_path(cache_dir, catalogue.content_key)
+        if path.exists() or cache.write_atomically(path, lambda tmp: _build_file(tmp, catalogue)):
+            try:
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                db.execute("SELECT count(*) FROM partners").fetchone()
+                return db
+            except sqlite3.Error:  # a damaged cache file: fall back to memory
+                pass
+    db = sqlite3.connect(":memory:")
     build_index(db, catalogue)
     return db
 
 
-def _field_of(snippet: str, columns: tuple[str, ...]) -> str:
+def _field_of(
+    snippet: str,
+    partner: Partner,
+    catalogue: Catalogue,
+    theme_text: Callable[[tuple[str, ...]], str],
+) -> str:
     """The field a snippet was cut from: the first whose text holds the snippet's words."""
-    plain = snippet.replace(MARK_START, "").replace(MARK_END, "")
-    core = max(plain.split(ELLIPSIS), key=len).strip()
-    for (name, _), text in zip(FIELDS, columns, strict=True):
+    # A snippet is one run of a field's text, with an ellipsis at either end where it was cut.
+    core = snippet.replace(MARK_START, "").replace(MARK_END, "").strip(ELLIPSIS).strip()
+    texts = _column_texts(partner, catalogue, theme_text)
+    for (name, _), text in zip(FIELDS, texts, strict=True):
         if core and core in text:
             return name
     return FIELDS[0][0]
+
+
+def _named_snippets(db: sqlite3.Connection, expression: str) -> dict[int, tuple[str, str]]:
+    """For rows that match in a name, acronym or alias: that field and its snippet.
+
+    A second query limited to those columns finds the (usually few) rows concerned, so the
+    snippets of the long texts are the only ones computed for every hit.
+    """
+    columns = " ".join(name for name, _ in FIELDS[:IDENTITY_FIELDS])
+    snippets = ", ".join(
+        f"snippet(partners, {column}, :start, :end, :more, {SNIPPET_TOKENS})"
+        for column in range(IDENTITY_FIELDS)
+    )
+    rows = db.execute(
+        f"SELECT rowid, {snippets} FROM partners WHERE partners MATCH :match",
+        {"start": MARK_START, "end": MARK_END, "more": ELLIPSIS,
+         "match": f"{{{columns}}} : ({expression})"},
+    )  # fmt: skip
+    named = {}
+    for rowid, *texts in rows:
+        for (field, _), text in zip(FIELDS, texts, strict=False):
+            if MARK_START in text:
+                named[rowid] = (field, text)
+                break
+    return named
 
 
 def run(
@@ -155,28 +211,22 @@ def run(
 ) -> list[Hit]:
     """Every hit for an FTS5 expression, best first; ties broken by name, then id."""
     weights = ", ".join(str(weight) for _, weight in FIELDS)
-    identity = "".join(
-        f"snippet(partners, {column}, :start, :end, :more, {SNIPPET_TOKENS}), "
-        for column in range(IDENTITY_FIELDS)
-    )
     rows = db.execute(
-        f"SELECT rowid, bm25(partners, {weights}), {identity}"
+        f"SELECT rowid, bm25(partners, {weights}), "
         f"snippet(partners, -1, :start, :end, :more, {SNIPPET_TOKENS}) "
         "FROM partners WHERE partners MATCH :match",
         {"start": MARK_START, "end": MARK_END, "more": ELLIPSIS, "match": expression},
     )
+    named = _named_snippets(db, expression)
+    # Many partners share a set of themes: make the text of each set once.
+    theme_text = functools.lru_cache(maxsize=None)(lambda ids: _theme_text(ids, catalogue))
     hits = []
-    for rowid, rank, *snippets in rows:
+    for rowid, rank, best in rows:
         if allowed is not None and rowid not in allowed:
             continue
         partner = catalogue.partners[rowid]
         # Why it matched: a name, acronym or alias if one matched, else FTS5's best snippet.
-        named = [(FIELDS[i][0], s) for i, s in enumerate(snippets[:-1]) if MARK_START in s]
-        if named:
-            field, snippet = named[0]
-        else:
-            snippet = snippets[-1]
-            field = _field_of(snippet, _columns(partner, catalogue))
+        field, snippet = named.get(rowid) or (_field_of(best, partner, catalogue, theme_text), best)
         hits.append(Hit(partner=partner, score=round(-rank, 6), field=field, snippet=snippet))
     hits.sort(key=lambda h: (-h.score, h.partner.name.casefold(), h.partner.id))
     return hits
@@ -188,7 +238,7 @@ def search(
     *,
     candidates: Iterable[Partner] | None = None,
     limit: int | None = None,
-    index_path: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> list[Hit]:
     """Partners matching `query`, best first, optionally only among `candidates` (a filter)."""
     if not query.strip():
@@ -200,7 +250,7 @@ def search(
     if candidates is not None:
         position = {p.id: i for i, p in enumerate(catalogue.partners)}
         allowed = {position[p.id] for p in candidates}
-    db = open_index(catalogue, path=index_path)
+    db = open_index(catalogue, cache_dir=cache_dir)
     try:
         hits = run(db, catalogue, expression, allowed=allowed)
     finally:
