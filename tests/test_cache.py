@@ -16,13 +16,13 @@ from partnercli.errors import DataError
 from partnercli.models import Catalogue, Headquarters, Partner, PartnerType, Relation
 from tests.conftest import Invoke
 
-RECORDS = 1500  # about 1.5 MB: over cache.MIN_CACHED_BYTES
+RECORDS = 1500  # about 1.5 MB: over catalogue.MIN_CACHED_BYTES
 
 
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = write_scaled(RECORDS, tmp_path_factory.mktemp("big") / "big.json")
-    assert path.stat().st_size > cache.MIN_CACHED_BYTES
+    assert path.stat().st_size > catalogue.MIN_CACHED_BYTES
     return path
 
 
@@ -140,9 +140,7 @@ def test_the_cli_uses_the_cache(big_file: Path, tmp_path: Path, invoke: Invoke) 
 
 
 def dataclass_without_key(loaded: Catalogue) -> Catalogue:
-    import dataclasses
-
-    return dataclasses.replace(loaded, content_key=None)
+    return loaded.with_content_key(None)
 
 
 # -- the fast encoder writes exactly what the standard one does --------------------------------------

@@ -190,3 +190,60 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
         check=True,
     ).stdout
     assert where.startswith(str(venv)), "partnercli must come from the wheel, not the checkout"
+
+
+@pytest.mark.parametrize(
+    ("args", "absent"),
+    [
+        (
+            ["show", "unesco", "--json"],
+            {"rich", "sqlite3", "msgspec", "importlib.resources", "hashlib"},
+        ),
+        (["list"], {"rich", "sqlite3", "msgspec"}),
+        (["theme", "funding", "--json"], {"rich", "sqlite3", "msgspec"}),
+        (["--help"], {"rich", "sqlite3", "msgspec"}),
+        (["search", "illicit", "--json"], {"rich", "msgspec"}),
+    ],
+)
+def test_commands_import_only_what_they_need(args: list[str], absent: set[str]) -> None:
+    """Start-up guards: what a command does not use, it does not import (deterministic, unlike timings)."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from partnercli.cli import main\n"
+        f"sys.argv = ['partners', *{args!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+        check=True,
+    )
+    loaded = set(result.stdout.split())
+    assert "partnercli.cli" in loaded
+    assert not absent & loaded, sorted(absent & loaded)
+
+
+def test_a_table_imports_rich_and_a_search_sqlite() -> None:
+    """The other side of the guards above: the lazy imports do happen where they are needed."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from partnercli.cli import main\n"
+        "sys.argv = ['partners', 'search', 'illicit', '--format', 'table']\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+        check=True,
+    )
+    assert {"rich", "sqlite3"} <= set(result.stdout.split())

@@ -15,12 +15,8 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Final
 
 from partnercli import __version__
-
-#: Files smaller than this are validated and indexed every time: it takes milliseconds.
-MIN_CACHED_BYTES: Final = 1_000_000
 
 
 def default_dir(env: Mapping[str, str]) -> Path | None:

@@ -1,22 +1,20 @@
 """The `partners` command: parse, call one domain function, render, turn errors into exit codes.
 
-This is the only module that knows about Typer, exit codes and where output goes.
+This is the only module that knows about Typer, exit codes and where output goes. It has no
+`from __future__ import annotations`: Typer reads every command's annotations on every run, and
+string annotations would make it `eval` each of them each time (~1 ms a run).
 """
-
-from __future__ import annotations
 
 import functools
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec
 
 import typer
 
-from partnercli import __version__, cache, catalogue, formats, lookup
-from partnercli import search as search_mod
+from partnercli import __version__, catalogue, formats, lookup
 from partnercli.errors import EXIT_INTERRUPTED, EXIT_OK, DataError, PartnersError
 from partnercli.models import Catalogue, Partner
 from partnercli.options import DataOpt, Format, FormatOpt, JsonOpt, LimitOpt, ThemeOpt, TypeOpt
@@ -45,12 +43,21 @@ app = typer.Typer(
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Settings:
     """What the top-level options decided, handed to every command through the context."""
 
-    data: Path | None
-    cache_dir: Path | None
+    __slots__ = ("data",)
+
+    def __init__(self, *, data: Path | None) -> None:
+        self.data = data
+
+    def cache_dir(self) -> Path | None:
+        """Where large datasets are remembered; the bundled one never needs it."""
+        if self.data is None:
+            return None
+        from partnercli import cache  # hashing and temporary files: only --data files need them
+
+        return cache.default_dir(os.environ)
 
 
 # -- errors and output -----------------------------------------------------------------------
@@ -109,7 +116,7 @@ def wants_colour(env: os._Environ[str] | dict[str, str], *, is_terminal: bool) -
     return is_terminal and env.get("TERM") != "dumb"
 
 
-def stdout_console() -> Console:
+def stdout_console() -> "Console":
     from rich.console import Console
 
     colour = wants_colour(os.environ, is_terminal=sys.stdout.isatty())
@@ -132,7 +139,7 @@ def write(text: str) -> None:
     sys.stdout.write(text)
 
 
-def draw(make: Callable[[int], RenderableType]) -> None:
+def draw(make: Callable[[int], "RenderableType"]) -> None:
     """Render a Rich object made for the console's width."""
     console = stdout_console()
     console.print(make(console.width))
@@ -155,7 +162,7 @@ def output_format(format_: Format | None, json_: bool) -> Format:
 
 def load(ctx: typer.Context) -> Catalogue:
     settings: Settings = ctx.obj
-    result = catalogue.load(settings.data, cache_dir=settings.cache_dir)
+    result = catalogue.load(settings.data, cache_dir=settings.cache_dir())
     for warning in result.warnings:
         _stderr(f"warning: {warning}")
     return result
@@ -220,7 +227,7 @@ def main_options(
       partners theme illicit-trafficking
       partners list --json | jq -r '.[].name'
     """
-    ctx.obj = Settings(data=data, cache_dir=cache.default_dir(os.environ))
+    ctx.obj = Settings(data=data)
 
 
 @app.command("list")
@@ -356,6 +363,8 @@ def search(
       partners search "stolen objects" --type igo
       partners search musee --json | jq -r '.[] | "\\(.score)\\t\\(.id)\\t\\(.snippet)"'
     """
+    from partnercli import search as search_mod  # FTS5 and sqlite3: only searches pay for them
+
     fmt = output_format(format_, json_)
     text = " ".join(query)
     cat = load(ctx)
@@ -365,7 +374,7 @@ def search(
         candidates = cat.select(type_=type_, theme=theme_id)
     settings: Settings = ctx.obj
     hits = search_mod.search(
-        cat, text, candidates=candidates, limit=limit, cache_dir=settings.cache_dir
+        cat, text, candidates=candidates, limit=limit, cache_dir=settings.cache_dir()
     )
     if not hits:
         suggestion = search_mod.did_you_mean(cat, text)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partnercli.models import Catalogue, Partner
-from partnercli.search import Hit
+
+if TYPE_CHECKING:  # search (and sqlite3) is imported only when searching
+    from partnercli.search import Hit
 from partnercli.text import for_display
 
 

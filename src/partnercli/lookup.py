@@ -8,7 +8,6 @@ that names the candidates or the closest matches: nothing is ever picked silentl
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
@@ -66,6 +65,8 @@ def _resolve(
 
 def closest(needle: str, names: Mapping[str, Iterable[str]], *, limit: int = 3) -> list[str]:
     """Ids of the items whose names, or a word in them, are closest to `needle` (a typo)."""
+    import difflib  # only a name that was not found pays for it
+
     by_word: dict[str, set[str]] = {}
     for name, ids in names.items():
         for word in {name, *_WORD_SPLIT.split(name)}:

@@ -1,6 +1,7 @@
-"""Options shared by several commands, each declared once (sqlite-utils' `@output_options`)."""
+"""Options shared by several commands, each declared once (sqlite-utils' `@output_options`).
 
-from __future__ import annotations
+No `from __future__ import annotations` here or in `cli`: see the note there.
+"""
 
 from enum import StrEnum
 from pathlib import Path
