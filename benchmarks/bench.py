@@ -26,8 +26,6 @@ from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
-from benchmarks.datasets import write_scaled
-
 HERE = Path(__file__).parent
 PYTHON = sys.executable
 PARTNERS = str(Path(sys.executable).with_name("partners"))
@@ -188,7 +186,14 @@ def main() -> None:
             if jq is None:
                 raise SystemExit("the scale pairs need jq on the PATH")
             for size in sizes:
-                path = write_scaled(size, work / f"partners-{size}.json")
+                # Made in a process of its own: a child's peak RSS counts the pages it inherits
+                # from this process at fork, so this process must stay small.
+                path = work / f"partners-{size}.json"
+                subprocess.run(
+                    [PYTHON, "-m", "benchmarks.datasets", str(size), str(path)],
+                    check=True,
+                    cwd=HERE.parent,
+                )
                 data = ["--data", str(path)]
                 big = size == sizes[-1]
                 label = f"{size:,} records"

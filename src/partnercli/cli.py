@@ -10,18 +10,23 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec
+from typing import Annotated, ParamSpec
 
 import typer
 
-from partnercli import __version__, catalogue, formats, lookup
+from partnercli import __version__, catalogue, completion, formats, lookup, output
 from partnercli.errors import EXIT_INTERRUPTED, EXIT_OK, DataError, PartnersError
-from partnercli.models import Catalogue, Partner
-from partnercli.options import DataOpt, Format, FormatOpt, JsonOpt, LimitOpt, ThemeOpt, TypeOpt
+from partnercli.models import Catalogue
+from partnercli.options import (
+    DataOpt,
+    FieldsOpt,
+    FormatOpt,
+    JsonOpt,
+    LimitOpt,
+    ThemeOpt,
+    TypeOpt,
+)
 from partnercli.text import for_display
-
-if TYPE_CHECKING:  # Rich is imported only when a table is drawn: scripts never pay for it.
-    from rich.console import Console, RenderableType
 
 P = ParamSpec("P")
 
@@ -63,13 +68,9 @@ class Settings:
 # -- errors and output -----------------------------------------------------------------------
 
 
-def _stderr(line: str) -> None:
-    sys.stderr.write(for_display(line) + "\n")
-
-
 def report(exc: PartnersError) -> None:
     """One clear line on stderr (the problems of a data file follow, one per line)."""
-    _stderr("error: " + "; ".join([exc.message, *exc.hints]))
+    output.message("error: " + "; ".join([exc.message, *exc.hints]))
     if isinstance(exc, DataError) and exc.total > 1:
         for problem in exc.problems:
             sys.stderr.write(f"  - {for_display(problem)}\n")
@@ -98,7 +99,7 @@ def handled(fn: Callable[P, None]) -> Callable[P, None]:
             report(exc)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            _stderr("interrupted")
+            output.message("interrupted")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:
             _quiet_broken_pipe()
@@ -107,90 +108,12 @@ def handled(fn: Callable[P, None]) -> Callable[P, None]:
     return run
 
 
-def wants_colour(env: os._Environ[str] | dict[str, str], *, is_terminal: bool) -> bool:
-    """No colour on pipes, under NO_COLOR or TERM=dumb; FORCE_COLOR turns it on (tables only)."""
-    if env.get("NO_COLOR"):
-        return False
-    if env.get("FORCE_COLOR"):
-        return True
-    return is_terminal and env.get("TERM") != "dumb"
-
-
-def stdout_console() -> "Console":
-    from rich.console import Console
-
-    colour = wants_colour(os.environ, is_terminal=sys.stdout.isatty())
-    return Console(
-        file=sys.stdout,
-        color_system="auto" if colour else None,
-        force_terminal=colour or None,
-        no_color=not colour,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
-
-
-def ascii_only() -> bool:
-    return os.environ.get("TERM") == "dumb"
-
-
-def write(text: str) -> None:
-    sys.stdout.write(text)
-
-
-def draw(make: Callable[[int], "RenderableType"]) -> None:
-    """Render a Rich object made for the console's width."""
-    console = stdout_console()
-    console.print(make(console.width))
-
-
-def output_format(format_: Format | None, json_: bool) -> Format:
-    if json_ and format_ not in (None, Format.JSON):
-        raise typer.BadParameter(
-            f"--json means --format json; drop one of --json and --format {format_.value}"
-            if format_
-            else "",
-            param_hint="'--json'",
-        )
-    if json_:
-        return Format.JSON
-    if format_ is not None:
-        return format_
-    return Format.TABLE if sys.stdout.isatty() else Format.PLAIN
-
-
 def load(ctx: typer.Context) -> Catalogue:
     settings: Settings = ctx.obj
     result = catalogue.load(settings.data, cache_dir=settings.cache_dir())
     for warning in result.warnings:
-        _stderr(f"warning: {warning}")
+        output.message(f"warning: {warning}")
     return result
-
-
-def partner_encoder(cat: Catalogue) -> formats.PartnerEncoder:
-    """The fast encoder for a large dataset (already paid msgspec's import), else the standard one."""
-    return formats.encode_partner if cat.content_key is None else formats.fast_partner_encoder()
-
-
-def write_partners(
-    partners: list[Partner], cat: Catalogue, fmt: Format, *, title: str | None = None
-) -> None:
-    if fmt is Format.JSON:
-        write(formats.partners_json(partners, partner_encoder(cat)))
-    elif not partners:  # an empty table says so, on stderr: stdout stays empty for scripts
-        if fmt is Format.TABLE:
-            _stderr("no partners match")
-    elif fmt is Format.PLAIN:
-        write(formats.partners_plain(partners))
-    else:
-        from partnercli import render
-
-        draw(
-            lambda width: render.partners_table(
-                partners, cat, width=width, title=title, ascii_only=ascii_only()
-            )
-        )
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -238,6 +161,7 @@ def list_(
     theme: ThemeOpt = None,
     format_: FormatOpt = None,
     json_: JsonOpt = False,
+    fields: FieldsOpt = None,
 ) -> None:
     """List partners, sorted by name; filters combine.
 
@@ -246,12 +170,13 @@ def list_(
     \b
       partners list
       partners list --type ngo --theme emergencies
+      partners list --fields id,name,website --format csv > partners.csv
       partners list --json | jq -r '.[] | select(.since) | "\\(.id) \\(.since)"'
     """
-    fmt = output_format(format_, json_)
+    out = output.choose(format_, json_, fields)
     cat = load(ctx)
     theme_id = lookup.resolve_theme(cat, theme).id if theme is not None else None
-    write_partners(cat.select(type_=type_, theme=theme_id), cat, fmt)
+    output.partners(cat.select(type_=type_, theme=theme_id), cat, out)
 
 
 @app.command()
@@ -259,10 +184,16 @@ def list_(
 def show(
     ctx: typer.Context,
     name: Annotated[
-        str, typer.Argument(metavar="NAME", help="An id, acronym, alias or name, or its start.")
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="An id, acronym, alias or name, or its start.",
+            autocompletion=completion.when_completing(completion.partners),
+        ),
     ],
     format_: FormatOpt = None,
     json_: JsonOpt = False,
+    fields: FieldsOpt = None,
 ) -> None:
     """Show everything known about one partner.
 
@@ -275,23 +206,18 @@ def show(
       partners show unesco
       partners show OMPI
       partners show "world customs"
+      partners show unesco --format markdown >> report.md
     """
-    fmt = output_format(format_, json_)
+    out = output.choose(format_, json_, fields)
     cat = load(ctx)
-    partner = lookup.resolve_partner(cat, name)
-    if fmt is Format.JSON:
-        write(formats.json_object(partner.to_dict()))
-    elif fmt is Format.PLAIN:
-        write(formats.partner_plain(partner, cat))
-    else:
-        from partnercli import render
-
-        draw(lambda _: render.partner_view(partner, cat, ascii_only=ascii_only()))
+    output.partner(lookup.resolve_partner(cat, name), cat, out)
 
 
 @app.command()
 @handled
-def themes(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False) -> None:
+def themes(
+    ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False, fields: FieldsOpt = None
+) -> None:
     """List every theme, with how many partners work on it.
 
     Examples:
@@ -300,26 +226,26 @@ def themes(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False
       partners themes
       partners themes --json | jq -r '.[] | "\\(.count)\\t\\(.id)"'
     """
-    fmt = output_format(format_, json_)
-    cat = load(ctx)
-    if fmt is Format.JSON:
-        write(formats.json_array(formats.json_line(t) for t in formats.theme_dicts(cat)))
-    elif fmt is Format.PLAIN:
-        write(formats.themes_plain(cat))
-    else:
-        from partnercli import render
-
-        draw(lambda _: render.themes_table(cat, ascii_only=ascii_only()))
+    out = output.choose(format_, json_, fields, available=formats.THEME_FIELDS)
+    output.themes(load(ctx), out)
 
 
 @app.command()
 @handled
 def theme(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="THEME", help="A theme id, name, or its start.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="THEME",
+            help="A theme id, name, or its start.",
+            autocompletion=completion.when_completing(completion.themes),
+        ),
+    ],
     type_: TypeOpt = None,
     format_: FormatOpt = None,
     json_: JsonOpt = False,
+    fields: FieldsOpt = None,
 ) -> None:
     """List the partners working on a theme.
 
@@ -330,10 +256,10 @@ def theme(
       partners theme illicit
       partners theme emergencies --type igo --json
     """
-    fmt = output_format(format_, json_)
+    out = output.choose(format_, json_, fields)
     cat = load(ctx)
     found = lookup.resolve_theme(cat, name)
-    write_partners(cat.select(type_=type_, theme=found.id), cat, fmt, title=found.name)
+    output.partners(cat.select(type_=type_, theme=found.id), cat, out, title=found.name)
 
 
 @app.command()
@@ -349,6 +275,7 @@ def search(
     limit: LimitOpt = None,
     format_: FormatOpt = None,
     json_: JsonOpt = False,
+    fields: FieldsOpt = None,
 ) -> None:
     """Search every partner's names, themes, seat and texts, best match first.
 
@@ -365,7 +292,7 @@ def search(
     """
     from partnercli import search as search_mod  # FTS5 and sqlite3: only searches pay for them
 
-    fmt = output_format(format_, json_)
+    out = output.choose(format_, json_, fields, available=output.HIT_RECORD_FIELDS)
     text = " ".join(query)
     cat = load(ctx)
     candidates = None
@@ -379,15 +306,28 @@ def search(
     if not hits:
         suggestion = search_mod.did_you_mean(cat, text)
         hint = f"; did you mean: partners search {suggestion}" if suggestion else ""
-        _stderr(f"no partners match '{text}'{hint}")
-    if fmt is Format.JSON:
-        write(formats.hits_json(hits, partner_encoder(cat)))
-    elif fmt is Format.PLAIN:
-        write(formats.hits_plain(hits))
-    elif hits:
-        from partnercli import render
+        output.message(f"no partners match '{text}'{hint}")
+    output.hits(hits, cat, out)
 
-        draw(lambda width: render.hits_table(hits, width=width, ascii_only=ascii_only()))
+
+@app.command("fields")
+@handled
+def fields_(format_: FormatOpt = None, json_: JsonOpt = False) -> None:
+    """List the fields of a partner record, for --fields and for scripts.
+
+    Search results also have score, matched_in and snippet. Themes have id, name, description
+    and count.
+
+    Examples:
+
+    \b
+      partners fields
+      partners list --fields id,name,website
+    """
+    from partnercli.models import HIT_FIELD_INFO, partner_fields
+
+    out = output.choose(format_, json_, None)
+    output.field_list([*partner_fields(), *HIT_FIELD_INFO], out)
 
 
 def main() -> None:
@@ -395,5 +335,5 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:  # Ctrl-C outside a command (while parsing arguments)
-        _stderr("interrupted")
+        output.message("interrupted")
         sys.exit(EXIT_INTERRUPTED)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, field
+from enum import Enum, StrEnum
 from typing import Any
 
 
@@ -33,23 +35,6 @@ TYPE_SYNONYMS: dict[str, PartnerType] = {
     "museum-institution": PartnerType.MUSEUM,
 }
 
-#: The order of a partner's fields in the dataset and in every output.
-PARTNER_FIELDS: tuple[str, ...] = (
-    "id",
-    "type",
-    "name",
-    "acronym",
-    "aliases",
-    "description",
-    "partnership",
-    "themes",
-    "since",
-    "website",
-    "headquarters",
-    "founded",
-    "related",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Headquarters:
@@ -73,23 +58,42 @@ class Theme:
     description: str
 
 
+def _doc(text: str) -> dict[str, str]:
+    """A field's one-line description, kept in its metadata for `partners fields`."""
+    return {"doc": text}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Partner:
     """One partner; the fields are in the dataset's order (`PARTNER_FIELDS`)."""
 
-    id: str
-    type: PartnerType
-    name: str
-    acronym: str | None = None
-    aliases: tuple[str, ...] = ()
-    description: str
-    partnership: str | None = None
-    themes: tuple[str, ...] = ()
-    since: int | None = None
-    website: str | None = None
-    headquarters: Headquarters | None = None
-    founded: int | None = None
-    related: tuple[Relation, ...] = ()
+    id: str = field(metadata=_doc("stable identifier, a lowercase slug (for scripts)"))
+    type: PartnerType = field(metadata=_doc("group on the partners page"))
+    name: str = field(metadata=_doc("official English name"))
+    acronym: str | None = field(metadata=_doc("usual acronym"), default=None)
+    aliases: tuple[str, ...] = field(
+        metadata=_doc("other names: French, former, native-script, variant spellings"), default=()
+    )
+    description: str = field(
+        metadata=_doc("what the organisation is and does (from the partners page)")
+    )
+    partnership: str | None = field(
+        metadata=_doc("how it works with ICOM (from the partners page)"), default=None
+    )
+    themes: tuple[str, ...] = field(
+        metadata=_doc("ids of the themes it works on (see 'partners themes')"), default=()
+    )
+    since: int | None = field(
+        metadata=_doc("year cooperation with ICOM began, where the page gives it"), default=None
+    )
+    website: str | None = field(metadata=_doc("official website (https)"), default=None)
+    headquarters: Headquarters | None = field(
+        metadata=_doc("seat: city and ISO 3166-1 alpha-2 country"), default=None
+    )
+    founded: int | None = field(metadata=_doc("year the organisation was founded"), default=None)
+    related: tuple[Relation, ...] = field(
+        metadata=_doc("links to other partners that the page states"), default=()
+    )
 
     def names(self) -> Iterator[str]:
         """Every name a person may type for this partner: name, acronym, aliases."""
@@ -119,6 +123,10 @@ class Partner:
             "founded": self.founded,
             "related": [{"id": r.id, "relation": r.relation} for r in self.related],
         }
+
+
+#: The order of a partner's fields in the dataset and in every output.
+PARTNER_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Partner))
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,3 +224,47 @@ class Catalogue:
 def sort_by_name(partners: list[Partner]) -> list[Partner]:
     """Sort by name, case-insensitively, ties broken by id: a stable order for scripts."""
     return sorted(partners, key=lambda p: (p.name.casefold(), p.id))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldInfo:
+    name: str
+    type: str
+    description: str
+
+
+def _json_type(hint: Any) -> str:
+    """A reader's name for the JSON type of a field, from its annotation."""
+    args = [a for a in getattr(hint, "__args__", ()) if a is not type(None)]
+    if type(None) in getattr(hint, "__args__", ()):
+        return f"{_json_type(args[0])} or null"
+    if getattr(hint, "__origin__", None) is tuple:
+        item = _json_type(args[0])
+        return f"array of {item}s" if item in ("string", "integer") else f"array of {item}"
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return "string: " + ", ".join(member.value for member in hint)
+    if hint is str:
+        return "string"
+    if hint is int:
+        return "integer"
+    if hint is float:
+        return "number"
+    names = ", ".join(f.name for f in dataclasses.fields(hint))
+    return f"object {{{names}}}"
+
+
+def partner_fields() -> list[FieldInfo]:
+    """The fields of a partner record, generated from the `Partner` dataclass itself."""
+    hints = typing.get_type_hints(Partner)
+    return [
+        FieldInfo(name=f.name, type=_json_type(hints[f.name]), description=f.metadata["doc"])
+        for f in dataclasses.fields(Partner)
+    ]
+
+
+#: What a search result adds to a partner record.
+HIT_FIELD_INFO = (
+    FieldInfo("score", "number", "relevance (BM25, higher is better); search only"),
+    FieldInfo("matched_in", "string", "the field the snippet comes from; search only"),
+    FieldInfo("snippet", "string", "text around the best match, matched words in [ ]; search only"),
+)

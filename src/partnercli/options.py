@@ -3,23 +3,16 @@
 No `from __future__ import annotations` here or in `cli`: see the note there.
 """
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from partnercli import completion
 from partnercli.errors import UsageError
+from partnercli.formats import Format
 from partnercli.lookup import parse_type
 from partnercli.models import PartnerType
-
-
-class Format(StrEnum):
-    """How results are written. The default is `table` on a terminal and `plain` on a pipe."""
-
-    TABLE = "table"
-    PLAIN = "plain"
-    JSON = "json"
 
 
 def _type_option(value: str | PartnerType | None) -> PartnerType | None:
@@ -62,6 +55,7 @@ TypeOpt = Annotated[
         "-t",
         parser=_type_option,
         metavar="TYPE",
+        autocompletion=completion.when_completing(completion.types),
         help="Only partners of this type: ngo, igo or museum "
         "(or non-governmental, intergovernmental, museum-institution).",
         show_default=False,
@@ -72,6 +66,7 @@ ThemeOpt = Annotated[
     typer.Option(
         "--theme",
         metavar="THEME",
+        autocompletion=completion.when_completing(completion.themes),
         help="Only partners working on this theme: an id, a name or its start (see 'partners themes').",
         show_default=False,
     ),
@@ -84,6 +79,16 @@ LimitOpt = Annotated[
         min=1,
         metavar="N",
         help="Show at most N results (best first).",
+        show_default=False,
+    ),
+]
+FieldsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fields",
+        metavar="FIELDS",
+        autocompletion=completion.when_completing(completion.fields),
+        help="Fields to show, in order: a comma list, repeatable (see 'partners fields').",
         show_default=False,
     ),
 ]

@@ -6,7 +6,8 @@ Text from the dataset always goes into `Text(...)` (never into a markup string) 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -16,7 +17,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from partnercli.formats import theme_names
+from partnercli.formats import flatten, theme_names
 from partnercli.models import Catalogue, Partner, PartnerType
 from partnercli.search import MARK_END, MARK_START, Hit
 from partnercli.text import for_display
@@ -168,3 +169,21 @@ def partner_view(partner: Partner, catalogue: Catalogue, *, ascii_only: bool = F
         title_align="left",
         box=box.ASCII if ascii_only else box.ROUNDED,
     )
+
+
+def records_table(
+    rows: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    *,
+    title: str | None = None,
+    ascii_only: bool = False,
+) -> Table:
+    """Any records as a table of the chosen fields (for --fields), each cell flattened to text."""
+    table = _table(title=title, ascii_only=ascii_only)
+    for index, name in enumerate(fields):
+        table.add_column(
+            name, style="bold cyan" if index == 0 and name == "id" else "", overflow="fold"
+        )
+    for row in rows:
+        table.add_row(*(_text(flatten(row.get(name))) for name in fields))
+    return table
