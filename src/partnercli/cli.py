@@ -15,7 +15,13 @@ from typing import Annotated, ParamSpec
 import typer
 
 from partnercli import __version__, catalogue, completion, formats, lookup, output
-from partnercli.errors import EXIT_INTERRUPTED, EXIT_OK, DataError, PartnersError
+from partnercli.errors import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    DataError,
+    PartnersError,
+)
 from partnercli.models import Catalogue
 from partnercli.options import (
     DataOpt,
@@ -330,8 +336,22 @@ def fields_(format_: FormatOpt = None, json_: JsonOpt = False) -> None:
     output.field_list([*partner_fields(), *HIT_FIELD_INFO], out)
 
 
+def _prepare_streams() -> None:
+    """A stdout that cannot take every character gets `?` for those it cannot (JSON is escaped
+    instead, see `output.write_json`); a closed stdout is an error, not a traceback."""
+    if sys.stdout is None:
+        if sys.stderr is not None:
+            sys.stderr.write("error: standard output is closed; nothing can be written\n")
+        sys.exit(EXIT_FAILURE)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower()
+        if stream is not None and not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main() -> None:
     """Entry point of the `partners` console script and of `python -m partnercli`."""
+    _prepare_streams()
     try:
         app()
     except KeyboardInterrupt:  # Ctrl-C outside a command (while parsing arguments)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from partnercli.models import Catalogue, Partner
 
 if TYPE_CHECKING:  # search (and sqlite3) is imported only when searching
     from partnercli.search import Hit
-from partnercli.text import for_display
+from partnercli.text import for_cell, for_display
 
 
 class Format(StrEnum):
@@ -59,6 +60,23 @@ def fast_partner_encoder() -> PartnerEncoder:
 
     encode = msgspec.json.Encoder().encode
     return lambda partner: encode(partner).decode()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # beyond the BMP: a UTF-16 surrogate pair, as JSON spells it
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def ascii_json(text: str) -> str:
+    """JSON text with every non-ASCII character escaped: the same data, for an ASCII-only stdout.
+    (Outside strings JSON has only ASCII, so every such character is inside a string.)"""
+    return _NON_ASCII.sub(_escape, text)
 
 
 def json_array(lines: Iterable[str]) -> str:
@@ -211,7 +229,7 @@ def delimited(
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t" if tsv else ",", lineterminator="\n" if tsv else "\r\n")
     writer.writerow(fields)
-    writer.writerows([flatten(row[f]) for f in fields] for row in rows)
+    writer.writerows([for_cell(flatten(row[f])) for f in fields] for row in rows)
     return out.getvalue()
 
 

@@ -116,8 +116,19 @@ def message(line: str) -> None:
     sys.stderr.write(for_display(line) + "\n")
 
 
+def unicode_stdout() -> bool:
+    """Can stdout take any character? Not under PYTHONIOENCODING=ascii, say."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return encoding.startswith(("utf-8", "utf8", "utf-16", "utf-32"))
+
+
 def write(text: str) -> None:
     sys.stdout.write(text)
+
+
+def write_json(text: str) -> None:
+    """JSON as UTF-8; on a stdout that cannot take it, as ASCII escapes, which lose nothing."""
+    sys.stdout.write(text if unicode_stdout() else formats.ascii_json(text))
 
 
 def draw(make: Callable[[int], "RenderableType"]) -> None:
@@ -133,6 +144,8 @@ def _rows(
         from partnercli import render
 
         draw(lambda _: render.records_table(rows, fields, title=title, ascii_only=ascii_only()))
+    elif out.format in (Format.JSON, Format.JSONL):
+        write_json(formats.rows_text(out.format, rows, fields))
     else:
         write(formats.rows_text(out.format, rows, fields))
 
@@ -154,11 +167,11 @@ def partners(
         return
     if fields is None:
         if fmt is Format.JSON:
-            write(formats.partners_json(partners, partner_encoder(cat)))
+            write_json(formats.partners_json(partners, partner_encoder(cat)))
             return
         if fmt is Format.JSONL:
             encode = partner_encoder(cat)
-            write("".join(encode(p) + "\n" for p in partners))
+            write_json("".join(encode(p) + "\n" for p in partners))
             return
         if fmt is Format.PLAIN:
             write(formats.partners_plain(partners))
@@ -182,7 +195,7 @@ def hits(found: "list[Hit]", cat: Catalogue, out: Output) -> None:
         return
     if fields is None:
         if fmt is Format.JSON:
-            write(formats.hits_json(found, partner_encoder(cat)))
+            write_json(formats.hits_json(found, partner_encoder(cat)))
             return
         if fmt is Format.PLAIN:
             write(formats.hits_plain(found))
@@ -216,7 +229,7 @@ def partner(found: Partner, cat: Catalogue, out: Output) -> None:
     record = found.to_dict()
     if fields is None:
         if fmt is Format.JSON:
-            write(formats.json_object(record))
+            write_json(formats.json_object(record))
         elif fmt is Format.PLAIN:
             write(formats.partner_plain(found, cat))
         elif fmt is Format.MARKDOWN:
@@ -229,7 +242,7 @@ def partner(found: Partner, cat: Catalogue, out: Output) -> None:
             _rows([record], PARTNER_FIELDS, out)
         return
     if fmt is Format.JSON:
-        write(formats.json_object(formats.pick(record, fields)))
+        write_json(formats.json_object(formats.pick(record, fields)))
     elif fmt is Format.PLAIN:
         write(formats.fields_plain(record, fields))
     elif fmt is Format.TABLE:

@@ -96,15 +96,16 @@ def hits_table(
     table.add_column(
         "ID", style="bold cyan", no_wrap=wide, overflow="fold", ratio=None if wide else 1
     )
-    table.add_column("Name", ratio=2, min_width=10)
+    # Where it matched is the point of a search result: a narrow terminal keeps that column.
     if wide:
+        table.add_column("Name", ratio=2, min_width=10)
         table.add_column("Type", no_wrap=True)
-    table.add_column("Match", ratio=3)
+    table.add_column("Match", ratio=3, min_width=10)
     for hit in hits:
         partner = hit.partner
-        row: list[RenderableType] = [_text(partner.id), _text(partner.name)]
+        row: list[RenderableType] = [_text(partner.id)]
         if wide:
-            row.append(type_text(partner.type))
+            row += [_text(partner.name), type_text(partner.type)]
         row.append(snippet_text(hit))
         table.add_row(*row)
     return table

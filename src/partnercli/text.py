@@ -25,3 +25,12 @@ def fold(text: str) -> str:
 def for_display(text: str) -> str:
     """`text` made inert for a terminal: control characters dropped, line breaks made spaces."""
     return _CONTROL.sub("", _SPACES.sub(" ", text))
+
+
+_CONTROL_IN_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def for_cell(text: str) -> str:
+    """`text` for a CSV/TSV cell: control characters dropped, but tabs and line breaks kept
+    (the `csv` module quotes them), so a spreadsheet gets the text and a terminal no escapes."""
+    return _CONTROL_IN_CELL.sub("", text)
