@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
 from partnercli import catalogue
 from partnercli.cli import app
 from partnercli.models import Catalogue
+
+# Property tests: a quick profile by default (CI keeps them well under a minute), a long one for
+# local runs: HYPOTHESIS_PROFILE=thorough python -m pytest tests/test_properties.py
+settings.register_profile(
+    "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 DATA_DIR = Path(__file__).parent / "data"
 BUNDLED: dict[str, Any] = json.loads(catalogue.bundled_bytes())

@@ -131,6 +131,7 @@ RECORD_PROBLEMS: list[tuple[str, Mutation, str, bool]] = [
     ("http url", _set(0, "website", "http://example.org"), "'http://example.org' is not an https:// URL", True),
     ("malformed url", _set(0, "website", "https://"), "is not an https:// URL", True),
     ("url with space", _set(0, "website", "https://a.org/x y"), "is not an https:// URL", True),
+    ("url with escape", _set(0, "website", "https://a.org/\x1b[31m"), "is not an https:// URL", True),
     ("hq not object", _set(0, "headquarters", "Paris"), "headquarters: expected an object", True),
     ("bad country", _set(0, "headquarters", {"city": "Paris", "country": "France"}), "'France' is not an ISO 3166-1 alpha-2 code", True),
     ("related not list", _set(0, "related", "ica"), "related: expected an array, got a string", True),

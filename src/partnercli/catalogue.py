@@ -40,7 +40,10 @@ MAX_YEAR: Final = 2100
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
-_URL = re.compile(r"https://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s]*)?\Z")
+# No spaces and no control characters anywhere: a URL is shown as a link on a terminal.
+_URL = re.compile(
+    r"https://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s\x00-\x1f\x7f-\x9f]*)?\Z"
+)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _TOP_KEYS = frozenset({"$schema", "schema_version", "source", "themes", "partners"})
 _PARTNER_KEYS = frozenset(PARTNER_FIELDS)

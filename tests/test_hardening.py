@@ -1,0 +1,420 @@
+"""Every hostile input gets a clear answer and a documented exit code; nothing breaks.
+
+Data files (through --data and PARTNERS_DATA), odd arguments, strange terminals and environments,
+and a dataset crafted to attack the terminal. Each case would fail without its handling.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.datasets import scaled, write_scaled
+from partnercli import output
+from partnercli.models import PARTNER_FIELDS
+from tests.conftest import Invoke, WriteData, minimal_dataset, record
+
+PARTNERS = str(Path(sys.executable).with_name("partners"))
+
+
+def assert_one_clear_error(result: Any, *, code: int, naming: str) -> None:
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ")
+    assert naming in result.stderr.splitlines()[0]
+    assert "Traceback" not in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# -- data files, through the option and the environment ------------------------------------------------
+
+BROKEN_FILES: list[tuple[str, bytes, str]] = [
+    ("empty", b"", "the file is empty"),
+    ("not utf-8", b"\xff\xfe\x00{", "not UTF-8 text"),
+    ("truncated", b'{"partners": [{"id": "a"', "invalid JSON"),
+    ("trailing garbage", b'{"partners": []} ]', "Extra data"),
+    ("NaN", b'{"partners": [], "x": NaN}', "NaN is not valid JSON"),
+    ("Infinity", b'{"partners": [], "x": Infinity}', "Infinity is not valid JSON"),
+    (
+        "duplicate keys",
+        b'{"partners": [{"id": "a", "id": "b"}]}',
+        "duplicate key(s) in one object: id",
+    ),
+    ("deep nesting", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ("top-level array", b"[]", "expected an object with 'partners' and 'themes', got an array"),
+    ("top-level string", b'"x"', "got a string"),
+    (
+        "partners not a list",
+        b'{"partners": "x"}',
+        "expected an array of partner objects, got a string",
+    ),
+    (
+        "record not an object",
+        b'{"partners": [[]]}',
+        "partners[0]: expected an object, got an array",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"), [pytest.param(c, e, id=n) for n, c, e in BROKEN_FILES]
+)
+@pytest.mark.parametrize("via", ["option", "environment"])
+def test_broken_files(
+    invoke: Invoke, write_data: WriteData, content: bytes, expected: str, via: str
+) -> None:
+    path = str(write_data(content))
+    if via == "option":
+        result = invoke("--data", path, "list")
+    else:
+        result = invoke("list", env={"PARTNERS_DATA": path})
+    assert_one_clear_error(result, code=1, naming=path)
+    assert expected in result.stderr
+
+
+def test_missing_file_and_directory(invoke: Invoke, tmp_path: Path) -> None:
+    assert_one_clear_error(
+        invoke("--data", str(tmp_path / "nope.json"), "list"), code=1, naming="no such file"
+    )
+    assert_one_clear_error(invoke("--data", str(tmp_path), "list"), code=1, naming="is a directory")
+
+
+def test_a_bom_is_read(invoke: Invoke, write_data: WriteData) -> None:
+    path = str(write_data(b"\xef\xbb\xbf" + json.dumps(minimal_dataset(record("a"))).encode()))
+    assert invoke("--data", path, "list").stdout.startswith("a\t")
+
+
+WRONG: dict[str, object] = {
+    "id": 7, "type": ["ngo"], "name": {}, "acronym": 1, "aliases": "x", "description": None,
+    "partnership": [], "themes": "alpha", "since": "2000", "website": 1, "headquarters": [],
+    "founded": 1.5, "related": {},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("field", PARTNER_FIELDS)
+def test_every_field_with_the_wrong_type(invoke: Invoke, write_data: WriteData, field: str) -> None:
+    path = str(write_data(minimal_dataset(record("ok"), record("bad", **{field: WRONG[field]}))))
+    result = invoke("--data", path, "list")
+    assert_one_clear_error(result, code=1, naming=path)
+    assert f".{field}" in result.stderr
+    assert "expected" in result.stderr or "missing" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda d: d["themes"].append({"id": "alpha", "name": "Again"}), "duplicate theme id"),
+        (lambda d: d["themes"].append({"id": "Bad Id", "name": "x"}), "is not a lowercase slug"),
+        (lambda d: d["themes"].append("x"), "themes[2]: expected an object, got a string"),
+        (lambda d: d.__setitem__("themes", {}), "themes: expected an array, got an object"),
+        (lambda d: d.__setitem__("source", []), "source: expected an object, got an array"),
+        (
+            lambda d: d["source"].__setitem__("compiled", "yesterday"),
+            "expected a date as YYYY-MM-DD",
+        ),
+        (lambda d: d.__setitem__("schema_version", 2), "schema_version: expected 1, got 2"),
+    ],
+)
+def test_top_level_problems(
+    invoke: Invoke, write_data: WriteData, mutate: Any, expected: str
+) -> None:
+    data = minimal_dataset(record("a"))
+    mutate(data)
+    result = invoke("--data", str(write_data(data)), "list")
+    assert result.exit_code == 1
+    assert expected in result.stderr
+
+
+def test_many_problems_are_capped_with_a_count(invoke: Invoke, write_data: WriteData) -> None:
+    path = str(write_data(minimal_dataset(*(record(f"r{i}", type="nope") for i in range(30)))))
+    lines = invoke("--data", path, "list").stderr.splitlines()
+    assert lines[0].endswith("30 problems")
+    assert len(lines) == 1 + 20 + 1
+    assert lines[-1] == "  …and 10 more"
+
+
+def test_an_empty_partner_list(invoke: Invoke, write_data: WriteData) -> None:
+    path = str(write_data(minimal_dataset()))
+    assert (
+        invoke("--data", path, "list").exit_code,
+        invoke("--data", path, "list", "--json").stdout,
+    ) == (0, "[]\n")
+
+
+def test_unknown_fields_warn_and_load(invoke: Invoke, write_data: WriteData) -> None:
+    path = str(write_data(minimal_dataset(record("a", extra=1))))
+    result = invoke("--data", path, "show", "a", "--json")
+    assert result.exit_code == 0
+    assert "extra" not in json.loads(result.stdout)
+    assert "warning: " in result.stderr
+
+
+def test_a_file_of_100000_records_works(tmp_path: Path) -> None:
+    path = write_scaled(100_000, tmp_path / "big.json")
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"} | {
+        "PARTNERS_CACHE_DIR": str(tmp_path / "c")
+    }
+    result = subprocess.run(
+        [PARTNERS, "--data", str(path), "search", "drugs", "--type", "igo", "--limit", "3", "--json"],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert [h["name"] for h in json.loads(result.stdout)] == [
+        "United Nations Office on Drugs and Crime"
+    ] * 3
+
+
+def test_the_users_data_is_never_written(invoke: Invoke, write_data: WriteData) -> None:
+    path = write_data(scaled(1500))
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    for args in (("list",), ("search", "illicit"), ("show", "unesco")):
+        invoke("--data", str(path), *args)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+# -- arguments -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("show", ""), 2), (("show", "   "), 2), (("theme", ""), 2), (("search", ""), 2),
+        (("search", " \t "), 2), (("list", "--type", ""), 2), (("list", "--theme", ""), 2),
+        (("search", "x", "--limit", "0"), 2), (("search", "x", "--limit", "-3"), 2),
+        (("search", "x", "--limit", "many"), 2), (("list", "--format", "xml"), 2),
+        (("list", "--fields", ",,"), 2), (("list", "--fields", "id;name"), 2),
+        (("list", "--nope"), 2), (("nope",), 2),
+    ],
+)  # fmt: skip
+def test_bad_arguments_are_usage_errors(invoke: Invoke, args: tuple[str, ...], code: int) -> None:
+    result = invoke(*args)
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    assert result.stderr.strip()
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "x" * 100_000,
+        "\x1b[31mred\x1b[0m\x07",
+        "\u202eocsenu",  # a right-to-left override
+        "مرحبا",
+        "qu\u0301x\u0308",  # combining accents
+        "🏛️",
+        "\x00",
+    ],
+)
+def test_odd_names_get_a_clear_not_found(invoke: Invoke, name: str) -> None:
+    for command in ("show", "theme"):
+        result = invoke(command, name)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith("error: no ")
+        assert "\x1b" not in result.stderr
+        assert "\x07" not in result.stderr
+        assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "query", ["x" * 100_000, " ".join(["word"] * 20_000), "\x1b[2J", "مرحبا", "🏛️"]
+)
+def test_odd_queries_are_answered(invoke: Invoke, query: str) -> None:
+    result = invoke("search", query, "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+    assert "\x1b" not in result.stderr
+
+
+def test_too_many_distinct_words_is_a_usage_error(invoke: Invoke) -> None:
+    result = invoke("search", " ".join(f"w{i}" for i in range(500)))
+    assert result.exit_code == 2
+    assert "use at most 200" in result.stderr
+
+
+def test_option_like_values_after_double_dash(invoke: Invoke) -> None:
+    result = invoke("show", "--", "--json")
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == "error: no partner '--json'; run 'partners list' to see every partner, or 'partners search' to search them\n"
+    )
+    assert invoke("search", "--", "-unesco", "--json").exit_code == 0
+
+
+# -- terminals and environment ---------------------------------------------------------------------------
+
+
+def run_process(
+    *args: str, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.CompletedProcess[bytes]:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"NO_COLOR", "FORCE_COLOR", "PARTNERS_DATA", "COLUMNS"}
+    }
+    return subprocess.run(
+        [PARTNERS, *args],
+        capture_output=True,
+        env=base | (env or {}),
+        timeout=60,
+        check=False,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("columns", ["20", "1000"])
+def test_extreme_widths(invoke: Invoke, columns: str) -> None:
+    for args in (
+        ("list",),
+        ("show", "unesco"),
+        ("themes",),
+        ("search", "illicit"),
+        ("list", "--fields", "id,description"),
+    ):
+        result = invoke(*args, "-f", "table", env={"COLUMNS": columns})
+        assert result.exit_code == 0, result.output
+        assert max(len(line) for line in result.stdout.splitlines()) <= int(columns)
+
+
+def test_c_locale_keeps_non_ascii_data() -> None:
+    result = run_process("show", "palace-museum", env={"LC_ALL": "C", "LANG": "C"})
+    assert result.returncode == 0
+    assert "故宫博物院" in result.stdout.decode("utf-8")
+
+
+def test_ascii_only_output_degrades_without_crashing() -> None:
+    env = {"PYTHONIOENCODING": "ascii"}
+    plain = run_process("show", "palace-museum", env=env)
+    assert plain.returncode == 0, plain.stderr
+    assert b"?????; Mus?e du Palais" in plain.stdout
+    table = run_process("show", "palace-museum", "-f", "table", env=env | {"COLUMNS": "80"})
+    assert table.returncode == 0, table.stderr
+    as_json = run_process("show", "palace-museum", "--json", env=env)
+    assert as_json.stdout.isascii()
+    assert json.loads(as_json.stdout)["aliases"][0] == "故宫博物院"  # escaped, not lost
+    emoji = run_process("--data", str(_emoji_dataset()), "list", "--json", env=env)
+    assert json.loads(emoji.stdout)[0]["name"] == "Museum 🏛️"
+
+
+def _emoji_dataset() -> Path:
+    path = Path(os.environ.get("TMPDIR", "/tmp")) / f"partners-emoji-{os.getpid()}.json"
+    path.write_text(json.dumps(minimal_dataset(record("emoji", name="Museum 🏛️"))), encoding="utf-8")
+    return path
+
+
+def test_closed_stdout_is_one_error_line() -> None:
+    result = subprocess.run(
+        f"{PARTNERS} list >&-", shell=True, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1
+    assert result.stderr == "error: standard output is closed; nothing can be written\n"
+
+
+def test_stdin_not_a_terminal_changes_nothing() -> None:
+    result = run_process("show", "unesco", "--json", stdin=subprocess.DEVNULL)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["id"] == "unesco"
+
+
+def test_force_color_on_a_pipe_colours_tables_only() -> None:
+    assert b"\x1b[" in run_process("list", "-f", "table", env={"FORCE_COLOR": "1"}).stdout
+    assert b"\x1b[" not in run_process("list", env={"FORCE_COLOR": "1"}).stdout
+    assert b"\x1b[" not in run_process("list", "--json", env={"FORCE_COLOR": "1"}).stdout
+
+
+def test_ctrl_c_in_process_is_exit_130(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(text: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "write", interrupted)
+    result = invoke("list")
+    assert result.exit_code == 130
+    assert result.stderr == "interrupted\n"
+
+
+def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
+    path = write_scaled(
+        30_000, tmp_path / "big.json"
+    )  # validating it takes long enough to interrupt
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"} | {"PARTNERS_CACHE_DIR": ""}
+    proc = subprocess.Popen(
+        [PARTNERS, "--data", str(path), "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    time.sleep(0.6)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert stderr == b"interrupted\n"
+
+
+# -- a dataset crafted to attack the terminal --------------------------------------------------------------
+
+ATTACK = {
+    "name": "Evil [bold]Museum[/bold] [link=https://x.invalid]x[/link]\x1b]0;pwned\x07\x1b[2J",
+    "acronym": "\x1b[5mBLINK\x1b[0m",
+    "aliases": [
+        "\u202eevil\u202c",
+        "\x9b31m C1 CSI",
+        "\x1b]8;;https://x.invalid\x1b\\link\x1b]8;;\x1b\\",
+    ],
+    "description": "Line one\nline two\tand a tab \x1b[1A\x1b[2K up and erase",
+    "website": "https://x.invalid/\x1b[31m",
+}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("list",), ("list", "-f", "table"), ("show", "evil"), ("show", "evil", "-f", "table"),
+     ("show", "evil", "-f", "markdown"), ("list", "-f", "csv"), ("list", "-f", "tsv"),
+     ("list", "-f", "markdown"), ("search", "evil"), ("search", "evil", "-f", "table")],
+)  # fmt: skip
+def test_terminal_attack_is_inert(
+    invoke: Invoke, write_data: WriteData, args: tuple[str, ...]
+) -> None:
+    data = minimal_dataset(record("evil"))
+    data["partners"][0].update(ATTACK)
+    data["partners"][0]["website"] = (
+        "https://x.invalid/page"  # a URL with escapes would be rejected
+    )
+    path = str(write_data(data))
+    result = invoke("--data", path, *args, env={"COLUMNS": "200", "FORCE_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    if "table" not in args:
+        assert "\x1b" not in text
+    else:  # only the table's own escapes: SGR colours, and the OSC 8 link of the (validated) website
+        own = re.compile(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b\x07]*\x1b\\")
+        assert "\x1b" not in own.sub("", text), repr(own.sub("", text))
+    assert "\x07" not in text
+    assert "\x9b" not in text
+    assert "\u202e" not in text
+    assert "[bold]Museum[/bold]" in text or "search" in args
+
+
+def test_terminal_attack_stays_exact_in_json(invoke: Invoke, write_data: WriteData) -> None:
+    data = minimal_dataset(record("evil"))
+    data["partners"][0].update({k: v for k, v in ATTACK.items() if k != "website"})
+    result = invoke("--data", str(write_data(data)), "show", "evil", "--json")
+    assert "\x1b" not in result.stdout  # JSON escapes control characters
+    partner = json.loads(result.stdout)
+    assert partner["name"] == ATTACK["name"]
+    assert partner["aliases"] == ATTACK["aliases"]
+
+
+def test_urls_with_escapes_are_rejected(invoke: Invoke, write_data: WriteData) -> None:
+    path = str(write_data(minimal_dataset(record("evil", website="https://x.invalid/\x1b[31m"))))
+    assert invoke("--data", path, "list").exit_code == 1
