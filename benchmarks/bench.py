@@ -72,7 +72,7 @@ class Pair:
     name: str
     ours: list[str]
     theirs: list[str]
-    target: float
+    target: float | None  # None: a row measured for the growth figure only
     memory_target: float | None = None
     ratios: list[float] = field(default_factory=list)
     ours_seconds: list[float] = field(default_factory=list)
@@ -88,7 +88,7 @@ class Pair:
             max=round(max(self.ratios), 3),
             ours_median_s=round(statistics.median(self.ours_seconds), 4),
             theirs_median_s=round(statistics.median(self.theirs_seconds), 4),
-            met=statistics.median(self.ratios) <= self.target,
+            met=None if self.target is None else statistics.median(self.ratios) <= self.target,
         )
         if self.memory_target is not None:
             row["memory_ratio"] = round(self.ours_rss_mb / self.theirs_rss_mb, 3)
@@ -200,12 +200,13 @@ def main() -> None:
                 pairs.append(measure(Pair(
                     f"{'4' if big else '7'}. scale, filter ({label}): list --type ngo --json vs jq",
                     [PARTNERS, *data, "list", "--type", "ngo", "--json"], [jq, JQ_FILTER, str(path)],
-                    0.8, memory_target=1.2 if big else None,
+                    0.8 if big else None, memory_target=1.2 if big else None,
                 ), runs=scale_runs, warmup=1, env=env))  # fmt: skip
                 print_row(pairs[-1])
                 pairs.append(measure(Pair(
                     f"{'5' if big else '7'}. scale, search ({label}): search illicit --json vs jq",
-                    [PARTNERS, *data, "search", "illicit", "--json"], [jq, JQ_SEARCH, str(path)], 1.0,
+                    [PARTNERS, *data, "search", "illicit", "--json"], [jq, JQ_SEARCH, str(path)],
+                    1.0 if big else None,
                 ), runs=scale_runs, warmup=1, env=env))  # fmt: skip
                 print_row(pairs[-1])
     finally:
@@ -251,10 +252,14 @@ def growth_factors(pairs: list[Pair], sizes: list[int]) -> list[str]:
 
 def print_row(pair: Pair) -> None:
     row = pair.summary()
-    verdict = "met" if row["met"] else "MISSED"
+    verdict = (
+        "(for the growth figure)"
+        if pair.target is None
+        else f"target <= {pair.target} " + ("met" if row["met"] else "MISSED")
+    )
     line = (
         f"{pair.name}\n    ratio median {row['median']:.3f} (min {row['min']:.3f}, max {row['max']:.3f}), "
-        f"target <= {pair.target} {verdict}; ours {row['ours_median_s']:.3f} s, theirs {row['theirs_median_s']:.3f} s"
+        f"{verdict}; ours {row['ours_median_s']:.3f} s, theirs {row['theirs_median_s']:.3f} s"
     )
     if pair.memory_target is not None:
         memory = "met" if row["memory_met"] else "MISSED"

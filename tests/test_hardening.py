@@ -88,6 +88,16 @@ def test_missing_file_and_directory(invoke: Invoke, tmp_path: Path) -> None:
     assert_one_clear_error(invoke("--data", str(tmp_path), "list"), code=1, naming="is a directory")
 
 
+@pytest.mark.parametrize(
+    ("path", "expected"), [("\x00", "not a valid path"), ("", "an empty path")]
+)
+def test_impossible_paths(invoke: Invoke, path: str, expected: str) -> None:
+    result = invoke("--data", path, "list")
+    assert result.exit_code == 1
+    assert expected in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_a_bom_is_read(invoke: Invoke, write_data: WriteData) -> None:
     path = str(write_data(b"\xef\xbb\xbf" + json.dumps(minimal_dataset(record("a"))).encode()))
     assert invoke("--data", path, "list").stdout.startswith("a\t")

@@ -127,6 +127,8 @@ def decode_trusted(data: bytes, *, warnings: tuple[str, ...], content_key: str) 
 def read_file(path: str | Path) -> bytes:
     """The bytes of a dataset file, or a `DataError` that says why they cannot be had."""
     name = str(path)
+    if not name:
+        raise DataError("''", ["an empty path; give the path of a JSON file"])
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
@@ -139,6 +141,8 @@ def read_file(path: str | Path) -> bytes:
         raise DataError(name, ["permission denied; the file must be readable"]) from None
     except OSError as exc:
         raise DataError(name, [f"cannot be read: {exc.strerror or exc}"]) from None
+    except ValueError:  # a NUL character: no file can have that name
+        raise DataError(name, ["not a valid path (it contains a NUL character)"]) from None
 
 
 def decode_json(data: bytes, *, source_name: str) -> Any:

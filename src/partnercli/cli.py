@@ -59,7 +59,7 @@ class Settings:
 
     __slots__ = ("data",)
 
-    def __init__(self, *, data: Path | None) -> None:
+    def __init__(self, *, data: str | None) -> None:
         self.data = data
 
     def cache_dir(self) -> Path | None:

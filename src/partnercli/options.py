@@ -3,7 +3,6 @@
 No `from __future__ import annotations` here or in `cli`: see the note there.
 """
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,15 +23,16 @@ def _type_option(value: str | PartnerType | None) -> PartnerType | None:
         raise typer.BadParameter(exc.message) from None
 
 
+# A plain string, not a Path: Typer's Path type stats the file while parsing, which raises on a
+# NUL byte; the loader gives every bad path a clear message of its own.
 DataOpt = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--data",
         envvar="PARTNERS_DATA",
         help="Dataset file to read instead of the bundled one (same format).",
         show_default=False,
         metavar="PATH",
-        dir_okay=True,
     ),
 ]
 FormatOpt = Annotated[

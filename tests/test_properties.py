@@ -1,0 +1,178 @@
+"""Property tests over the whole command, in-process (hypothesis).
+
+Arbitrary argument strings and arbitrary valid datasets never raise; every --json output parses;
+every id that `list` gives can be shown; search results are a subset of the list; and every way of
+corrupting a dataset ends in exit 1 with a message, never an exception.
+
+Quick by default; `HYPOTHESIS_PROFILE=thorough` runs 2,000 examples per property (see conftest).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from partnercli.cli import app
+from tests.conftest import minimal_dataset
+
+RUNNER = CliRunner()
+COMMANDS = ["list", "show", "themes", "theme", "search", "fields"]
+OPTIONS = [
+    "--type",
+    "--theme",
+    "--format",
+    "--json",
+    "--fields",
+    "--limit",
+    "--data",
+    "--",
+    "-f",
+    "-n",
+    "-t",
+]
+
+slug = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,5}){0,2}", fullmatch=True)
+words = st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=40).filter(
+    lambda s: bool(s.strip())
+)
+year = st.integers(1000, 2100)
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid dataset: unique ids, aliases unique across partners, links and themes that exist."""
+    ids = draw(st.lists(slug, min_size=0, max_size=8, unique=True))
+    themes = ["alpha", "beta"]
+    partners = []
+    used_names: set[str] = set()
+    for partner_id in ids:
+        aliases = [a for a in draw(st.lists(words, max_size=2)) if a.casefold() not in used_names]
+        used_names.update(a.casefold() for a in aliases)
+        partners.append(
+            {
+                "id": partner_id,
+                "type": draw(st.sampled_from(["ngo", "igo", "museum"])),
+                "name": draw(words),
+                "acronym": None,
+                "aliases": aliases,
+                "description": draw(words),
+                "partnership": draw(st.none() | words),
+                "themes": draw(st.lists(st.sampled_from(themes), unique=True, max_size=2)),
+                "since": draw(st.none() | year),
+                "website": draw(
+                    st.none()
+                    | st.sampled_from(["https://example.org", "https://a.b.example/x?y=1"])
+                ),
+                "headquarters": draw(
+                    st.none() | st.builds(lambda c: {"city": c, "country": "FR"}, words)
+                ),
+                "founded": draw(st.none() | year),
+                "related": [{"id": draw(st.sampled_from(ids)), "relation": "linked"}]
+                if draw(st.booleans())
+                else [],
+            }
+        )
+    return minimal_dataset(*partners)
+
+
+def write(tmp: Path, data: object) -> str:
+    path = tmp / "data.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+@given(
+    st.lists(
+        st.sampled_from(COMMANDS) | st.sampled_from(OPTIONS) | st.text(max_size=30), max_size=6
+    )
+)
+def test_any_arguments_never_raise(args: list[str]) -> None:
+    result = RUNNER.invoke(app, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        args,
+        result.exception,
+    )
+    assert result.exit_code in (0, 1, 2), (args, result.output)
+    assert "Traceback" not in result.stderr
+
+
+@given(datasets(), st.text(max_size=20))
+def test_valid_datasets_answer_every_command(
+    tmp_path_factory: Any, data: dict[str, Any], query: str
+) -> None:
+    path = write(tmp_path_factory.mktemp("p"), data)
+
+    def run(*args: str) -> Any:
+        result = RUNNER.invoke(app, ["--data", path, *args])
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            result.exception
+        )
+        return result
+
+    listed = run("list", "--json")
+    assert listed.exit_code == 0, listed.output
+    partners = json.loads(listed.stdout)
+    assert sorted(p["id"] for p in partners) == sorted(p["id"] for p in data["partners"])
+    for partner in partners:
+        shown = run("show", partner["id"], "--json")
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.stdout) == partner
+    for fmt in ("plain", "table", "csv", "tsv", "jsonl", "markdown"):
+        assert run("list", "-f", fmt).exit_code == 0
+    assert json.loads(run("themes", "--json").stdout)[0]["id"] == "alpha"
+    if query.strip():
+        found = run("search", query, "--json")
+        assert found.exit_code in (0, 2), found.output  # 2: more distinct words than allowed
+        if found.exit_code == 0:
+            hits = json.loads(found.stdout)
+            assert {h["id"] for h in hits} <= {p["id"] for p in partners}
+
+
+CORRUPTIONS = {
+    "drop a required field": lambda p: p.pop("name"),
+    "wrong type": lambda p: p.__setitem__("since", "1990"),
+    "unknown type": lambda p: p.__setitem__("type", "club"),
+    "bad slug": lambda p: p.__setitem__("id", "Not A Slug"),
+    "dangling theme": lambda p: p.__setitem__("themes", ["gamma"]),
+    "dangling link": lambda p: p.__setitem__("related", [{"id": "nobody-here", "relation": "x"}]),
+    "bad url": lambda p: p.__setitem__("website", "ftp://x"),
+    "bad year": lambda p: p.__setitem__("founded", 3),
+    "bad country": lambda p: p.__setitem__("headquarters", {"city": "X", "country": "xx"}),
+    "everything wrong at once": lambda p: p.clear() or p.__setitem__("id", ["list"]),
+}
+
+
+@given(
+    datasets().filter(lambda d: len(d["partners"]) > 0),
+    st.sampled_from(sorted(CORRUPTIONS)),
+    st.data(),
+)
+def test_every_corruption_is_exit_1_with_a_message(
+    tmp_path_factory: Any, data: dict[str, Any], corruption: str, pick: st.DataObject
+) -> None:
+    victim = pick.draw(st.sampled_from(data["partners"]))
+    CORRUPTIONS[corruption](victim)
+    path = write(tmp_path_factory.mktemp("c"), data)
+    result = RUNNER.invoke(app, ["--data", path, "list"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1, (corruption, result.output)
+    assert result.stderr.startswith(f"error: invalid data in {path}")
+    assert result.stdout == ""
+
+
+@given(st.binary(max_size=200))
+def test_arbitrary_bytes_as_a_dataset(tmp_path_factory: Any, content: bytes) -> None:
+    path = tmp_path_factory.mktemp("b") / "data.json"
+    path.write_bytes(content)
+    result = RUNNER.invoke(app, ["--data", str(path), "list", "--json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (0, 1)
+    if result.exit_code == 0:
+        assert isinstance(json.loads(result.stdout), list)
+    else:
+        assert result.stderr.startswith("error: ")
