@@ -192,21 +192,8 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     assert where.startswith(str(venv)), "partnercli must come from the wheel, not the checkout"
 
 
-@pytest.mark.parametrize(
-    ("args", "absent"),
-    [
-        (
-            ["show", "unesco", "--json"],
-            {"rich", "sqlite3", "msgspec", "importlib.resources", "hashlib"},
-        ),
-        (["list"], {"rich", "sqlite3", "msgspec"}),
-        (["theme", "funding", "--json"], {"rich", "sqlite3", "msgspec"}),
-        (["--help"], {"rich", "sqlite3", "msgspec"}),
-        (["search", "illicit", "--json"], {"rich", "msgspec"}),
-    ],
-)
-def test_commands_import_only_what_they_need(args: list[str], absent: set[str]) -> None:
-    """Start-up guards: what a command does not use, it does not import (deterministic, unlike timings)."""
+def modules_after(args: list[str]) -> set[str]:
+    """The modules a real process has loaded once `partners ARGS` has run."""
     code = (
         "import sys, io, contextlib\n"
         "from partnercli.cli import main\n"
@@ -223,27 +210,29 @@ def test_commands_import_only_what_they_need(args: list[str], absent: set[str]) 
         timeout=60,
         check=True,
     )
-    loaded = set(result.stdout.split())
+    return set(result.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("args", "absent"),
+    [
+        (
+            ["show", "unesco", "--json"],
+            {"rich", "sqlite3", "msgspec", "importlib.resources", "hashlib"},
+        ),
+        (["list"], {"rich", "sqlite3", "msgspec"}),
+        (["theme", "funding", "--json"], {"rich", "sqlite3", "msgspec"}),
+        (["--help"], {"rich", "sqlite3", "msgspec"}),
+        (["search", "illicit", "--json"], {"rich", "msgspec"}),
+    ],
+)
+def test_commands_import_only_what_they_need(args: list[str], absent: set[str]) -> None:
+    """Start-up guards: what a command does not use, it does not import (deterministic, unlike timings)."""
+    loaded = modules_after(args)
     assert "partnercli.cli" in loaded
     assert not absent & loaded, sorted(absent & loaded)
 
 
 def test_a_table_imports_rich_and_a_search_sqlite() -> None:
     """The other side of the guards above: the lazy imports do happen where they are needed."""
-    code = (
-        "import sys, io, contextlib\n"
-        "from partnercli.cli import main\n"
-        "sys.argv = ['partners', 'search', 'illicit', '--format', 'table']\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    try:\n        main()\n    except SystemExit:\n        pass\n"
-        "print(' '.join(sorted(sys.modules)))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        timeout=60,
-        check=True,
-    )
-    assert {"rich", "sqlite3"} <= set(result.stdout.split())
+    assert {"rich", "sqlite3"} <= modules_after(["search", "illicit", "--format", "table"])
