@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from partnercli.cli import app
+from partnercli.text import fold
 from tests.conftest import minimal_dataset
 
 RUNNER = CliRunner()
@@ -51,8 +52,10 @@ def datasets(draw: st.DrawFn) -> dict[str, Any]:
     partners = []
     used_names: set[str] = set()
     for partner_id in ids:
-        aliases = [a for a in draw(st.lists(words, max_size=2)) if a.casefold() not in used_names]
-        used_names.update(a.casefold() for a in aliases)
+        # Aliases compare as the loader compares them: folded (case, accents, compatibility forms).
+        aliases = list({fold(a.strip()): a for a in draw(st.lists(words, max_size=2))}.values())
+        aliases = [a for a in aliases if fold(a.strip()) not in used_names]
+        used_names.update(fold(a.strip()) for a in aliases)
         partners.append(
             {
                 "id": partner_id,

@@ -330,7 +330,7 @@ def fields_(format_: FormatOpt = None, json_: JsonOpt = False) -> None:
       partners fields
       partners list --fields id,name,website
     """
-    from partnercli.models import HIT_FIELD_INFO, partner_fields
+    from partnercli.fields import HIT_FIELD_INFO, partner_fields
 
     out = output.choose(format_, json_, None)
     output.field_list([*partner_fields(), *HIT_FIELD_INFO], out)

@@ -7,8 +7,6 @@ RFC 4180 (through the `csv` module); Markdown is a GitHub-flavoured table.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -226,6 +224,9 @@ def delimited(
     rows: Sequence[Mapping[str, Any]], fields: Sequence[str], *, tsv: bool = False
 ) -> str:
     """CSV (RFC 4180: CRLF, quoted as needed) or TSV, with a header row; lists joined with `; `."""
+    import csv  # only CSV and TSV pay for it
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t" if tsv else ",", lineterminator="\n" if tsv else "\r\n")
     writer.writerow(fields)

@@ -18,7 +18,7 @@ from partnercli.text import fold
 
 #: How many candidates an "ambiguous" message lists before "…".
 MAX_LISTED: Final = 8
-_WORD_SPLIT = re.compile(r"[\s\-]+")
+_WORD_SPLIT = r"[\s\-]+"  # compiled by `re` when a name is not found
 
 
 def _steps(
@@ -69,7 +69,7 @@ def closest(needle: str, names: Mapping[str, Iterable[str]], *, limit: int = 3) 
 
     by_word: dict[str, set[str]] = {}
     for name, ids in names.items():
-        for word in {name, *_WORD_SPLIT.split(name)}:
+        for word in {name, *re.split(_WORD_SPLIT, name)}:
             by_word.setdefault(word, set()).update(ids)
     close = difflib.get_close_matches(needle, list(by_word), n=limit * 2, cutoff=0.75)
     ranked = (item_id for word in close for item_id in sorted(by_word[word]))

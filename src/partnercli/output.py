@@ -15,11 +15,12 @@ import typer
 from partnercli import formats
 from partnercli.errors import UsageError
 from partnercli.formats import HIT_FIELDS, MARKDOWN_PARTNER_FIELDS, THEME_FIELDS, Format
-from partnercli.models import PARTNER_FIELDS, Catalogue, FieldInfo, Partner
+from partnercli.models import PARTNER_FIELDS, Catalogue, Partner
 
 if TYPE_CHECKING:  # Rich is imported only when a table is drawn: scripts never pay for it.
     from rich.console import Console, RenderableType
 
+    from partnercli.fields import FieldInfo
     from partnercli.search import Hit
 
 #: The fields --fields accepts for partners and for search results.
@@ -252,6 +253,6 @@ def partner(found: Partner, cat: Catalogue, out: Output) -> None:
         _rows([record], fields, out)
 
 
-def field_list(infos: Sequence[FieldInfo], out: Output) -> None:
+def field_list(infos: "Sequence[FieldInfo]", out: Output) -> None:
     rows = [{"name": f.name, "type": f.type, "description": f.description} for f in infos]
     _rows(rows, out.fields or ("name", "type", "description"), out)

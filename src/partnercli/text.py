@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_CONTROL = re.compile(
+# Patterns are kept as strings and compiled by `re` on first use (and cached there): a command
+# that prints only JSON never pays for them at start-up.
+_CONTROL = (
     # C0 and C1 control characters (escape sequences start with ESC, bells with BEL…) and the
     # bidirectional overrides that can make a line read differently from what it holds.
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 )
-_SPACES = re.compile(r"[\t\n\r]+")
+_SPACES = r"[\t\n\r]+"
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of `text`: `Musée` and `MUSEE` both give `musee`."""
     if text.isascii():
         return text.casefold()
+    import unicodedata  # only text beyond ASCII needs it
+
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).casefold()
@@ -24,13 +27,13 @@ def fold(text: str) -> str:
 
 def for_display(text: str) -> str:
     """`text` made inert for a terminal: control characters dropped, line breaks made spaces."""
-    return _CONTROL.sub("", _SPACES.sub(" ", text))
+    return re.sub(_CONTROL, "", re.sub(_SPACES, " ", text))
 
 
-_CONTROL_IN_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_IN_CELL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 def for_cell(text: str) -> str:
     """`text` for a CSV/TSV cell: control characters dropped, but tabs and line breaks kept
     (the `csv` module quotes them), so a spreadsheet gets the text and a terminal no escapes."""
-    return _CONTROL_IN_CELL.sub("", text)
+    return re.sub(_CONTROL_IN_CELL, "", text)  # compiled on first use, cached by `re`
