@@ -218,7 +218,15 @@ def modules_after(args: list[str]) -> set[str]:
     [
         (
             ["show", "unesco", "--json"],
-            {"rich", "sqlite3", "msgspec", "importlib.resources", "hashlib"},
+            {
+                "rich",
+                "sqlite3",
+                "msgspec",
+                "importlib.resources",
+                "hashlib",
+                "csv",
+                "partnercli.completion",
+            },
         ),
         (["list"], {"rich", "sqlite3", "msgspec"}),
         (["theme", "funding", "--json"], {"rich", "sqlite3", "msgspec"}),

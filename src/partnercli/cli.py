@@ -14,7 +14,7 @@ from typing import Annotated, ParamSpec
 
 import typer
 
-from partnercli import __version__, catalogue, completion, formats, lookup, output
+from partnercli import __version__, catalogue, formats, lookup, output
 from partnercli.errors import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -31,6 +31,7 @@ from partnercli.options import (
     LimitOpt,
     ThemeOpt,
     TypeOpt,
+    completer,
 )
 from partnercli.text import for_display
 
@@ -194,7 +195,7 @@ def show(
         typer.Argument(
             metavar="NAME",
             help="An id, acronym, alias or name, or its start.",
-            autocompletion=completion.when_completing(completion.partners),
+            autocompletion=completer("partners"),
         ),
     ],
     format_: FormatOpt = None,
@@ -245,7 +246,7 @@ def theme(
         typer.Argument(
             metavar="THEME",
             help="A theme id, name, or its start.",
-            autocompletion=completion.when_completing(completion.themes),
+            autocompletion=completer("themes"),
         ),
     ],
     type_: TypeOpt = None,

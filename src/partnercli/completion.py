@@ -1,15 +1,13 @@
 """Shell completion for the values people type: partner ids and acronyms, themes, types, fields.
 
 Typer inspects every completion callback each time it builds the command tree, so they are
-attached only when the shell is asking for completions (`_PARTNERS_COMPLETE` is set): an ordinary
-run pays nothing for them. Completion reads the dataset the command would read (`--data` and
+attached (and this module imported) only when the shell is asking for completions
+(`_PARTNERS_COMPLETE` is set, see `options.completer`): an ordinary run pays nothing for them. Completion reads the dataset the command would read (`--data` and
 `PARTNERS_DATA` are honoured) and never imports the search engine.
 """
 
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import typer
 
@@ -19,14 +17,7 @@ from partnercli.formats import HIT_FIELDS, THEME_FIELDS
 from partnercli.models import PARTNER_FIELDS, TYPE_SYNONYMS, Catalogue, PartnerType
 from partnercli.text import fold
 
-#: Set by the shell's completion script: only then are the callbacks below attached.
-COMPLETING = "_PARTNERS_COMPLETE" in os.environ
-
 Completions = list[tuple[str, str]]
-
-
-def when_completing(callback: Callable[..., Any]) -> Callable[..., Any] | None:
-    return callback if COMPLETING else None
 
 
 def _catalogue(ctx: typer.Context) -> Catalogue | None:

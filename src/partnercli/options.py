@@ -3,15 +3,28 @@
 No `from __future__ import annotations` here or in `cli`: see the note there.
 """
 
-from typing import Annotated
+import os
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
-from partnercli import completion
 from partnercli.errors import UsageError
 from partnercli.formats import Format
 from partnercli.lookup import parse_type
 from partnercli.models import PartnerType
+
+
+def completer(name: str) -> Callable[..., Any] | None:
+    """A completion callback of `partnercli.completion`, only when the shell asks for completions:
+    Typer inspects every callback whenever it builds the command tree, and importing the module
+    costs start-up time too."""
+    if "_PARTNERS_COMPLETE" not in os.environ:
+        return None
+    from partnercli import completion
+
+    callback: Callable[..., Any] = getattr(completion, name)
+    return callback
 
 
 def _type_option(value: str | PartnerType | None) -> PartnerType | None:
@@ -55,7 +68,7 @@ TypeOpt = Annotated[
         "-t",
         parser=_type_option,
         metavar="TYPE",
-        autocompletion=completion.when_completing(completion.types),
+        autocompletion=completer("types"),
         help="Only partners of this type: ngo, igo or museum "
         "(or non-governmental, intergovernmental, museum-institution).",
         show_default=False,
@@ -66,7 +79,7 @@ ThemeOpt = Annotated[
     typer.Option(
         "--theme",
         metavar="THEME",
-        autocompletion=completion.when_completing(completion.themes),
+        autocompletion=completer("themes"),
         help="Only partners working on this theme: an id, a name or its start (see 'partners themes').",
         show_default=False,
     ),
@@ -87,7 +100,7 @@ FieldsOpt = Annotated[
     typer.Option(
         "--fields",
         metavar="FIELDS",
-        autocompletion=completion.when_completing(completion.fields),
+        autocompletion=completer("fields"),
         help="Fields to show, in order: a comma list, repeatable (see 'partners fields').",
         show_default=False,
     ),
