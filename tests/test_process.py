@@ -244,3 +244,43 @@ def test_commands_import_only_what_they_need(args: list[str], absent: set[str]) 
 def test_a_table_imports_rich_and_a_search_sqlite() -> None:
     """The other side of the guards above: the lazy imports do happen where they are needed."""
     assert {"rich", "sqlite3"} <= modules_after(["search", "illicit", "--format", "table"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "unesco", "--json"],
+        ["--data", "tests/data/mine.json", "list"],
+        ["--data=tests/data/mine.json", "list"],
+        ["lst"],
+        ["show", "--help"],
+        ["fields"],
+        ["search", "drugs"],
+    ],
+)
+def test_running_only_the_named_command_changes_nothing(args: list[str]) -> None:
+    """main() builds only the command it runs (a start-up saving): the answer must be the same
+    as from the whole app."""
+    from typer.testing import CliRunner
+
+    from partnercli.cli import app
+
+    process = subprocess.run(
+        [str(Path(sys.executable).with_name("partners")), *args],
+        capture_output=True, text=True, cwd=ROOT, env=clean_env(COLUMNS="80"), timeout=60, check=False,
+    )  # fmt: skip
+    whole = CliRunner().invoke(app, args, prog_name="partners", env={"COLUMNS": "80"})
+    assert process.returncode == whole.exit_code
+    assert process.stdout == whole.stdout
+    assert process.stderr == whole.stderr
+
+
+def test_command_named() -> None:
+    from partnercli.cli import command_named
+
+    assert command_named(["show", "x"]) == "show"
+    assert command_named(["--data", "f.json", "list"]) == "list"
+    assert command_named(["--data=f.json", "fields"]) == "fields"
+    assert command_named(["--help"]) is None
+    assert command_named(["lst"]) is None
+    assert command_named([]) is None

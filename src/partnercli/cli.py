@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, ParamSpec
 
 import typer
+from typer.models import CommandInfo
 
 from partnercli import __version__, catalogue, formats, lookup, output
 from partnercli.errors import (
@@ -350,9 +351,41 @@ def _prepare_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
+def _name(info: CommandInfo) -> str:
+    return info.name or (info.callback.__name__ if info.callback else "")
+
+
+def command_named(args: list[str]) -> str | None:
+    """The command `args` run, if it is certain: the first word after the global options.
+
+    None for anything else (no command, --help, --version, an unknown word), which keeps every
+    command, so help, suggestions and errors are exactly Typer's own.
+    """
+    names = {
+        info.name or info.callback.__name__ for info in app.registered_commands if info.callback
+    }
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--data":
+            next(rest, None)
+        elif arg.startswith("--data="):
+            continue
+        else:
+            return arg if arg in names else None
+    return None
+
+
 def main() -> None:
     """Entry point of the `partners` console script and of `python -m partnercli`."""
     _prepare_streams()
+    # Typer builds every command's parameters on every run (~0.25 ms a command); a run that names
+    # its command needs only that one, the way Click's lazily loaded subcommands work. Shell
+    # completion always gets every command.
+    wanted = None if "_PARTNERS_COMPLETE" in os.environ else command_named(sys.argv[1:])
+    if wanted is not None:
+        app.registered_commands = [
+            info for info in app.registered_commands if _name(info) == wanted
+        ]
     try:
         app()
     except KeyboardInterrupt:  # Ctrl-C outside a command (while parsing arguments)
