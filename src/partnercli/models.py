@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -93,13 +92,6 @@ class Partner:
     related: tuple[Relation, ...] = field(
         metadata=_doc("links to other partners that the page states"), default=()
     )
-
-    def names(self) -> Iterator[str]:
-        """Every name a person may type for this partner: name, acronym, aliases."""
-        yield self.name
-        if self.acronym:
-            yield self.acronym
-        yield from self.aliases
 
     def to_dict(self) -> dict[str, Any]:
         """The record in the dataset's own field names and order."""
