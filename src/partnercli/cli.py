@@ -116,6 +116,11 @@ def handled(fn: Callable[P, None]) -> Callable[P, None]:
     return run
 
 
+def theme_filter(cat: Catalogue, theme: str | None) -> str | None:
+    """The theme id a --theme option names (resolved like `partners theme`), or None."""
+    return None if theme is None else lookup.resolve_theme(cat, theme).id
+
+
 def load(ctx: typer.Context) -> Catalogue:
     settings: Settings = ctx.obj
     result = catalogue.load(settings.data, cache_dir=settings.cache_dir())
@@ -183,8 +188,7 @@ def list_(
     """
     out = output.choose(format_, json_, fields)
     cat = load(ctx)
-    theme_id = lookup.resolve_theme(cat, theme).id if theme is not None else None
-    output.partners(cat.select(type_=type_, theme=theme_id), cat, out)
+    output.partners(cat.select(type_=type_, theme=theme_filter(cat, theme)), cat, out)
 
 
 @app.command()
@@ -305,8 +309,7 @@ def search(
     cat = load(ctx)
     candidates = None
     if type_ is not None or theme is not None:
-        theme_id = lookup.resolve_theme(cat, theme).id if theme is not None else None
-        candidates = cat.select(type_=type_, theme=theme_id)
+        candidates = cat.select(type_=type_, theme=theme_filter(cat, theme))
     settings: Settings = ctx.obj
     hits = search_mod.search(
         cat, text, candidates=candidates, limit=limit, cache_dir=settings.cache_dir()
@@ -346,8 +349,11 @@ def _prepare_streams() -> None:
             sys.stderr.write("error: standard output is closed; nothing can be written\n")
         sys.exit(EXIT_FAILURE)
     for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower()
-        if stream is not None and not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+        if (
+            stream is not None
+            and not output.takes_any_character(stream)
+            and hasattr(stream, "reconfigure")
+        ):
             stream.reconfigure(errors="replace")
 
 

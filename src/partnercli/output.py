@@ -117,9 +117,9 @@ def message(line: str) -> None:
     sys.stderr.write(for_display(line) + "\n")
 
 
-def unicode_stdout() -> bool:
-    """Can stdout take any character? Not under PYTHONIOENCODING=ascii, say."""
-    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("_", "-")
+def takes_any_character(stream: object) -> bool:
+    """Can `stream` take any character? Not under PYTHONIOENCODING=ascii, say."""
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
     return encoding.startswith(("utf-8", "utf8", "utf-16", "utf-32"))
 
 
@@ -129,7 +129,7 @@ def write(text: str) -> None:
 
 def write_json(text: str) -> None:
     """JSON as UTF-8; on a stdout that cannot take it, as ASCII escapes, which lose nothing."""
-    sys.stdout.write(text if unicode_stdout() else formats.ascii_json(text))
+    sys.stdout.write(text if takes_any_character(sys.stdout) else formats.ascii_json(text))
 
 
 def draw(make: Callable[[int], "RenderableType"]) -> None:
