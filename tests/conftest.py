@@ -34,6 +34,14 @@ Invoke = Callable[..., Result]
 WriteData = Callable[[Any], Path]
 
 
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test writes to the user's real cache, in-process or in a child process."""
+    monkeypatch.setenv("PARTNERS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def bundled() -> Catalogue:
     return catalogue.load()
@@ -81,7 +89,8 @@ def write_data(tmp_path: Path) -> WriteData:
         elif isinstance(content, str):
             path.write_text(content, encoding="utf-8")
         else:
-            path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+            # ASCII escapes: the file holds any text the data can, lone surrogates included
+            path.write_text(json.dumps(content), encoding="utf-8")
         return path
 
     return write

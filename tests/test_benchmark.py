@@ -18,6 +18,6 @@ def test_benchmark_startup_pairs_run_and_write_figures(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     figures = json.loads(out.read_text(encoding="utf-8"))
-    assert [p["target"] for p in figures["pairs"]] == [1.2, 1.25, 7.0]
+    assert [p["target"] for p in figures["pairs"]] == [1.3, 1.3]
     assert all(p["median"] > 0 for p in figures["pairs"])
     assert figures["machine"]["cores"] >= 1

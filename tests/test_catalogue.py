@@ -12,6 +12,8 @@ import pytest
 
 from partnercli import catalogue
 from partnercli.errors import DataError
+from partnercli.fields import json_schema
+from partnercli.views import record as json_record
 from tests.conftest import BUNDLED, WriteData, minimal_dataset, record
 
 SCHEMA: dict[str, Any] = json.loads(catalogue.bundled_bytes(catalogue.SCHEMA_NAME))
@@ -118,7 +120,11 @@ RECORD_PROBLEMS: list[tuple[str, Mutation, str, bool]] = [
     ("missing description", _drop(2, "description"), "(id 'icomos').description: missing", True),
     ("missing type", _drop(3, "type"), "(id 'ifla').type: missing", True),
     ("name not a string", _set(0, "name", 3), "name: expected a string, got a number", True),
-    ("empty name", _set(0, "name", "  "), "name: expected a non-empty string", True),
+    ("empty name", _set(0, "name", ""), "name: expected a non-empty string", True),
+    ("blank name", _set(0, "name", "  "), "name: expected a non-empty string", False),
+    ("lone surrogate", _set(0, "name", "\ud800"), "name: not valid Unicode text", False),
+    ("one-way link", _set(0, "related", [{"id": "unesco", "relation": "x"}]), "which does not link back", False),
+    ("newline after slug", _set(0, "id", "blue-shield\n"), "is not a lowercase slug", True),
     ("aliases not a list", _set(0, "aliases", "x"), "aliases: expected an array of strings, got a string", True),
     ("alias not a string", _set(0, "aliases", [1]), "aliases[0]: expected a string, got a number", True),
     ("themes not a list", _set(0, "themes", {}), "themes: expected an array of strings, got an object", True),
@@ -189,10 +195,11 @@ def test_problems_are_capped_with_a_count_of_the_rest(write_data: WriteData) -> 
 def test_unknown_fields_warn_and_still_load(write_data: WriteData) -> None:
     data = minimal_dataset(record("a", colour="blue"))
     data["extra"] = 1
-    loaded = catalogue.load(write_data(data))
+    warnings: list[str] = []
+    loaded = catalogue.load(write_data(data), warnings=warnings)
     assert [p.id for p in loaded.partners] == ["a"]
-    assert any("unknown field 'extra'" in w for w in loaded.warnings)
-    assert any("(id 'a'): unknown field 'colour' ignored" in w for w in loaded.warnings)
+    assert any("unknown field 'extra'" in w for w in warnings)
+    assert any("(id 'a'): unknown field 'colour' ignored" in w for w in warnings)
 
 
 def test_optional_fields_may_be_left_out(write_data: WriteData) -> None:
@@ -207,6 +214,29 @@ def test_optional_fields_may_be_left_out(write_data: WriteData) -> None:
     assert schema_accepts(minimal_dataset(record("only-required")))
 
 
-def test_to_dict_gives_back_the_record(bundled_raw: dict[str, Any]) -> None:
+def test_records_give_back_the_dataset(bundled_raw: dict[str, Any]) -> None:
     loaded = catalogue.load()
-    assert [p.to_dict() for p in loaded.partners] == bundled_raw["partners"]
+    assert (
+        json.loads(json.dumps([json_record(p) for p in loaded.partners])) == bundled_raw["partners"]
+    )
+
+
+def test_the_bundled_dataset_is_valid() -> None:
+    """`load()` trusts the bundled file (only decodes it): here is why it may."""
+    warnings: list[str] = []
+    checked = catalogue.parse(catalogue.bundled_bytes(), source_name="bundled", warnings=warnings)
+    assert checked == catalogue.load()
+    assert warnings == []
+
+
+def test_the_shipped_schema_is_the_generated_one() -> None:
+    shipped = catalogue.bundled_bytes(catalogue.SCHEMA_NAME).decode()
+    assert shipped == json_schema(), (
+        "regenerate it: partners schema > src/partnercli/data/partners.schema.json"
+    )
+
+
+def test_duplicate_keys_are_found_at_any_depth(write_data: WriteData) -> None:
+    text = json.dumps(minimal_dataset(record("a", headquarters={"city": "X", "country": "FR"})))
+    text = text.replace('"city": "X"', '"city": "X", "city": "Y"')
+    assert "duplicate key(s) in one object: city" in load_error(write_data(text)).message

@@ -195,6 +195,6 @@ def test_facts_come_from_the_reference_table(bundled: Catalogue) -> None:
 
 def test_source_names_the_page_and_a_date(bundled: Catalogue) -> None:
     assert bundled.source.title == "Partners"
-    assert "ICOM" in bundled.source.publisher
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", bundled.source.compiled)
+    assert "ICOM" in (bundled.source.publisher or "")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", bundled.source.compiled or "")
     assert "url" not in BUNDLED["source"], "no URL that cannot be verified"

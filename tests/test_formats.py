@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 
@@ -168,11 +167,7 @@ def test_bad_fields_are_usage_errors(invoke: Invoke, args: tuple[str, ...], expe
 def test_fields_command_is_generated_from_the_model(invoke: Invoke) -> None:
     listed = json.loads(run(invoke, "fields", "--json"))
     names = [f["name"] for f in listed]
-    assert names == [f.name for f in dataclasses.fields(Partner)] + [
-        "score",
-        "matched_in",
-        "snippet",
-    ]
+    assert names == [*Partner.__struct_fields__, "score", "matched_in", "snippet"]
     types = {f["name"]: f["type"] for f in listed}
     assert types["acronym"] == "string or null"
     assert types["type"] == "string: ngo, igo, museum"
@@ -188,3 +183,29 @@ def test_default_columns_per_format(invoke: Invoke, bundled: Catalogue) -> None:
     assert all(list(row) == list(PARTNER_FIELDS) for row in rows)  # JSON carries every field
     header = run(invoke, "list", "-f", "csv").splitlines()[0]
     assert header == ",".join(PARTNER_FIELDS)  # and so does CSV
+
+
+EMPTY = {"plain": "", "json": "[]\n", "jsonl": "", "table": ""}
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain", "json", "jsonl", "csv", "tsv", "markdown"])
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("list", "--type", "museum", "--theme", "sustainable-development"), "no partners match\n"),
+        (("theme", "law-and-policy", "--type", "museum"), "no partners match\n"),
+        (("search", "zzzzqqq"), "no partners match 'zzzzqqq'\n"),
+    ],
+)
+def test_an_empty_result_is_the_same_in_every_command(
+    invoke: Invoke, fmt: str, args: tuple[str, ...], said: str
+) -> None:
+    result = invoke(*args, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == said
+    header_only = fmt in ("csv", "tsv", "markdown")
+    if header_only:
+        assert len(result.stdout.splitlines()) == (2 if fmt == "markdown" else 1)
+        assert result.stdout.startswith(("id", "| id"))
+    else:
+        assert result.stdout == EMPTY[fmt]

@@ -80,6 +80,13 @@ def datasets(draw: st.DrawFn) -> dict[str, Any]:
                 else [],
             }
         )
+    # Links go both ways: give each target the inverse of every link to it.
+    links: dict[str, list[dict[str, str]]] = {p["id"]: p["related"] for p in partners}  # type: ignore[misc]  # each record's "related" is the list built above
+    for partner_id, related in links.items():
+        for link in list(related):
+            back = {"id": partner_id, "relation": "linked"}
+            if back not in links[link["id"]]:
+                links[link["id"]].append(back)
     return minimal_dataset(*partners)
 
 

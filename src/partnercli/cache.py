@@ -1,16 +1,14 @@
-"""What `partners` remembers about large dataset files, keyed by a hash of their content.
+"""What `partners` remembers about large datasets: their search index, keyed by a hash of the
+validated records.
 
-Validating 100,000 records is slow, and so is indexing them for search; doing either again for
-content already seen is waste. So, for large files only, the cache holds a marker that this exact
-content passed validation (with the warnings it produced), and the search index built from it.
-Any change to the file changes the key; the old entries are simply never read again. The cache is
-never needed: if its folder cannot be written, every run does the full work.
+Indexing 100,000 records for search takes seconds; doing it again for records already seen is
+waste. Any change to the data changes the key; the old entries are simply never read again. The
+cache is never needed: if its folder cannot be written, every search builds its index in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping
@@ -32,20 +30,6 @@ def content_key(data: bytes) -> str:
     digest = hashlib.sha256(data)
     digest.update(__version__.encode())
     return digest.hexdigest()
-
-
-def validated(directory: Path, key: str) -> tuple[str, ...] | None:
-    """The warnings of content that passed validation before, or None if it never did."""
-    try:
-        marker = json.loads((directory / f"{key}.valid.json").read_text(encoding="utf-8"))
-        return tuple(str(w) for w in marker["warnings"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def mark_validated(directory: Path, key: str, warnings: tuple[str, ...]) -> None:
-    payload = json.dumps({"warnings": list(warnings)}, ensure_ascii=False).encode()
-    write_atomically(directory / f"{key}.valid.json", lambda path: path.write_bytes(payload))
 
 
 def index_path(directory: Path, key: str) -> Path:

@@ -1,127 +1,94 @@
 """Load and validate a dataset file: the bundled one by default, or any file in the same format.
 
-Every problem in a file is collected in one pass and raised together as a `DataError`, so a
-person fixing a file sees them all at once, each with where it is and what was expected.
+Decoding and per-field validation are the Structs of `partnercli.models`, run by msgspec in C.
+What they cannot see is checked here: duplicate keys in an object, text that is only spaces or
+is not valid Unicode, and the rules across records. Every problem is collected and raised together
+as a `DataError`, so a person fixing a file sees them all at once, each with where it is and what
+was expected.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import gc
 import json
 import pkgutil
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final
+
+import msgspec
 
 from partnercli.errors import DataError
 from partnercli.models import (
+    COUNTRY_PATTERN,
+    DATE_PATTERN,
+    MAX_YEAR,
+    MIN_YEAR,
     PARTNER_FIELDS,
+    SCHEMA_VERSION,
+    SLUG_PATTERN,
+    URL_PATTERN,
     Catalogue,
-    Headquarters,
     Partner,
     PartnerType,
-    Relation,
-    Source,
-    Theme,
 )
 from partnercli.text import fold
 
 BUNDLED_NAME: Final = "partners.json"
 SCHEMA_NAME: Final = "partners.schema.json"
-SCHEMA_VERSION: Final = 1
-#: Files smaller than this are validated every time (it takes milliseconds) and never cached.
-MIN_CACHED_BYTES: Final = 1_000_000
 #: How many problems a `DataError` lists before it only counts the rest.
 MAX_PROBLEMS: Final = 20
-MIN_YEAR: Final = 1000
-MAX_YEAR: Final = 2100
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-_COUNTRY = re.compile(r"[A-Z]{2}\Z")
-# No spaces and no control characters anywhere: a URL is shown as a link on a terminal.
-_URL = re.compile(
-    r"https://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s\x00-\x1f\x7f-\x9f]*)?\Z"
-)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_TOP_KEYS = frozenset({"$schema", "schema_version", "source", "themes", "partners"})
+_TOP_KEYS = frozenset(f.encode_name for f in msgspec.structs.fields(Catalogue))
 _PARTNER_KEYS = frozenset(PARTNER_FIELDS)
 _TYPES = ", ".join(t.value for t in PartnerType)
-_T = TypeVar("_T")
+# msgspec's messages, and what each means for a person editing the file.
+# (Patterns as text are compiled by `re` on first use: a valid file never needs them.)
+_MSGSPEC_ERROR = r"(?s)(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?\Z"
+_MISSING = r"Object missing required field `(?P<field>[^`]*)`"
+_WRONG_TYPE = r"Expected `(?P<expected>[^`]*)`, got `[^`]*`"
+_PATTERN_PROBLEMS = {
+    SLUG_PATTERN: "{value!r} is not a lowercase slug (like 'world-customs')",
+    URL_PATTERN: "{value!r} is not an https:// URL",
+    COUNTRY_PATTERN: "{value!r} is not an ISO 3166-1 alpha-2 code (like 'FR')",
+    DATE_PATTERN: "expected a date as YYYY-MM-DD, got {value!r}",
+}
+#: What a field of an array or object type holds, for "expected …" messages.
+_TOP_CONTAINERS = {
+    "partners": "an array of partner objects",
+    "themes": "an array",
+    "source": "an object",
+}
+_CONTAINERS = {
+    "aliases": "an array of strings",
+    "themes": "an array of strings",
+    "related": "an array",
+    "headquarters": "an object with 'city' and 'country'",
+}
+# A \uD800-\uDFFF escape: JSON can spell a lone surrogate, which no output can write.
+_SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F]"
 
 
 def bundled_bytes(name: str = BUNDLED_NAME) -> bytes:
-    """A file shipped in the package's `data` folder, read through the package's loader.
-
-    `pkgutil.get_data` reads package data through the same loader protocol as
-    `importlib.resources`, so it works from a wheel or a zip as well as from a checkout, but
-    importing it costs ~1 ms where `importlib.resources` (zipfile, tempfile, random) costs ~4.5 ms
-    on every start.
-    """
+    """A file shipped in the package's `data` folder, read through the package's loader (which
+    works from a wheel or a zip as well as from a checkout)."""
     data = pkgutil.get_data("partnercli", f"data/{name}")
     if data is None:  # only a loader without get_data returns None; ours all have it
         raise DataError(f"<bundled {name}>", ["the package's data cannot be read"])
     return data
 
 
-def load(path: str | Path | None = None, *, cache_dir: Path | None = None) -> Catalogue:
+def load(path: str | Path | None = None, *, warnings: list[str] | None = None) -> Catalogue:
     """Load the dataset at `path`, or the bundled one; raise `DataError` on any problem.
 
-    With a `cache_dir`, a large file whose exact content was validated before is only decoded,
-    not validated again (see `partnercli.cache`).
+    Problems that do not stop loading (unknown fields) are appended to `warnings`.
+    The bundled dataset is trusted: the tests validate it, so it is only decoded.
     """
     if path is None:
-        return parse(bundled_bytes(), source_name=f"<bundled {BUNDLED_NAME}>")
-    data = read_file(path)
-    if cache_dir is None or len(data) < MIN_CACHED_BYTES:
-        return parse(data, source_name=str(path))
-    from partnercli import cache  # hashing and temporary files: only large files need them
-
-    key = cache.content_key(data)
-    warnings = cache.validated(cache_dir, key)
-    if warnings is not None:
-        trusted = decode_trusted(data, warnings=warnings, content_key=key)
-        if trusted is not None:
-            return trusted
-    loaded = parse(data, source_name=str(path))
-    cache.mark_validated(cache_dir, key, loaded.warnings)
-    return loaded.with_content_key(key)
-
-
-def decode_trusted(data: bytes, *, warnings: tuple[str, ...], content_key: str) -> Catalogue | None:
-    """Decode content that passed validation before, without validating it again.
-
-    msgspec decodes straight into the model's dataclasses, about three times faster than the
-    standard library's parser plus building the records. It checks types as it goes, but the
-    rules live in the validator alone: if msgspec balks at anything (a `null` where the model
-    has an empty list, say), this returns None and the caller validates in full.
-    """
-    import msgspec  # only large files pay for its import
-
-    @dataclasses.dataclass
-    class _Trusted:
-        """The shape msgspec decodes a validated file into."""
-
-        partners: list[Partner]
-        themes: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-        source: dict[str, Any] | None = None
-
-    try:
-        raw = msgspec.json.decode(data, type=_Trusted)
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        return None
-    themes = tuple(
-        Theme(id=t["id"], name=t["name"], description=t.get("description") or "")
-        for t in raw.themes
-    )
-    return Catalogue(
-        source=_source(raw.source or {}),
-        themes=themes,
-        partners=tuple(raw.partners),
-        warnings=warnings,
-        content_key=content_key,
-    )
+        return msgspec.json.decode(bundled_bytes(), type=Catalogue)
+    return parse(read_file(path), source_name=str(path), warnings=warnings)
 
 
 def read_file(path: str | Path) -> bytes:
@@ -145,19 +112,61 @@ def read_file(path: str | Path) -> bytes:
         raise DataError(name, ["not a valid path (it contains a NUL character)"]) from None
 
 
-def decode_json(data: bytes, *, source_name: str) -> Any:
-    """Strict JSON: UTF-8 (a BOM is allowed), no NaN or Infinity, no duplicate keys."""
+def parse(data: bytes, *, source_name: str, warnings: list[str] | None = None) -> Catalogue:
+    """Decode and validate a dataset; the one entry point for bytes from anywhere."""
+    # The cyclic garbage collector finds no garbage among freshly decoded records, but walks
+    # them all, again and again, while they are made: a third of a large file's loading time.
+    gc.disable()
+    try:
+        text = _text(data, source_name)
+        del data  # a large file is held once at a time: as bytes, as text, then as records
+        raw = decode_json(text, source_name=source_name)
+        surrogates = re.search(_SURROGATE_ESCAPE, text)
+        del text
+        if not isinstance(raw, dict):
+            raise DataError(
+                source_name,
+                [f"top level: expected an object with 'partners' and 'themes', got {_kind(raw)}"],
+            )
+        problems = _Problems(raw)
+        catalogue: Catalogue | None = None
+        try:
+            catalogue = msgspec.convert(raw, Catalogue)
+        except msgspec.ValidationError:
+            problems.per_record()
+        else:
+            problems.check(catalogue)
+        if surrogates:
+            problems.unicode()
+        if problems.found:
+            found = problems.found
+            raise DataError(source_name, found[:MAX_PROBLEMS], total=len(found))
+        assert catalogue is not None  # per_record() found at least one problem
+        if warnings is not None:
+            warnings.extend(f"{source_name}: {w}" for w in problems.unknown_fields())
+        return catalogue
+    finally:
+        # What was loaded lives until the run ends: keep the collector from walking it again.
+        gc.freeze()
+        gc.enable()
+
+
+def _text(data: bytes, source_name: str) -> str:
     if not data.strip():
         raise DataError(source_name, ["the file is empty; expected a JSON object"])
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(source_name, [f"not UTF-8 text (bad byte at offset {exc.start})"]) from None
+
+
+def decode_json(text: str, *, source_name: str) -> Any:
+    """Strict JSON: no NaN or Infinity, no duplicate keys (msgspec would keep the last one)."""
     duplicates: list[str] = []
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         obj = dict(pairs)
-        if len(obj) != len(pairs):  # only then is it worth finding which keys repeat
+        if len(obj) != len(pairs):
             counts = Counter(key for key, _ in pairs)
             duplicates.extend(key for key, count in counts.items() if count > 1)
         return obj
@@ -181,22 +190,6 @@ def decode_json(data: bytes, *, source_name: str) -> Any:
     return raw
 
 
-def _source(raw: dict[str, Any]) -> Source:
-    return Source(
-        publisher=raw.get("publisher") or "",
-        title=raw.get("title") or "",
-        compiled=raw.get("compiled") or "",
-        heading=raw.get("heading"),
-        notes=raw.get("notes"),
-    )
-
-
-def parse(data: bytes, *, source_name: str) -> Catalogue:
-    """Decode and validate a dataset; the one entry point for bytes from anywhere."""
-    raw = decode_json(data, source_name=source_name)
-    return _Validator(source_name).catalogue(raw)
-
-
 def _kind(value: object) -> str:
     """A JSON name for the type of `value`, for messages."""
     if value is None:
@@ -212,280 +205,248 @@ def _kind(value: object) -> str:
     return "an object"
 
 
-class _Validator:
-    """Collects every problem in one dataset, then builds the `Catalogue` or raises."""
+def _at(raw: Any, path: list[str | int]) -> Any:
+    for step in path:
+        raw = raw[step]
+    return raw
 
-    def __init__(self, source_name: str) -> None:
-        self.source_name = source_name
-        self.problems: list[str] = []
-        self.warnings: list[str] = []
-        #: The id of every record that has a valid one, even if something else in it is wrong,
-        #: so that a link to a broken record is not reported as a link to nowhere.
-        self.record_ids: list[str] = []
 
-    def problem(self, where: str, what: str) -> None:
-        self.problems.append(f"{where}: {what}")
-
-    def fail(self) -> DataError:
-        return DataError(self.source_name, self.problems[:MAX_PROBLEMS], total=len(self.problems))
-
-    # -- top level ---------------------------------------------------------------------------
-
-    def catalogue(self, raw: Any) -> Catalogue:
-        if not isinstance(raw, dict):
-            raise DataError(
-                self.source_name,
-                [f"top level: expected an object with 'partners' and 'themes', got {_kind(raw)}"],
-            )
-        if raw.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
-            self.problem(
-                "schema_version", f"expected {SCHEMA_VERSION}, got {raw['schema_version']!r}"
-            )
-        for key in sorted(set(raw) - _TOP_KEYS):
-            self.warnings.append(f"{self.source_name}: top level: unknown field '{key}' ignored")
-        source = self.source(raw.get("source"))
-        themes = self.themes(raw.get("themes", []))
-        partners = self.partners(raw.get("partners"), {t.id for t in themes})
-        if self.problems:
-            raise self.fail()
-        return Catalogue(
-            source=source,
-            themes=tuple(themes),
-            partners=tuple(partners),
-            warnings=tuple(self.warnings),
+def explain(message: str, raw: Any, *, top: bool) -> tuple[str, str]:
+    """msgspec's `Expected … - at $.a[0].b` as (the path `a[0].b`, what a person should know),
+    for an error in the whole file (`top`) or in one partner record."""
+    match = re.match(_MSGSPEC_ERROR, message)
+    assert match is not None  # the pattern matches any text
+    what, path_text = match["what"], match["path"] or ""
+    path: list[str | int] = [
+        int(index) if index else name
+        for name, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", path_text)
+    ]
+    missing = re.match(_MISSING, what)
+    if missing:
+        path.append(missing["field"])
+        name = missing["field"]
+        expected = (_TOP_CONTAINERS if top and len(path) == 1 else _CONTAINERS).get(
+            name, "a non-empty string"
         )
+        return _path_text(path), f"missing; expected {expected}"
+    value = _at(raw, path)
+    name = str(path[-1]) if path else "top level"
+    wrong = re.match(_WRONG_TYPE, what)
+    if wrong:
+        expected = _expected(wrong["expected"], path, top=top)
+        return _path_text(path), f"expected {expected}, got {_kind(value)}"
+    if "of length >= 1" in what:
+        return _path_text(path), "expected a non-empty string"
+    for pattern, problem in _PATTERN_PROBLEMS.items():
+        if repr(pattern) in what:  # msgspec quotes the pattern with repr()
+            return _path_text(path), problem.format(value=value)
+    if f">= {MIN_YEAR}" in what or f"<= {MAX_YEAR}" in what:
+        return _path_text(path), f"year {value} is out of range {MIN_YEAR}-{MAX_YEAR}"
+    if what.startswith("Invalid enum value"):
+        if name == "type":
+            return _path_text(path), f"unknown type {value!r}; expected one of {_TYPES}"
+        return _path_text(path), f"expected {SCHEMA_VERSION}, got {value!r}"
+    return _path_text(path), what  # a message msgspec may add one day: still one clear line
 
-    def source(self, raw: Any) -> Source:
-        if raw is None:
-            return _source({})
-        if not isinstance(raw, dict):
-            self.problem("source", f"expected an object, got {_kind(raw)}")
-            return _source({})
-        values = {}
-        for key in ("publisher", "title", "compiled", "heading", "notes"):
-            value = raw.get(key)
-            if value is not None and not isinstance(value, str):
-                self.problem(f"source.{key}", f"expected a string, got {_kind(value)}")
-                value = None
-            values[key] = value
-        compiled = values["compiled"] or ""
-        if compiled and not _DATE.match(compiled):
-            self.problem("source.compiled", f"expected a date as YYYY-MM-DD, got {compiled!r}")
-        return _source(values)
 
-    def themes(self, raw: Any) -> list[Theme]:
-        if not isinstance(raw, list):
-            self.problem("themes", f"expected an array, got {_kind(raw)}")
-            return []
-        themes: list[Theme] = []
-        seen: set[str] = set()
-        for index, item in enumerate(raw):
-            where = f"themes[{index}]"
-            if not isinstance(item, dict):
-                self.problem(where, f"expected an object, got {_kind(item)}")
-                continue
-            theme_id = self.slug(item.get("id"), f"{where}.id")
-            if theme_id is not None:
-                where = f"themes[{index}] (id '{theme_id}')"
-                if theme_id in seen:
-                    self.problem(f"{where}.id", "duplicate theme id")
-                seen.add(theme_id)
-            name = self.text(item.get("name"), f"{where}.name", required=True)
-            description = self.text(item.get("description"), f"{where}.description")
-            if theme_id is not None and name is not None:
-                themes.append(Theme(id=theme_id, name=name, description=description or ""))
-        return themes
+def _expected(expected_type: str, path: list[str | int], *, top: bool) -> str:
+    """What a field of the wrong type should have been, in a reader's words."""
+    name = path[-1] if path else None
+    if name == "schema_version":
+        return str(SCHEMA_VERSION)
+    if expected_type.startswith("str"):
+        return "a string"
+    if expected_type.startswith("int"):
+        return "a year as a whole number"
+    containers = _TOP_CONTAINERS if top and len(path) == 1 else _CONTAINERS
+    if isinstance(name, str) and name in containers:
+        return containers[name]
+    if len(path) >= 2 and path[-2] == "related":
+        return "an object with 'id' and 'relation'"
+    return "an array" if expected_type.startswith("array") else "an object"
 
-    # -- partners ------------------------------------------------------------------------------
 
-    def partners(self, raw: Any, theme_ids: set[str]) -> list[Partner]:
-        if raw is None:
-            self.problem("partners", "missing; expected an array of partner objects")
-            return []
-        if not isinstance(raw, list):
-            self.problem("partners", f"expected an array of partner objects, got {_kind(raw)}")
-            return []
+def _path_text(path: list[str | int]) -> str:
+    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)
+
+
+class _Problems:
+    """Everything wrong with one decoded file: per record, then across records."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+        self.found: list[str] = []
+
+    def add(self, where: str, what: str) -> None:
+        self.found.append(f"{where}: {what}")
+
+    def _records(self) -> list[Any]:
+        partners = self.raw.get("partners")
+        return partners if isinstance(partners, list) else []
+
+    @staticmethod
+    def _where(index: int, record: Any) -> str:
+        record_id = record.get("id") if isinstance(record, dict) else None
+        named = isinstance(record_id, str) and re.match(SLUG_PATTERN, record_id)
+        return f"partners[{index}]" + (f" (id '{record_id}')" if named else "")
+
+    def per_record(self) -> None:
+        """Convert each part on its own, so every broken record is reported (msgspec stops at
+        the first problem of a conversion), then check what is across the valid ones."""
+        top = {k: v for k, v in self.raw.items() if k != "partners"}
+        top["partners"] = (
+            []
+            if isinstance(self.raw.get("partners"), list)
+            else self.raw.get("partners", msgspec.UNSET)
+        )
+        if top["partners"] is msgspec.UNSET:
+            del top["partners"]
+        try:
+            shell = msgspec.convert(top, Catalogue)
+        except msgspec.ValidationError as exc:
+            path, what = explain(str(exc), top, top=True)
+            self.add(path.lstrip(".") or "top level", what)
+            shell = None
         partners: list[Partner] = []
-        for index, item in enumerate(raw):
-            partner = self.partner(index, item, theme_ids)
-            if partner is not None:
-                partners.append(partner)
-        self.cross_check(partners)
-        return partners
+        positions: list[int] = []
+        for index, record in enumerate(self._records()):
+            try:
+                partners.append(msgspec.convert(record, Partner))
+                positions.append(index)
+            except msgspec.ValidationError as exc:
+                path, what = explain(str(exc), record, top=False)
+                self.add(self._where(index, record) + path, what)
+        if shell is not None:
+            ids = [
+                r["id"]
+                for r in self._records()
+                if isinstance(r, dict) and isinstance(r.get("id"), str)
+            ]
+            valid = msgspec.structs.replace(shell, partners=tuple(partners))
+            self.check(valid, all_ids=ids, positions=positions)
 
-    def partner(self, index: int, raw: Any, theme_ids: set[str]) -> Partner | None:
-        where = f"partners[{index}]"
-        if not isinstance(raw, dict):
-            self.problem(where, f"expected an object, got {_kind(raw)}")
-            return None
-        partner_id = self.slug(raw.get("id"), f"{where}.id")
-        if partner_id is not None:
-            where = f"partners[{index}] (id '{partner_id}')"
-            self.record_ids.append(partner_id)
-        extra = raw.keys() - _PARTNER_KEYS
-        if extra:
-            for key in sorted(extra):
-                self.warnings.append(f"{self.source_name}: {where}: unknown field '{key}' ignored")
-        before = len(self.problems)
-        type_ = self.partner_type(raw.get("type"), f"{where}.type")
-        name = self.text(raw.get("name"), f"{where}.name", required=True)
-        description = self.text(raw.get("description"), f"{where}.description", required=True)
-        acronym = self.text(raw.get("acronym"), f"{where}.acronym")
-        partnership = self.text(raw.get("partnership"), f"{where}.partnership")
-        aliases = self.strings(raw.get("aliases"), f"{where}.aliases")
-        themes = self.strings(raw.get("themes"), f"{where}.themes")
-        for theme_id in themes:
-            if theme_id not in theme_ids:
-                self.problem(
-                    f"{where}.themes",
-                    f"unknown theme '{theme_id}'; themes are defined in the top-level 'themes' list",
-                )
-        since = self.year(raw.get("since"), f"{where}.since")
-        founded = self.year(raw.get("founded"), f"{where}.founded")
-        website = self.url(raw.get("website"), f"{where}.website")
-        headquarters = self.headquarters(raw.get("headquarters"), f"{where}.headquarters")
-        related = self.relations(raw.get("related"), f"{where}.related")
-        if len(self.problems) != before or partner_id is None or type_ is None:
-            return None
-        assert name is not None
-        assert description is not None
-        return Partner(
-            id=partner_id,
-            type=type_,
-            name=name,
-            description=description,
-            acronym=acronym,
-            aliases=tuple(aliases),
-            partnership=partnership,
-            themes=tuple(themes),
-            since=since,
-            website=website,
-            headquarters=headquarters,
-            founded=founded,
-            related=tuple(related),
-        )
+    def check(
+        self,
+        catalogue: Catalogue,
+        *,
+        all_ids: list[str] | None = None,
+        positions: list[int] | None = None,
+    ) -> None:
+        """What no single field can tell: blank text, unique ids and names, links that exist.
 
-    def cross_check(self, partners: list[Partner]) -> None:
-        """What no single record can tell: unique ids and names, links that lead somewhere."""
-        ids: set[str] = set()
-        for partner_id in self.record_ids:
-            if partner_id in ids:
-                self.problem(
-                    f"partners (id '{partner_id}')", "duplicate id; every id must be unique"
-                )
-            ids.add(partner_id)
+        Each rule is first checked on whole sets at once (fast at 100,000 records); only when
+        one fails are the records walked again to say where.
+        """
+        partners = catalogue.partners
+        theme_ids: set[str] = set()
+        for index, theme in enumerate(catalogue.themes):
+            where = f"themes[{index}] (id '{theme.id}')"
+            if theme.name.isspace():
+                self.add(f"{where}.name", "expected a non-empty string")
+            if theme.id in theme_ids:
+                self.add(f"{where}.id", "duplicate theme id")
+            theme_ids.add(theme.id)
+        id_list = all_ids if all_ids is not None else [p.id for p in partners]
+        ids = set(id_list)
+        if len(ids) != len(id_list):
+            for partner_id, count in Counter(id_list).items():
+                if count > 1:
+                    self.add(
+                        f"partners (id '{partner_id}')", "duplicate id; every id must be unique"
+                    )
+        texts = [t for p in partners for t in (p.name, p.description, *p.aliases)]
+        texts += [t for p in partners for t in (p.acronym, p.partnership) if t is not None]
+        names = [fold(n) for p in partners for n in _names(p)]
+        links = {(p.id, r.id) for p in partners for r in p.related}
+        if (
+            any(map(str.isspace, texts))
+            or len(set(names)) != len(names)  # a clash, or a partner naming itself twice
+            or not {t for p in partners for t in p.themes} <= theme_ids
+            or not {target for _, target in links} <= ids
+            or not all((b, a) in links for a, b in links)
+        ):
+            self._locate(catalogue, ids, theme_ids, links, positions)
+
+    def _locate(
+        self,
+        catalogue: Catalogue,
+        ids: set[str],
+        theme_ids: set[str],
+        links: set[tuple[str, str]],
+        positions: list[int] | None,
+    ) -> None:
+        """Walk the records to say where each rule across records fails."""
+        partners = catalogue.partners
         owners: dict[str, str] = {}
-        for partner in partners:
-            names = [partner.acronym] if partner.acronym else []
-            for name in {fold(n) for n in [*names, *partner.aliases]}:
+        for position, partner in zip(positions or range(len(partners)), partners, strict=True):
+            place = f"partners[{position}] (id '{partner.id}')"
+            for name in _blank_fields(partner):
+                self.add(f"{place}.{name}", "expected a non-empty string")
+            for name in {fold(n) for n in _names(partner)}:
                 owner = owners.setdefault(name, partner.id)
                 if owner != partner.id:
-                    self.problem(
-                        f"partners (id '{partner.id}')",
+                    self.add(
+                        place,
                         f"acronym or alias '{name}' is also used by '{owner}'; each must name one partner",
                     )
-        for partner in partners:
+            for theme_id in partner.themes:
+                if theme_id not in theme_ids:
+                    self.add(
+                        f"{place}.themes",
+                        f"unknown theme '{theme_id}'; themes are defined in the top-level 'themes' list",
+                    )
             for relation in partner.related:
                 if relation.id not in ids:
-                    self.problem(
-                        f"partners (id '{partner.id}').related",
-                        f"unknown partner id '{relation.id}'",
+                    self.add(f"{place}.related", f"unknown partner id '{relation.id}'")
+                elif (relation.id, partner.id) not in links and catalogue.partner(relation.id):
+                    self.add(
+                        f"{place}.related",
+                        f"links to '{relation.id}', which does not link back; add the inverse "
+                        f"relation to '{relation.id}'",
                     )
 
-    # -- field checks: each returns the value, or None after reporting a problem -------------
+    def unicode(self) -> None:
+        """Report text that holds a lone surrogate: valid JSON, but no UTF-8 output can write it."""
+        for where, value in _strings(self.raw, ""):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                self.add(
+                    where.lstrip(".") or "top level",
+                    "not valid Unicode text (a lone surrogate escape such as \\ud800)",
+                )
 
-    def text(self, value: Any, where: str, *, required: bool = False) -> str | None:
-        if value is None:
-            if required:
-                self.problem(where, "missing; expected a non-empty string")
-            return None
-        if not isinstance(value, str):
-            self.problem(where, f"expected a string, got {_kind(value)}")
-            return None
-        if not value.strip():
-            self.problem(where, "expected a non-empty string")
-            return None
-        return value
+    def unknown_fields(self) -> Iterator[str]:
+        for key in sorted(self.raw.keys() - _TOP_KEYS):
+            yield f"top level: unknown field '{key}' ignored"
+        for index, record in enumerate(self._records()):
+            for key in sorted(record.keys() - _PARTNER_KEYS):
+                yield f"{self._where(index, record)}: unknown field '{key}' ignored"
 
-    def slug(self, value: Any, where: str) -> str | None:
-        text = self.text(value, where, required=True)
-        if text is None:
-            return None
-        if not _SLUG.match(text):
-            self.problem(where, f"'{text}' is not a lowercase slug (like 'world-customs')")
-            return None
-        return text
 
-    def partner_type(self, value: Any, where: str) -> PartnerType | None:
-        text = self.text(value, where, required=True)
-        if text is None:
-            return None
-        try:
-            return PartnerType(text)
-        except ValueError:
-            self.problem(where, f"unknown type '{text}'; expected one of {_TYPES}")
-            return None
+def _names(partner: Partner) -> tuple[str, ...]:
+    """The names that must each belong to one partner: acronym and aliases."""
+    return (partner.acronym, *partner.aliases) if partner.acronym else partner.aliases
 
-    def strings(self, value: Any, where: str) -> list[str]:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem(where, f"expected an array of strings, got {_kind(value)}")
-            return []
-        return [s for i, v in enumerate(value) if (s := self.text(v, f"{where}[{i}]")) is not None]
 
-    def year(self, value: Any, where: str) -> int | None:
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(where, f"expected a year as a whole number, got {_kind(value)}")
-            return None
-        if not MIN_YEAR <= value <= MAX_YEAR:
-            self.problem(where, f"year {value} is out of range {MIN_YEAR}-{MAX_YEAR}")
-            return None
-        return value
+def _blank_fields(partner: Partner) -> Iterator[str]:
+    for name in ("name", "description", "acronym", "partnership"):
+        value = getattr(partner, name)
+        if value is not None and value.isspace():
+            yield name
+    for index, alias in enumerate(partner.aliases):
+        if alias.isspace():
+            yield f"aliases[{index}]"
 
-    def url(self, value: Any, where: str) -> str | None:
-        text = self.text(value, where)
-        if text is not None and not _URL.match(text):
-            self.problem(where, f"'{text}' is not an https:// URL")
-            return None
-        return text
 
-    def headquarters(self, value: Any, where: str) -> Headquarters | None:
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            self.problem(where, f"expected an object with 'city' and 'country', got {_kind(value)}")
-            return None
-        city = self.text(value.get("city"), f"{where}.city", required=True)
-        country = self.text(value.get("country"), f"{where}.country", required=True)
-        if country is not None and not _COUNTRY.match(country):
-            self.problem(
-                f"{where}.country", f"'{country}' is not an ISO 3166-1 alpha-2 code (like 'FR')"
-            )
-            return None
-        if city is None or country is None:
-            return None
-        return Headquarters(city=city, country=country)
-
-    def relations(self, value: Any, where: str) -> list[Relation]:
-        return self.each(value, where, self.relation)
-
-    def relation(self, value: Any, where: str) -> Relation | None:
-        if not isinstance(value, dict):
-            self.problem(where, f"expected an object with 'id' and 'relation', got {_kind(value)}")
-            return None
-        related_id = self.slug(value.get("id"), f"{where}.id")
-        relation = self.text(value.get("relation"), f"{where}.relation", required=True)
-        if related_id is None or relation is None:
-            return None
-        return Relation(id=related_id, relation=relation)
-
-    def each(self, value: Any, where: str, check: Callable[[Any, str], _T | None]) -> list[_T]:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem(where, f"expected an array, got {_kind(value)}")
-            return []
-        return [r for i, v in enumerate(value) if (r := check(v, f"{where}[{i}]")) is not None]
+def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """Every string in decoded JSON (keys too), with where it is."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{where}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, where)
+            yield from _strings(item, f"{where}.{key}")

@@ -2,78 +2,46 @@
 
 This is the only module that knows about Typer, exit codes and where output goes. It has no
 `from __future__ import annotations`: Typer reads every command's annotations on every run, and
-string annotations would make it `eval` each of them each time (~1 ms a run).
+string annotations would make it `eval` each of them each time.
 """
 
-import functools
 import os
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated, ParamSpec
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
-from typer.models import CommandInfo
+from typer._click.core import Context
+from typer._click.exceptions import NoArgsIsHelpError  # Typer 0.28 vendors Click (pinned)
+from typer._click.exceptions import UsageError as ClickUsageError
+from typer.core import TyperGroup
 
-from partnercli import __version__, catalogue, formats, lookup, output
+from partnercli import __version__, catalogue, lookup, output, views
 from partnercli.errors import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_USAGE,
     DataError,
     PartnersError,
 )
-from partnercli.models import Catalogue
+from partnercli.models import PARTNER_FIELDS, Catalogue
 from partnercli.options import (
     DataOpt,
     FieldsOpt,
     FormatOpt,
     JsonOpt,
     LimitOpt,
+    PartnerArg,
+    ThemeArg,
     ThemeOpt,
     TypeOpt,
-    completer,
 )
-from partnercli.text import for_display
-
-P = ParamSpec("P")
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (an empty result too), 1 not found, ambiguous or invalid data, "
     "2 usage error, 130 interrupted."
 )
-
-app = typer.Typer(
-    name="partners",
-    epilog=EXIT_CODES_HELP,
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    # Plain Click help and one-line usage errors: no box around a message that scripts may read,
-    # and no Rich import for --help or a usage error.
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-class Settings:
-    """What the top-level options decided, handed to every command through the context."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, *, data: str | None) -> None:
-        self.data = data
-
-    def cache_dir(self) -> Path | None:
-        """Where large datasets are remembered; the bundled one never needs it."""
-        if self.data is None:
-            return None
-        from partnercli import cache  # hashing and temporary files: only --data files need them
-
-        return cache.default_dir(os.environ)
-
-
-# -- errors and output -----------------------------------------------------------------------
 
 
 def report(exc: PartnersError) -> None:
@@ -81,9 +49,9 @@ def report(exc: PartnersError) -> None:
     output.message("error: " + "; ".join([exc.message, *exc.hints]))
     if isinstance(exc, DataError) and exc.total > 1:
         for problem in exc.problems:
-            sys.stderr.write(f"  - {for_display(problem)}\n")
+            output.message(f"  - {problem}")
         if exc.total > len(exc.problems):
-            sys.stderr.write(f"  …and {exc.total - len(exc.problems)} more\n")
+            output.message(f"  …and {exc.total - len(exc.problems)} more")
 
 
 def _quiet_broken_pipe() -> None:
@@ -95,38 +63,64 @@ def _quiet_broken_pipe() -> None:
         pass
 
 
-def handled(fn: Callable[P, None]) -> Callable[P, None]:
-    """Run a command, turning the domain's errors, Ctrl-C and a closed pipe into exit codes."""
+class PartnersGroup(TyperGroup):
+    """Typer's group, with every error in one shape: `error: …` on one line and an exit code."""
 
-    @functools.wraps(fn)
-    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+    def invoke(self, ctx: Context) -> Any:
         try:
-            fn(*args, **kwargs)
+            result = super().invoke(ctx)
             sys.stdout.flush()
+            return result
         except PartnersError as exc:
             report(exc)
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            output.message("interrupted")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:
             _quiet_broken_pipe()
             raise typer.Exit(EXIT_OK) from None
 
-    return run
+    def main(self, args: Sequence[str] | None = None, *pos: Any, **extra: Any) -> Any:
+        extra["standalone_mode"] = False
+        try:
+            code = super().main(args, *pos, **extra)
+        except NoArgsIsHelpError as exc:
+            exc.show()
+            code = exc.exit_code
+        except ClickUsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "partners"
+            output.message(f"error: {exc.format_message()} (see '{command} --help')")
+            code = EXIT_USAGE
+        except typer.Abort:  # end of input at a prompt; partners asks for none, but Click may
+            code = EXIT_INTERRUPTED
+        if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into exit 130, silently
+            output.message("interrupted")
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+app = typer.Typer(
+    name="partners",
+    cls=PartnersGroup,
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    # Plain Click help: no Rich import for --help.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def load(ctx: typer.Context) -> Catalogue:
+    """The dataset the run asked for (--data or PARTNERS_DATA, else the bundled one)."""
+    warnings: list[str] = []
+    result = catalogue.load(ctx.meta.get("partners.data"), warnings=warnings)
+    for warning in warnings:
+        output.message(f"warning: {warning}")
+    return result
 
 
 def theme_filter(cat: Catalogue, theme: str | None) -> str | None:
     """The theme id a --theme option names (resolved like `partners theme`), or None."""
     return None if theme is None else lookup.resolve_theme(cat, theme).id
-
-
-def load(ctx: typer.Context) -> Catalogue:
-    settings: Settings = ctx.obj
-    result = catalogue.load(settings.data, cache_dir=settings.cache_dir())
-    for warning in result.warnings:
-        output.message(f"warning: {warning}")
-    return result
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -163,11 +157,10 @@ def main_options(
       partners theme illicit-trafficking
       partners list --json | jq -r '.[].name'
     """
-    ctx.obj = Settings(data=data)
+    ctx.meta["partners.data"] = data
 
 
 @app.command("list")
-@handled
 def list_(
     ctx: typer.Context,
     type_: TypeOpt = None,
@@ -186,23 +179,16 @@ def list_(
       partners list --fields id,name,website --format csv > partners.csv
       partners list --json | jq -r '.[] | select(.since) | "\\(.id) \\(.since)"'
     """
-    out = output.choose(format_, json_, fields)
+    out = output.choose(format_, json_, fields, available=PARTNER_FIELDS)
     cat = load(ctx)
-    output.partners(cat.select(type_=type_, theme=theme_filter(cat, theme)), cat, out)
+    chosen = cat.select(type_=type_, theme=theme_filter(cat, theme))
+    output.emit(views.partners_view(chosen, cat), out)
 
 
 @app.command()
-@handled
 def show(
     ctx: typer.Context,
-    name: Annotated[
-        str,
-        typer.Argument(
-            metavar="NAME",
-            help="An id, acronym, alias or name, or its start.",
-            autocompletion=completer("partners"),
-        ),
-    ],
+    name: PartnerArg,
     format_: FormatOpt = None,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -220,13 +206,12 @@ def show(
       partners show "world customs"
       partners show unesco --format markdown >> report.md
     """
-    out = output.choose(format_, json_, fields)
+    out = output.choose(format_, json_, fields, available=PARTNER_FIELDS)
     cat = load(ctx)
-    output.partner(lookup.resolve_partner(cat, name), cat, out)
+    output.emit(views.partner_view(lookup.resolve_partner(cat, name), cat), out)
 
 
 @app.command()
-@handled
 def themes(
     ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False, fields: FieldsOpt = None
 ) -> None:
@@ -238,22 +223,14 @@ def themes(
       partners themes
       partners themes --json | jq -r '.[] | "\\(.count)\\t\\(.id)"'
     """
-    out = output.choose(format_, json_, fields, available=formats.THEME_FIELDS)
-    output.themes(load(ctx), out)
+    out = output.choose(format_, json_, fields, available=views.THEME_FIELDS)
+    output.emit(views.themes_view(load(ctx)), out)
 
 
 @app.command()
-@handled
 def theme(
     ctx: typer.Context,
-    name: Annotated[
-        str,
-        typer.Argument(
-            metavar="THEME",
-            help="A theme id, name, or its start.",
-            autocompletion=completer("themes"),
-        ),
-    ],
+    name: ThemeArg,
     type_: TypeOpt = None,
     format_: FormatOpt = None,
     json_: JsonOpt = False,
@@ -268,14 +245,14 @@ def theme(
       partners theme illicit
       partners theme emergencies --type igo --json
     """
-    out = output.choose(format_, json_, fields)
+    out = output.choose(format_, json_, fields, available=PARTNER_FIELDS)
     cat = load(ctx)
     found = lookup.resolve_theme(cat, name)
-    output.partners(cat.select(type_=type_, theme=found.id), cat, out, title=found.name)
+    chosen = cat.select(type_=type_, theme=found.id)
+    output.emit(views.partners_view(chosen, cat, title=found.name), out)
 
 
 @app.command()
-@handled
 def search(
     ctx: typer.Context,
     query: Annotated[
@@ -304,25 +281,26 @@ def search(
     """
     from partnercli import search as search_mod  # FTS5 and sqlite3: only searches pay for them
 
-    out = output.choose(format_, json_, fields, available=output.HIT_RECORD_FIELDS)
+    out = output.choose(format_, json_, fields, available=views.HIT_RECORD_FIELDS)
     text = " ".join(query)
     cat = load(ctx)
     candidates = None
     if type_ is not None or theme is not None:
         candidates = cat.select(type_=type_, theme=theme_filter(cat, theme))
-    settings: Settings = ctx.obj
-    hits = search_mod.search(
-        cat, text, candidates=candidates, limit=limit, cache_dir=settings.cache_dir()
-    )
+    cache_dir = None  # the bundled dataset is indexed in memory in a millisecond
+    if ctx.meta.get("partners.data") is not None:
+        from partnercli import cache
+
+        cache_dir = cache.default_dir(os.environ)
+    hits = search_mod.search(cat, text, candidates=candidates, limit=limit, cache_dir=cache_dir)
+    empty = f"no partners match '{text}'"
     if not hits:
         suggestion = search_mod.did_you_mean(cat, text)
-        hint = f"; did you mean: partners search {suggestion}" if suggestion else ""
-        output.message(f"no partners match '{text}'{hint}")
-    output.hits(hits, cat, out)
+        empty += f"; did you mean: partners search {suggestion}" if suggestion else ""
+    output.emit(views.hits_view(hits, empty=empty), out)
 
 
 @app.command("fields")
-@handled
 def fields_(format_: FormatOpt = None, json_: JsonOpt = False) -> None:
     """List the fields of a partner record, for --fields and for scripts.
 
@@ -337,13 +315,30 @@ def fields_(format_: FormatOpt = None, json_: JsonOpt = False) -> None:
     """
     from partnercli.fields import HIT_FIELD_INFO, partner_fields
 
-    out = output.choose(format_, json_, None)
-    output.field_list([*partner_fields(), *HIT_FIELD_INFO], out)
+    out = output.choose(format_, json_, None, available=views.FIELD_FIELDS)
+    output.emit(views.fields_view([*partner_fields(), *HIT_FIELD_INFO]), out)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the dataset format, generated from the data model.
+
+    Editors can check a dataset file of your own against it; the loader checks a few rules
+    more (see 'partners --help' on --data).
+
+    Examples:
+
+    \b
+      partners schema > partners.schema.json
+    """
+    from partnercli.fields import json_schema
+
+    sys.stdout.write(json_schema())
 
 
 def _prepare_streams() -> None:
     """A stdout that cannot take every character gets `?` for those it cannot (JSON is escaped
-    instead, see `output.write_json`); a closed stdout is an error, not a traceback."""
+    instead); a closed stdout is an error, not a traceback."""
     if sys.stdout is None:
         if sys.stderr is not None:
             sys.stderr.write("error: standard output is closed; nothing can be written\n")
@@ -357,43 +352,7 @@ def _prepare_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
-def _name(info: CommandInfo) -> str:
-    return info.name or (info.callback.__name__ if info.callback else "")
-
-
-def command_named(args: list[str]) -> str | None:
-    """The command `args` run, if it is certain: the first word after the global options.
-
-    None for anything else (no command, --help, --version, an unknown word), which keeps every
-    command, so help, suggestions and errors are exactly Typer's own.
-    """
-    names = {
-        info.name or info.callback.__name__ for info in app.registered_commands if info.callback
-    }
-    rest = iter(args)
-    for arg in rest:
-        if arg == "--data":
-            next(rest, None)
-        elif arg.startswith("--data="):
-            continue
-        else:
-            return arg if arg in names else None
-    return None
-
-
 def main() -> None:
     """Entry point of the `partners` console script and of `python -m partnercli`."""
     _prepare_streams()
-    # Typer builds every command's parameters on every run (~0.25 ms a command); a run that names
-    # its command needs only that one, the way Click's lazily loaded subcommands work. Shell
-    # completion always gets every command.
-    wanted = None if "_PARTNERS_COMPLETE" in os.environ else command_named(sys.argv[1:])
-    if wanted is not None:
-        app.registered_commands = [
-            info for info in app.registered_commands if _name(info) == wanted
-        ]
-    try:
-        app()
-    except KeyboardInterrupt:  # Ctrl-C outside a command (while parsing arguments)
-        output.message("interrupted")
-        sys.exit(EXIT_INTERRUPTED)
+    app()

@@ -1,33 +1,23 @@
 """Shell completion for the values people type: partner ids and acronyms, themes, types, fields.
 
-Typer inspects every completion callback each time it builds the command tree, so they are
-attached (and this module imported) only when the shell is asking for completions
-(`_PARTNERS_COMPLETE` is set, see `options.completer`): an ordinary run pays nothing for them. Completion reads the dataset the command would read (`--data` and
-`PARTNERS_DATA` are honoured) and never imports the search engine.
+Completion reads the dataset the command would read (`--data` and `PARTNERS_DATA` are honoured)
+and never imports the search engine.
 """
-
-import os
-from pathlib import Path
 
 import typer
 
 from partnercli import catalogue
 from partnercli.errors import PartnersError
-from partnercli.formats import HIT_FIELDS, THEME_FIELDS
 from partnercli.models import PARTNER_FIELDS, TYPE_SYNONYMS, Catalogue, PartnerType
 from partnercli.text import fold
+from partnercli.views import HIT_FIELDS, THEME_FIELDS
 
 Completions = list[tuple[str, str]]
 
 
 def _catalogue(ctx: typer.Context) -> Catalogue | None:
-    data = ctx.find_root().params.get("data")
     try:
-        if data is None:
-            return catalogue.load()
-        from partnercli import cache
-
-        return catalogue.load(Path(data), cache_dir=cache.default_dir(os.environ))
+        return catalogue.load(ctx.find_root().params.get("data"))
     except PartnersError:  # a broken dataset completes nothing; the command itself will say why
         return None
 

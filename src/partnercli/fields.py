@@ -1,17 +1,18 @@
-"""The fields of a partner record, described for `partners fields`: generated from the model.
+"""The dataset format described for people and editors, generated from the data model: the
+field list of `partners fields` and the JSON Schema of `partners schema`.
 
-Its own module: only `partners fields` needs it, and defining a dataclass costs start-up time.
+Its own module: only those two commands need it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import typing
+import json
 from dataclasses import dataclass
-from enum import Enum
-from typing import Any
 
-from partnercli.models import Partner
+import msgspec
+from msgspec import inspect
+
+from partnercli.models import Catalogue, Partner
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,32 +22,36 @@ class FieldInfo:
     description: str
 
 
-def _json_type(hint: Any) -> str:
-    """A reader's name for the JSON type of a field, from its annotation."""
-    args = [a for a in getattr(hint, "__args__", ()) if a is not type(None)]
-    if type(None) in getattr(hint, "__args__", ()):
-        return f"{_json_type(args[0])} or null"
-    if getattr(hint, "__origin__", None) is tuple:
-        item = _json_type(args[0])
+def _json_type(info: inspect.Type) -> str:
+    """A reader's name for the JSON type of a field."""
+    if isinstance(info, inspect.Metadata):
+        return _json_type(info.type)
+    if isinstance(info, inspect.UnionType):
+        kinds = [t for t in info.types if not isinstance(t, inspect.NoneType)]
+        return f"{_json_type(kinds[0])} or null"
+    if isinstance(info, inspect.VarTupleType | inspect.ListType):
+        item = _json_type(info.item_type)
         return f"array of {item}s" if item in ("string", "integer") else f"array of {item}"
-    if isinstance(hint, type) and issubclass(hint, Enum):
-        return "string: " + ", ".join(member.value for member in hint)
-    if hint is str:
-        return "string"
-    if hint is int:
-        return "integer"
-    if hint is float:
-        return "number"
-    names = ", ".join(f.name for f in dataclasses.fields(hint))
-    return f"object {{{names}}}"
+    if isinstance(info, inspect.EnumType):
+        return "string: " + ", ".join(member.value for member in info.cls)
+    if isinstance(info, inspect.StructType):
+        return "object {" + ", ".join(f.encode_name for f in info.fields) + "}"
+    return {inspect.StrType: "string", inspect.IntType: "integer"}.get(type(info), "value")
+
+
+def _description(info: inspect.Type) -> str:
+    if isinstance(info, inspect.Metadata) and info.extra_json_schema:
+        return str(info.extra_json_schema.get("description", ""))
+    return ""
 
 
 def partner_fields() -> list[FieldInfo]:
-    """The fields of a partner record, generated from the `Partner` dataclass itself."""
-    hints = typing.get_type_hints(Partner)
+    """The fields of a partner record, from the `Partner` Struct itself."""
+    struct = inspect.type_info(Partner)
+    assert isinstance(struct, inspect.StructType)
     return [
-        FieldInfo(name=f.name, type=_json_type(hints[f.name]), description=f.metadata["doc"])
-        for f in dataclasses.fields(Partner)
+        FieldInfo(name=f.encode_name, type=_json_type(f.type), description=_description(f.type))
+        for f in struct.fields
     ]
 
 
@@ -56,3 +61,12 @@ HIT_FIELD_INFO = (
     FieldInfo("matched_in", "string", "the field the snippet comes from; search only"),
     FieldInfo("snippet", "string", "text around the best match, matched words in [ ]; search only"),
 )
+
+
+def json_schema() -> str:
+    """The JSON Schema of a dataset file, as shipped beside the bundled data."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **msgspec.json.schema(Catalogue),
+    }
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

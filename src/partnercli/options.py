@@ -3,28 +3,16 @@
 No `from __future__ import annotations` here or in `cli`: see the note there.
 """
 
-import os
 from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
+from partnercli import completion
 from partnercli.errors import UsageError
 from partnercli.formats import Format
 from partnercli.lookup import parse_type
 from partnercli.models import PartnerType
-
-
-def completer(name: str) -> Callable[..., Any] | None:
-    """A completion callback of `partnercli.completion`, only when the shell asks for completions:
-    Typer inspects every callback whenever it builds the command tree, and importing the module
-    costs start-up time too."""
-    if "_PARTNERS_COMPLETE" not in os.environ:
-        return None
-    from partnercli import completion
-
-    callback: Callable[..., Any] = getattr(completion, name)
-    return callback
 
 
 def _type_option(value: str | PartnerType | None) -> PartnerType | None:
@@ -68,20 +56,28 @@ TypeOpt = Annotated[
         "-t",
         parser=_type_option,
         metavar="TYPE",
-        autocompletion=completer("types"),
+        autocompletion=completion.types,
         help="Only partners of this type: ngo, igo or museum "
         "(or non-governmental, intergovernmental, museum-institution).",
         show_default=False,
     ),
 ]
+
+
+def _completed(name: str, metavar: str, complete: Callable[..., Any], help_: str) -> Any:
+    """An option whose values the shell completes with `complete`."""
+    return typer.Option(
+        name, metavar=metavar, autocompletion=complete, help=help_, show_default=False
+    )
+
+
 ThemeOpt = Annotated[
     str | None,
-    typer.Option(
+    _completed(
         "--theme",
-        metavar="THEME",
-        autocompletion=completer("themes"),
-        help="Only partners working on this theme: an id, a name or its start (see 'partners themes').",
-        show_default=False,
+        "THEME",
+        completion.themes,
+        "Only partners working on this theme: an id, a name or its start (see 'partners themes').",
     ),
 ]
 LimitOpt = Annotated[
@@ -97,11 +93,24 @@ LimitOpt = Annotated[
 ]
 FieldsOpt = Annotated[
     list[str] | None,
-    typer.Option(
+    _completed(
         "--fields",
-        metavar="FIELDS",
-        autocompletion=completer("fields"),
-        help="Fields to show, in order: a comma list, repeatable (see 'partners fields').",
-        show_default=False,
+        "FIELDS",
+        completion.fields,
+        "Fields to show, in order: a comma list, repeatable (see 'partners fields').",
+    ),
+]
+PartnerArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="NAME",
+        help="An id, acronym, alias or name, or its start.",
+        autocompletion=completion.partners,
+    ),
+]
+ThemeArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="THEME", help="A theme id, name, or its start.", autocompletion=completion.themes
     ),
 ]

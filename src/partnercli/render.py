@@ -7,7 +7,7 @@ Text from the dataset always goes into `Text(...)` (never into a markup string) 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -17,10 +17,13 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from partnercli.formats import flatten, theme_names
+from partnercli.formats import View, flatten
 from partnercli.models import Catalogue, Partner, PartnerType
-from partnercli.search import MARK_END, MARK_START, Hit
-from partnercli.text import for_display
+from partnercli.text import MARK_END, MARK_START, for_display
+from partnercli.views import partner_facts, theme_names
+
+if TYPE_CHECKING:
+    from partnercli.search import Hit
 
 TYPE_STYLES = {PartnerType.NGO: "green", PartnerType.IGO: "blue", PartnerType.MUSEUM: "magenta"}
 TYPE_SHORT = {PartnerType.NGO: "NGO", PartnerType.IGO: "IGO", PartnerType.MUSEUM: "Museum"}
@@ -32,10 +35,10 @@ def _text(value: str | None, style: str | Style = "") -> Text:
     return Text(for_display(value or ""), style=style)
 
 
-def _table(*, title: str | None, ascii_only: bool) -> Table:
+def _table(*, title: str | None) -> Table:
     return Table(
-        title=title,
-        box=box.ASCII if ascii_only else box.SIMPLE_HEAD,
+        title=None if title is None else _text(title),
+        box=box.SIMPLE_HEAD,
         header_style="bold",
         title_style="bold",
         expand=False,
@@ -52,10 +55,9 @@ def partners_table(
     *,
     width: int,
     title: str | None = None,
-    ascii_only: bool = False,
 ) -> Table:
     """One row per partner: id, name (and acronym), type, themes."""
-    table = _table(title=title, ascii_only=ascii_only)
+    table = _table(title=title)
     wide = width >= NARROW
     # On a narrow terminal a long id folds rather than squeezing the name out of sight.
     table.add_column(
@@ -87,11 +89,9 @@ def snippet_text(hit: Hit) -> Text:
     return text
 
 
-def hits_table(
-    hits: Sequence[Hit], *, width: int, title: str | None = None, ascii_only: bool = False
-) -> Table:
+def hits_table(hits: Sequence[Hit], *, width: int, title: str | None = None) -> Table:
     """One row per hit, best first: id, name, type, and where the query matched."""
-    table = _table(title=title, ascii_only=ascii_only)
+    table = _table(title=title)
     wide = width >= NARROW
     table.add_column(
         "ID", style="bold cyan", no_wrap=wide, overflow="fold", ratio=None if wide else 1
@@ -111,10 +111,10 @@ def hits_table(
     return table
 
 
-def themes_table(catalogue: Catalogue, *, ascii_only: bool = False) -> Table:
+def themes_table(catalogue: Catalogue) -> Table:
     """Every theme: name over its id, how many partners, description."""
     counts = catalogue.theme_counts()
-    table = _table(title=None, ascii_only=ascii_only)
+    table = _table(title=None)
     table.add_column("Theme", min_width=12, overflow="fold")
     table.add_column("Partners", justify="right", no_wrap=True)
     table.add_column("Description", style="dim", ratio=1)
@@ -126,7 +126,7 @@ def themes_table(catalogue: Catalogue, *, ascii_only: bool = False) -> Table:
     return table
 
 
-def partner_view(partner: Partner, catalogue: Catalogue, *, ascii_only: bool = False) -> Panel:
+def partner_panel(partner: Partner, catalogue: Catalogue) -> Panel:
     """Everything known about one partner: a field grid, then About and Partnership."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -138,12 +138,8 @@ def partner_view(partner: Partner, catalogue: Catalogue, *, ascii_only: bool = F
 
     field("ID", _text(partner.id, "cyan"))
     field("Acronym", _text(partner.acronym))
-    field("Type", Text(partner.type.label, style=TYPE_STYLES[partner.type]))
-    field("Also known as", _text("; ".join(partner.aliases)))
-    field("Themes", _text(", ".join(theme_names(partner.themes, catalogue))))
-    field("Partner since", _text(str(partner.since) if partner.since else None))
-    field("Seat", _text(str(partner.headquarters) if partner.headquarters else None))
-    field("Founded", _text(str(partner.founded) if partner.founded else None))
+    for label, value in partner_facts(partner, catalogue):
+        field(label, _text(value, TYPE_STYLES[partner.type] if label == "Type" else ""))
     if partner.website:
         field("Website", _text(partner.website, Style(link=partner.website, underline=True)))
     related = Text()
@@ -168,19 +164,18 @@ def partner_view(partner: Partner, catalogue: Catalogue, *, ascii_only: bool = F
         Padding(Group(*parts), (0, 1)),
         title=title,
         title_align="left",
-        box=box.ASCII if ascii_only else box.ROUNDED,
+        box=box.ROUNDED,
     )
 
 
-def records_table(
-    rows: Sequence[Mapping[str, Any]],
-    fields: Sequence[str],
-    *,
-    title: str | None = None,
-    ascii_only: bool = False,
-) -> Table:
-    """Any records as a table of the chosen fields (for --fields), each cell flattened to text."""
-    table = _table(title=title, ascii_only=ascii_only)
+def records_table(view: View, fields: Sequence[str]) -> Table:
+    """Records as a table of the chosen fields (for --fields), each cell flattened to text;
+    one record (`show`) as a table of fields and values."""
+    rows: Sequence[Mapping[str, Any]] = view.records
+    if view.single:
+        rows = [{"field": name, "value": view.records[0].get(name)} for name in fields]
+        fields = ("field", "value")
+    table = _table(title=view.title)
     for index, name in enumerate(fields):
         table.add_column(
             name, style="bold cyan" if index == 0 and name == "id" else "", overflow="fold"

@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+import msgspec
+
 from partnercli import cache
 from partnercli.errors import UsageError
 from partnercli.models import Catalogue, Partner
-from partnercli.text import fold
+from partnercli.text import MARK_END, MARK_START, fold
 
-#: Marks around a matched word in a snippet; renderers turn them into bold or `[ ]`.
-MARK_START: Final = "\ue000"
-MARK_END: Final = "\ue001"
 ELLIPSIS: Final = "…"
 #: A query may hold this many distinct terms; past that FTS5's expression tree gets too deep.
 MAX_TERMS: Final = 200
@@ -32,6 +31,9 @@ MAX_TERMS: Final = 200
 #: other scripts always do: two Chinese characters (`故宫`) are already a word.
 PREFIX_FROM: Final = 3
 SNIPPET_TOKENS: Final = 12
+#: A catalogue this large keeps its index in the cache (keyed by its content); a smaller one is
+#: indexed in memory faster than a cached index could be found.
+CACHED_FROM: Final = 1000
 
 #: The indexed fields, their labels and BM25 weights: a hit in a name outranks one in a long text.
 FIELDS: Final[tuple[tuple[str, float], ...]] = (
@@ -145,10 +147,11 @@ def _build_file(path: Path, catalogue: Catalogue) -> None:
 
 
 def open_index(catalogue: Catalogue, *, cache_dir: Path | None = None) -> sqlite3.Connection:
-    """An index of `catalogue`: for a large file, the one cached for its content (made if new);
+    """An index of `catalogue`: for a large one, the one cached for its records (made if new);
     otherwise, or if the cache cannot be used, one built in memory."""
-    if cache_dir is not None and catalogue.content_key is not None:
-        path = cache.index_path(cache_dir, catalogue.content_key)
+    if cache_dir is not None and len(catalogue.partners) >= CACHED_FROM:
+        key = cache.content_key(msgspec.json.encode(catalogue))
+        path = cache.index_path(cache_dir, key)
         if path.exists() or cache.write_atomically(path, lambda tmp: _build_file(tmp, catalogue)):
             try:
                 db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -273,15 +276,15 @@ def did_you_mean(catalogue: Catalogue, query: str) -> str | None:
     if not words:
         return None
     known = vocabulary(catalogue)
-    changed = False
-    fixed = []
-    for word in words:
+    # Each distinct word is looked up once: a query may repeat one word thousands of times.
+    fixes: dict[str, str] = {}
+    for word in dict.fromkeys(words):
         if word in known:
-            fixed.append(word)
+            fixes[word] = word
             continue
         close = difflib.get_close_matches(word, known, n=1, cutoff=0.75)
         if not close:
             return None
-        fixed.append(close[0])
-        changed = True
-    return " ".join(fixed) if changed else None
+        fixes[word] = close[0]
+    fixed = [fixes[w] for w in words]
+    return " ".join(fixed) if fixed != words else None

@@ -1,0 +1,185 @@
+"""Each command's result as a `View`: its records, default fields and own presentations.
+
+No Typer here, and Rich only inside the `table` callables, when a table is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from partnercli.formats import View
+from partnercli.models import PARTNER_FIELDS, Catalogue, Partner
+from partnercli.text import for_display
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from partnercli.fields import FieldInfo
+    from partnercli.search import Hit
+
+#: Search results carry these fields after the partner's own.
+HIT_FIELDS: tuple[str, ...] = ("score", "matched_in", "snippet")
+HIT_RECORD_FIELDS: tuple[str, ...] = (*PARTNER_FIELDS, *HIT_FIELDS)
+THEME_FIELDS: tuple[str, ...] = ("id", "name", "description", "count")
+FIELD_FIELDS: tuple[str, ...] = ("name", "type", "description")
+#: The plain columns of a partner: id, type, acronym, name, theme ids.
+PLAIN_PARTNER_FIELDS: tuple[str, ...] = ("id", "type", "acronym", "name", "themes")
+#: The columns of a Markdown table of partners: what fits a report.
+MARKDOWN_PARTNER_FIELDS: tuple[str, ...] = ("id", "name", "acronym", "type", "themes", "website")
+
+
+def record(partner: Partner) -> dict[str, Any]:
+    """A partner as its JSON object: the dataset's own field names and order."""
+    result: dict[str, Any] = msgspec.to_builtins(partner)
+    return result
+
+
+def theme_names(themes: Iterable[str], catalogue: Catalogue) -> list[str]:
+    """Theme names for ids, falling back to the id for one the catalogue lacks."""
+    return [t.name if (t := catalogue.theme(theme_id)) else theme_id for theme_id in themes]
+
+
+def partners_view(partners: list[Partner], cat: Catalogue, *, title: str | None = None) -> View:
+    def table(width: int) -> RenderableType:
+        from partnercli import render
+
+        return render.partners_table(partners, cat, width=width, title=title)
+
+    return View(
+        records=[record(p) for p in partners],
+        fields=PARTNER_FIELDS,
+        plain_fields=PLAIN_PARTNER_FIELDS,
+        markdown_fields=MARKDOWN_PARTNER_FIELDS,
+        title=title,
+        table=table,
+    )
+
+
+def hit_record(hit: Hit) -> dict[str, Any]:
+    """A search result as one record: the partner's fields, then why it matched."""
+    why = {"score": hit.score, "matched_in": hit.field, "snippet": hit.marked_snippet()}
+    return record(hit.partner) | why
+
+
+def hits_view(hits: list[Hit], *, empty: str) -> View:
+    def table(width: int) -> RenderableType:
+        from partnercli import render
+
+        return render.hits_table(hits, width=width)
+
+    return View(
+        records=[hit_record(h) for h in hits],
+        fields=HIT_RECORD_FIELDS,
+        plain_fields=(*PLAIN_PARTNER_FIELDS, "matched_in", "snippet"),
+        markdown_fields=("id", "name", "type", "score", "matched_in", "snippet"),
+        empty=empty,
+        table=table,
+    )
+
+
+def themes_view(cat: Catalogue) -> View:
+    counts = cat.theme_counts()
+    records = [msgspec.to_builtins(t) | {"count": counts[t.id]} for t in cat.themes]
+
+    def table(width: int) -> RenderableType:
+        from partnercli import render
+
+        return render.themes_table(cat)
+
+    return View(
+        records=records,
+        fields=THEME_FIELDS,
+        plain_fields=("id", "count", "name", "description"),
+        markdown_fields=THEME_FIELDS,
+        empty="no themes in this dataset",
+        table=table,
+    )
+
+
+def fields_view(infos: Sequence[FieldInfo]) -> View:
+    return View(
+        records=[{"name": f.name, "type": f.type, "description": f.description} for f in infos],
+        fields=FIELD_FIELDS,
+        plain_fields=FIELD_FIELDS,
+        markdown_fields=FIELD_FIELDS,
+    )
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | None]]:
+    """The short facts of a partner as (label, text), for the panel and the Markdown section."""
+    return [
+        ("Type", partner.type.label),
+        ("Also known as", "; ".join(partner.aliases)),
+        ("Themes", ", ".join(theme_names(partner.themes, cat))),
+        ("Partner since", _str(partner.since)),
+        ("Seat", _str(partner.headquarters)),
+        ("Founded", _str(partner.founded)),
+    ]
+
+
+def partner_plain(partner: Partner) -> str:
+    """`field:<TAB>value` lines, then the long texts as paragraphs."""
+    related = "; ".join(f"{r.id} ({r.relation})" for r in partner.related)
+    fields = [
+        ("id", partner.id),
+        ("type", partner.type.value),
+        ("name", partner.name),
+        ("acronym", partner.acronym),
+        ("aliases", "; ".join(partner.aliases)),
+        ("themes", ", ".join(partner.themes)),
+        ("since", _str(partner.since)),
+        ("headquarters", _str(partner.headquarters)),
+        ("founded", _str(partner.founded)),
+        ("website", partner.website),
+        ("related", related),
+    ]
+    out = "".join(f"{name}:\t{for_display(value or '')}\n" for name, value in fields)
+    for text in (partner.description, partner.partnership):
+        if text:
+            out += "\n" + for_display(text) + "\n"
+    return out
+
+
+def partner_markdown(partner: Partner, cat: Catalogue) -> str:
+    """One partner as a short Markdown section, ready to paste into a report."""
+    title = partner.name + (f" ({partner.acronym})" if partner.acronym else "")
+    facts = [
+        ("ID", f"`{partner.id}`"),
+        *partner_facts(partner, cat),
+        ("Website", f"<{partner.website}>" if partner.website else None),
+        ("Related", "; ".join(f"`{r.id}` ({r.relation})" for r in partner.related)),
+    ]
+    out = [f"## {for_display(title)}", ""]
+    out += [f"- **{label}:** {for_display(value)}" for label, value in facts if value]
+    for heading, body in (
+        ("About", partner.description),
+        ("Partnership with ICOM", partner.partnership),
+    ):
+        if body:
+            out += ["", f"### {heading}", "", for_display(body)]
+    return "\n".join(out) + "\n"
+
+
+def partner_view(partner: Partner, cat: Catalogue) -> View:
+    def table(width: int) -> RenderableType:
+        from partnercli import render
+
+        return render.partner_panel(partner, cat)
+
+    return View(
+        records=[record(partner)],
+        fields=PARTNER_FIELDS,
+        plain_fields=PARTNER_FIELDS,
+        markdown_fields=PARTNER_FIELDS,
+        single=True,
+        table=table,
+        plain=lambda: partner_plain(partner),
+        markdown=lambda: partner_markdown(partner, cat),
+    )
