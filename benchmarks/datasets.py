@@ -1,6 +1,6 @@
 """Large datasets in the bundled format: the bundled records repeated with new ids.
 
-Copy `k` of a record gets the id `<id>-<k>`, its acronym and aliases get a ` <k>` suffix (they
+Copy `k` of a record gets the id `<id>-<k>`, its acronym and other names get a ` <k>` suffix (they
 must stay unique across partners) and its links point into the same copy, so the result is a
 valid dataset of any size with the bundled data's real texts.
 
@@ -30,7 +30,8 @@ def scaled(records: int) -> dict[str, Any]:
             partner["id"] = f"{partner['id']}-{copy_no}"
             if partner.get("acronym"):
                 partner["acronym"] = f"{partner['acronym']} {copy_no}"
-            partner["aliases"] = [f"{alias} {copy_no}" for alias in partner.get("aliases") or []]
+            for names in ("aliases", "former_names"):
+                partner[names] = [f"{name} {copy_no}" for name in partner.get(names) or []]
             for link in partner.get("related") or []:
                 link["id"] = f"{link['id']}-{copy_no}"
         partners.append(partner)

@@ -117,7 +117,7 @@ RECORD_PROBLEMS: list[tuple[str, Mutation, str, bool]] = [
     # (case, mutation of the bundled data, expected message part, can the schema tell?)
     ("missing id", _drop(0, "id"), "partners[0].id: missing; expected a non-empty string", True),
     ("missing name", _drop(1, "name"), "partners[1] (id 'ica').name: missing", True),
-    ("missing description", _drop(2, "description"), "(id 'icomos').description: missing", True),
+    ("missing texts", lambda raw: [raw["partners"][2].pop(k) for k in ("description", "partnership")], "(id 'icomos').description: missing; a partner needs a description or a partnership text", False),
     ("missing type", _drop(3, "type"), "(id 'ifla').type: missing", True),
     ("name not a string", _set(0, "name", 3), "name: expected a string, got a number", True),
     ("empty name", _set(0, "name", ""), "name: expected a non-empty string", True),

@@ -105,7 +105,9 @@ def test_show_plain_is_field_lines_then_the_long_texts(invoke: Invoke, bundled: 
     assert fields["since"] == ""
     wipo = bundled.partner("wipo")
     assert wipo is not None
-    assert paragraphs == [wipo.description + "\n"]
+    assert wipo.description is None, "its one sentence is about the partnership"
+    assert paragraphs == [f"{wipo.partnership}\n"]
+    assert fields["un_system"] == "specialized agency"
 
 
 def test_show_table_has_everything(invoke: Invoke) -> None:
@@ -117,7 +119,7 @@ def test_show_table_has_everything(invoke: Invoke) -> None:
         "ALIPH",
         "Aliph Foundation",
         "Non-governmental organisation",
-        "Capacity building, Emergencies, Funding, Illicit trafficking",
+        "Capacity building; Emergencies; Funding; Illicit trafficking",
         "Partner since",
         "2022",
         "Geneva, CH",
@@ -328,7 +330,10 @@ def test_unknown_fields_warn_on_stderr(invoke: Invoke, write_data: WriteData) ->
 
 def test_version(invoke: Invoke, bundled: Catalogue) -> None:
     result = invoke("--version")
-    assert result.stdout == f"partners {__version__} (data compiled {bundled.source.compiled})\n"
+    assert bundled.dataset is not None
+    info = bundled.dataset
+    expected = f"partners {__version__} (dataset {info.version}, compiled {info.compiled})\n"
+    assert result.stdout == expected
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -56,7 +56,9 @@ def test_csv_is_rfc_4180_and_utf8(invoke: Invoke) -> None:
     text = run(invoke, "show", "palace-museum", "--format", "csv")
     assert text.count("\r\n") == 2  # header and one record, CRLF-terminated
     (row,) = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert row["aliases"] == "故宫博物院; Musée du Palais; Forbidden City; 紫禁城"
+    assert (
+        row["aliases"] == "故宫博物院; Musée du Palais; Forbidden City; 紫禁城; The Palace Museum"
+    )
     assert row["headquarters"] == "Beijing, CN"
     assert row["description"].startswith("The Palace Museum, located in the Forbidden City")
     assert text.encode("utf-8").decode("utf-8") == text

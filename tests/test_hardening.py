@@ -104,9 +104,11 @@ def test_a_bom_is_read(invoke: Invoke, write_data: WriteData) -> None:
 
 
 WRONG: dict[str, object] = {
-    "id": 7, "type": ["ngo"], "name": {}, "acronym": 1, "aliases": "x", "description": None,
-    "partnership": [], "themes": "alpha", "since": "2000", "website": 1, "headquarters": [],
-    "founded": 1.5, "related": {},
+    "id": 7, "type": ["ngo"], "name": {}, "acronym": 1, "aliases": "x", "former_names": [1],
+    "description": 3, "partnership": [], "themes": "alpha", "evidence": [], "since": "2000",
+    "milestones": [{"date": "soon"}], "website": 1, "headquarters": [], "founded": 1.5,
+    "un_system": {"place": "moon"}, "related": {}, "section": 1, "position": 0, "heading": [],
+    "corrections": [{}], "sources": {"website": {"url": "ftp://x"}},
 }  # fmt: skip
 
 
@@ -128,7 +130,9 @@ def test_every_field_with_the_wrong_type(invoke: Invoke, write_data: WriteData, 
         (lambda d: d.__setitem__("themes", {}), "themes: expected an array, got an object"),
         (lambda d: d.__setitem__("source", []), "source: expected an object, got an array"),
         (
-            lambda d: d["source"].__setitem__("compiled", "yesterday"),
+            lambda d: d.__setitem__(
+                "dataset", {"title": "t", "version": "1.0.0", "compiled": "yesterday"}
+            ),
             "expected a date as YYYY-MM-DD",
         ),
         (lambda d: d.__setitem__("schema_version", 2), "schema_version: expected 1, got 2"),

@@ -196,7 +196,7 @@ def test_search_plain_snippet_is_the_last_column(invoke: Invoke) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "unodc\tigo\tUNODC\tUnited Nations Office on Drugs and Crime\t"
-        "education-and-research,illicit-trafficking\tname\tUnited Nations Office on [Drugs] and Crime\n"
+        "education-and-research; illicit-trafficking\tname\tUnited Nations Office on [Drugs] and Crime\n"
     )
 
 

@@ -26,13 +26,17 @@ from partnercli.models import (
     DATE_PATTERN,
     MAX_YEAR,
     MIN_YEAR,
+    PARTIAL_DATE_PATTERN,
     PARTNER_FIELDS,
     SCHEMA_VERSION,
     SLUG_PATTERN,
+    SOURCE_URL_PATTERN,
     URL_PATTERN,
+    VERSION_PATTERN,
     Catalogue,
     Partner,
     PartnerType,
+    UnPlace,
 )
 from partnercli.text import fold
 
@@ -54,6 +58,9 @@ _PATTERN_PROBLEMS = {
     URL_PATTERN: "{value!r} is not an https:// URL",
     COUNTRY_PATTERN: "{value!r} is not an ISO 3166-1 alpha-2 code (like 'FR')",
     DATE_PATTERN: "expected a date as YYYY-MM-DD, got {value!r}",
+    PARTIAL_DATE_PATTERN: "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}",
+    SOURCE_URL_PATTERN: "expected an http:// or https:// URL, got {value!r}",
+    VERSION_PATTERN: "expected a version as MAJOR.MINOR.PATCH, got {value!r}",
 }
 #: What a field of an array or object type holds, for "expected …" messages.
 _TOP_CONTAINERS = {
@@ -206,8 +213,13 @@ def _kind(value: object) -> str:
 
 
 def _at(raw: Any, path: list[str | int]) -> Any:
+    """The value at `path`, or None where the path cannot be followed (msgspec writes the key
+    of an object used as a map as `[...]`)."""
     for step in path:
-        raw = raw[step]
+        try:
+            raw = raw[step]
+        except (KeyError, IndexError, TypeError):
+            return None
     return raw
 
 
@@ -218,8 +230,8 @@ def explain(message: str, raw: Any, *, top: bool) -> tuple[str, str]:
     assert match is not None  # the pattern matches any text
     what, path_text = match["what"], match["path"] or ""
     path: list[str | int] = [
-        int(index) if index else name
-        for name, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", path_text)
+        int(index) if index.isdigit() else name or "[...]"
+        for name, index in re.findall(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]", path_text)
     ]
     missing = re.match(_MISSING, what)
     if missing:
@@ -237,15 +249,26 @@ def explain(message: str, raw: Any, *, top: bool) -> tuple[str, str]:
         return _path_text(path), f"expected {expected}, got {_kind(value)}"
     if "of length >= 1" in what:
         return _path_text(path), "expected a non-empty string"
-    for pattern, problem in _PATTERN_PROBLEMS.items():
+    for pattern, template in _PATTERN_PROBLEMS.items():
         if repr(pattern) in what:  # msgspec quotes the pattern with repr()
-            return _path_text(path), problem.format(value=value)
+            if value is None:  # a value msgspec could not point at (the key of a map)
+                unknown = template.replace(", got {value!r}", "").replace("{value!r}", "the value")
+                return _path_text(path), unknown
+            return _path_text(path), template.format(value=value)
+    if "matching regex" in what:
+        return _path_text(path), f"{value!r} does not have the expected form"
     if f">= {MIN_YEAR}" in what or f"<= {MAX_YEAR}" in what:
         return _path_text(path), f"year {value} is out of range {MIN_YEAR}-{MAX_YEAR}"
+    bound = re.match(r"Expected `int` ([<>]=? -?\d+)", what)
+    if bound:
+        return _path_text(path), f"expected a whole number {bound[1]}, got {value!r}"
     if what.startswith("Invalid enum value"):
         if name == "type":
             return _path_text(path), f"unknown type {value!r}; expected one of {_TYPES}"
-        return _path_text(path), f"expected {SCHEMA_VERSION}, got {value!r}"
+        if name == "schema_version":
+            return _path_text(path), f"expected {SCHEMA_VERSION}, got {value!r}"
+        allowed = ", ".join(place.value for place in UnPlace)
+        return _path_text(path), f"unknown {name} {value!r}; expected one of {allowed}"
     return _path_text(path), what  # a message msgspec may add one day: still one clear line
 
 
@@ -267,7 +290,10 @@ def _expected(expected_type: str, path: list[str | int], *, top: bool) -> str:
 
 
 def _path_text(path: list[str | int]) -> str:
-    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)
+    return "".join(
+        f"[{step}]" if isinstance(step, int) else step if step == "[...]" else f".{step}"
+        for step in path
+    )
 
 
 class _Problems:
@@ -354,12 +380,15 @@ class _Problems:
                     self.add(
                         f"partners (id '{partner_id}')", "duplicate id; every id must be unique"
                     )
-        texts = [t for p in partners for t in (p.name, p.description, *p.aliases)]
-        texts += [t for p in partners for t in (p.acronym, p.partnership) if t is not None]
+        texts = [t for p in partners for t in (p.name, *p.aliases)]
+        texts += [
+            t for p in partners for t in (p.acronym, p.description, p.partnership) if t is not None
+        ]
         names = [fold(n) for p in partners for n in _names(p)]
         links = {(p.id, r.id) for p in partners for r in p.related}
         if (
             any(map(str.isspace, texts))
+            or not all(_consistent(p) for p in partners)
             or len(set(names)) != len(names)  # a clash, or a partner naming itself twice
             or not {t for p in partners for t in p.themes} <= theme_ids
             or not {target for _, target in links} <= ids
@@ -382,6 +411,8 @@ class _Problems:
             place = f"partners[{position}] (id '{partner.id}')"
             for name in _blank_fields(partner):
                 self.add(f"{place}.{name}", "expected a non-empty string")
+            for name, problem in _inconsistencies(partner):
+                self.add(f"{place}.{name}", problem)
             for name in {fold(n) for n in _names(partner)}:
                 owner = owners.setdefault(name, partner.id)
                 if owner != partner.id:
@@ -427,6 +458,24 @@ class _Problems:
 def _names(partner: Partner) -> tuple[str, ...]:
     """The names that must each belong to one partner: acronym and aliases."""
     return (partner.acronym, *partner.aliases) if partner.acronym else partner.aliases
+
+
+def _consistent(partner: Partner) -> bool:
+    """Do the record's fields agree with one another? (`_inconsistencies` says how not.)"""
+    return (
+        (partner.description is not None or partner.partnership is not None)
+        and partner.evidence.keys() <= set(partner.themes)
+        and set(partner.former_names) <= set(partner.aliases)
+    )
+
+
+def _inconsistencies(partner: Partner) -> Iterator[tuple[str, str]]:
+    if partner.description is None and partner.partnership is None:
+        yield "description", "missing; a partner needs a description or a partnership text"
+    for theme_id in partner.evidence.keys() - set(partner.themes):
+        yield "evidence", f"evidence for '{theme_id}', which is not one of the record's themes"
+    for name in set(partner.former_names) - set(partner.aliases):
+        yield "former_names", f"'{name}' is not one of the aliases; list it there too"
 
 
 def _blank_fields(partner: Partner) -> Iterator[str]:

@@ -5,6 +5,7 @@ This is the only module that knows about Typer, exit codes and where output goes
 string annotations would make it `eval` each of them each time.
 """
 
+import datetime
 import os
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,8 @@ from typer._click.exceptions import NoArgsIsHelpError  # Typer 0.28 vendors Clic
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
-from partnercli import __version__, catalogue, lookup, output, views
+from partnercli import __version__, catalogue, completion, lookup, output, views
+from partnercli.citation import CiteFormat
 from partnercli.errors import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -24,6 +26,7 @@ from partnercli.errors import (
     EXIT_USAGE,
     DataError,
     PartnersError,
+    UsageError,
 )
 from partnercli.models import PARTNER_FIELDS, Catalogue
 from partnercli.options import (
@@ -128,8 +131,11 @@ def theme_filter(cat: Catalogue, theme: str | None) -> str | None:
 
 def _version(value: bool) -> None:
     if value:
-        compiled = catalogue.load().source.compiled
-        typer.echo(f"partners {__version__} (data compiled {compiled})")
+        info = catalogue.load().dataset
+        data = (
+            f"dataset {info.version}, compiled {info.compiled}" if info else "dataset unversioned"
+        )
+        typer.echo(f"partners {__version__} ({data})")
         raise typer.Exit()
 
 
@@ -143,7 +149,7 @@ def main_options(
             "--version",
             callback=_version,
             is_eager=True,
-            help="Show the version and the bundled dataset's compile date, then exit.",
+            help="Show the version, and the bundled dataset's version and compile date, then exit.",
         ),
     ] = False,
 ) -> None:
@@ -192,6 +198,9 @@ def show(
     format_: FormatOpt = None,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
+    sources: Annotated[
+        bool, typer.Option("--sources", help="Show each fact with where it comes from.")
+    ] = False,
 ) -> None:
     """Show everything known about one partner.
 
@@ -204,11 +213,15 @@ def show(
       partners show unesco
       partners show OMPI
       partners show "world customs"
+      partners show unesco --sources
       partners show unesco --format markdown >> report.md
     """
-    out = output.choose(format_, json_, fields, available=PARTNER_FIELDS)
+    available = views.SOURCE_FIELDS if sources else PARTNER_FIELDS
+    out = output.choose(format_, json_, fields, available=available)
     cat = load(ctx)
-    output.emit(views.partner_view(lookup.resolve_partner(cat, name), cat), out)
+    partner = lookup.resolve_partner(cat, name)
+    view = views.sources_view if sources else views.partner_view
+    output.emit(view(partner, cat), out)
 
 
 @app.command()
@@ -317,6 +330,82 @@ def fields_(format_: FormatOpt = None, json_: JsonOpt = False) -> None:
 
     out = output.choose(format_, json_, None, available=views.FIELD_FIELDS)
     output.emit(views.fields_view([*partner_fields(), *HIT_FIELD_INFO]), out)
+
+
+@app.command()
+def about(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False) -> None:
+    """Describe the dataset: its source, version, date, contents, licence and how to cite it.
+
+    Examples:
+
+    \b
+      partners about
+      partners about --json | jq -r .version
+    """
+    from partnercli import citation
+
+    out = output.choose(format_, json_, None, available=())
+    cat = load(ctx)
+    refs = citation.references(cat)
+    text = citation.text(refs, datetime.date.today())
+    output.emit(views.about_view(cat, citation=text), out)
+
+
+@app.command()
+def cite(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]",
+            help="A partner, to cite its entry rather than the whole dataset.",
+            autocompletion=completion.partners,
+            show_default=False,
+        ),
+    ] = None,
+    format_: Annotated[
+        CiteFormat,
+        typer.Option("--format", "-f", case_sensitive=False, help="How to write the citation."),
+    ] = CiteFormat.TEXT,
+    accessed: Annotated[
+        str | None,
+        typer.Option(
+            metavar="YYYY-MM-DD",
+            help="The access date to cite [default: today].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Cite the dataset and ICOM's page, or one partner's entry.
+
+    Text is an APA-style reference; BibTeX and CSL-JSON go into a reference manager
+    (Zotero imports both).
+
+    Examples:
+
+    \b
+      partners cite
+      partners cite unesco
+      partners cite --format bibtex >> references.bib
+      partners cite --format csl-json > partners.json
+    """
+    from partnercli import citation
+
+    day = _access_date(accessed)
+    cat = load(ctx)
+    partner = None if name is None else lookup.resolve_partner(cat, name)
+    sys.stdout.write(
+        citation.render(citation.references(cat, partner), format_, day),
+    )
+
+
+def _access_date(value: str | None) -> datetime.date:
+    if value is None:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--accessed: '{value}' is not a date; give it as YYYY-MM-DD") from None
 
 
 @app.command()

@@ -59,7 +59,7 @@ class View(Struct, frozen=True, kw_only=True):
     markdown: Callable[[], str] | None = None
 
 
-def flatten(value: Any, *, separator: str = "; ") -> str:
+def flatten(value: Any) -> str:
     """One cell of text for a JSON value: lists joined, a seat as "City, CC", a link as "id (relation)"."""
     if value is None:
         return ""
@@ -70,7 +70,7 @@ def flatten(value: Any, *, separator: str = "; ") -> str:
     if isinstance(value, dict):
         return ", ".join(flatten(v) for v in value.values())
     if isinstance(value, list | tuple):
-        return separator.join(_item(v) for v in value)
+        return "; ".join(_item(v) for v in value)
     return str(value)
 
 
@@ -115,14 +115,11 @@ def _lines(rows: Iterable[str]) -> str:
 
 
 def write_plain(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
-    """Tab-separated columns, lists joined with `,`; one record as `field:<TAB>value` lines."""
+    """Tab-separated columns, lists joined with `; `; one record as `field:<TAB>value` lines."""
     if view.single:
         record = view.records[0]
         return _lines(f"{name}:\t{for_display(flatten(record.get(name)))}" for name in fields)
-    return _lines(
-        "\t".join(for_display(flatten(r.get(f), separator=",")) for f in fields)
-        for r in view.records
-    )
+    return _lines("\t".join(for_display(flatten(r.get(f))) for f in fields) for r in view.records)
 
 
 def _delimited(view: View, fields: Sequence[str], *, tsv: bool) -> str:

@@ -26,8 +26,13 @@ SLUG_PATTERN: Final = _whole(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 URL_PATTERN: Final = _whole(
     r"https://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]+)?(?:[/?#][^\s\x00-\x1f\x7f-\x9f]*)?"
 )
+#: Where a fact comes from may be an older http:// page; it is shown as text, never as a link.
+SOURCE_URL_PATTERN: Final = _whole(r"https?://[^\s\x00-\x1f\x7f-\x9f]+")
 COUNTRY_PATTERN: Final = _whole("[A-Z]{2}")
 DATE_PATTERN: Final = _whole("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A year, a month or a day: `2000`, `2022-01`, `2000-04-11`.
+PARTIAL_DATE_PATTERN: Final = _whole("[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
+VERSION_PATTERN: Final = _whole("[0-9]+[.][0-9]+[.][0-9]+")
 MIN_YEAR: Final = 1000
 MAX_YEAR: Final = 2100
 
@@ -37,6 +42,9 @@ Slug = Annotated[str, Meta(pattern=SLUG_PATTERN)]
 Text = Annotated[str, Meta(min_length=1)]
 Year = Annotated[int, Meta(ge=MIN_YEAR, le=MAX_YEAR)]
 Url = Annotated[str, Meta(pattern=URL_PATTERN)]
+PartialDate = Annotated[
+    str, Meta(pattern=PARTIAL_DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD")
+]
 
 
 class PartnerType(StrEnum):
@@ -86,6 +94,44 @@ class Relation(Struct, frozen=True, gc=False):
     relation: Text
 
 
+class UnPlace(StrEnum):
+    """Where a body sits in the United Nations system."""
+
+    PRINCIPAL_ORGAN = "principal organ"
+    SPECIALIZED_AGENCY = "specialized agency"
+    OFFICE = "office"
+
+
+class UnSystem(Struct, frozen=True, gc=False):
+    """A partner's place in the United Nations system, with the page's own words for it."""
+
+    place: UnPlace
+    page: Annotated[Text, Meta(description="the partners page's words for it")]
+
+
+class Correction(Struct, frozen=True, gc=False):
+    """A typo fixed in the page's text: `page` is what the page says, `dataset` what we keep."""
+
+    page: Text
+    dataset: Text
+
+
+class Milestone(Struct, frozen=True, gc=False):
+    """A dated event of the partnership."""
+
+    date: PartialDate
+    event: Text
+    source: Annotated[Text, Meta(description="where the fact comes from: a URL or a named source")]
+
+
+class FactSource(Struct, frozen=True, gc=False):
+    """Where a fact that the page does not carry comes from."""
+
+    source: Annotated[Text, Meta(description="a named source")]
+    url: Annotated[str, Meta(pattern=SOURCE_URL_PATTERN)] | None = None
+    caveat: Text | None = None
+
+
 class Theme(Struct, frozen=True, gc=False):
     """A theme partners work on."""
 
@@ -102,40 +148,111 @@ class Partner(Struct, frozen=True, kw_only=True, gc=False):
     name: Annotated[Text, _doc("official English name")]
     acronym: Annotated[Text | None, _doc("usual acronym")] = None
     aliases: Annotated[
-        tuple[Text, ...], _doc("other names: French, former, native-script, variant spellings")
+        tuple[Text, ...],
+        _doc("other names: French, former, native-script, the page's spellings"),
     ] = ()
-    description: Annotated[Text, _doc("what the organisation is and does (from the partners page)")]
+    former_names: Annotated[
+        tuple[Text, ...], _doc("the aliases that are former names (each is also in aliases)")
+    ] = ()
+    description: Annotated[
+        Text | None, _doc("what the organisation is and does (from the partners page)")
+    ] = None
     partnership: Annotated[Text | None, _doc("how it works with ICOM (from the partners page)")] = (
         None
     )
     themes: Annotated[
         tuple[Slug, ...], _doc("ids of the themes it works on (see 'partners themes')")
     ] = ()
-    since: Annotated[
-        Year | None, _doc("year cooperation with ICOM began, where the page gives it")
-    ] = None
+    evidence: Annotated[
+        dict[Slug, Text], _doc("for each theme, the phrase of the page's text that supports it")
+    ] = {}
+    since: Annotated[Year | None, _doc("year cooperation with ICOM began, where known")] = None
+    milestones: Annotated[
+        tuple[Milestone, ...], _doc("dated events of the partnership, each with its source")
+    ] = ()
     website: Annotated[Url | None, _doc("official website (https)")] = None
     headquarters: Annotated[
         Headquarters | None, _doc("seat: city and ISO 3166-1 alpha-2 country")
     ] = None
-    founded: Annotated[Year | None, _doc("year the organisation was founded")] = None
+    founded: Annotated[
+        Year | None, _doc("year the organisation gives as its founding or creation")
+    ] = None
+    un_system: Annotated[
+        UnSystem | None, _doc("place in the United Nations system, for the UN bodies")
+    ] = None
     related: Annotated[
         tuple[Relation, ...], _doc("links to other partners that the page states")
     ] = ()
+    section: Annotated[Text | None, _doc("the section of the partners page it is in")] = None
+    position: Annotated[
+        Annotated[int, Meta(ge=1)] | None, _doc("its place in that section, from 1")
+    ] = None
+    heading: Annotated[
+        Text | None, _doc("its heading on the page; null where the page gives it none")
+    ] = None
+    corrections: Annotated[
+        tuple[Correction, ...], _doc("typos fixed in the page's text, to rebuild it verbatim")
+    ] = ()
+    sources: Annotated[
+        dict[str, FactSource], _doc("where each fact the page does not carry comes from")
+    ] = {}
 
 
 #: The order of a partner's fields in the dataset and in every output.
 PARTNER_FIELDS: tuple[str, ...] = Partner.__struct_fields__
 
 
+class Translation(Struct, frozen=True, gc=False):
+    """The same page in another language."""
+
+    language: Annotated[str, Meta(pattern=_whole("[a-z]{2}"), description="ISO 639-1 code")]
+    url: Url
+    title: Text | None = None
+
+
 class Source(Struct, frozen=True, gc=False):
-    """Where the data comes from."""
+    """The page the data comes from."""
 
     publisher: str | None = None
     title: str | None = None
     heading: str | None = None
-    compiled: Annotated[str, Meta(pattern=DATE_PATTERN, description="YYYY-MM-DD")] | None = None
+    url: Url | None = None
+    translations: tuple[Translation, ...] = ()
+    sections: Annotated[tuple[Text, ...], Meta(description="the page's sections, in order")] = ()
+    as_of: Annotated[PartialDate | None, Meta(description="the latest event the page mentions")] = (
+        None
+    )
+    as_of_note: str | None = None
     notes: str | None = None
+
+
+class Licence(Struct, frozen=True, gc=False):
+    """Under what terms the dataset may be used."""
+
+    code: Annotated[
+        Text, Meta(description="SPDX identifier of the code's and compilation's licence")
+    ]
+    text: Annotated[Text, Meta(description="what it covers, and what stays ICOM's")]
+
+
+class DatasetInfo(Struct, frozen=True, gc=False):
+    """The dataset itself: its version, date and licence."""
+
+    title: Text
+    version: Annotated[str, Meta(pattern=VERSION_PATTERN, description="semantic version")]
+    compiled: Annotated[str, Meta(pattern=DATE_PATTERN, description="YYYY-MM-DD")]
+    licence: Licence | None = None
+
+
+class Organisation(Struct, frozen=True, gc=False):
+    """ICOM itself: the organisation these are partners of (not a partner)."""
+
+    name: Text
+    acronym: Text | None = None
+    aliases: tuple[Text, ...] = ()
+    founded: Year | None = None
+    website: Url | None = None
+    headquarters: Headquarters | None = None
 
 
 class Catalogue(Struct, frozen=True, kw_only=True, dict=True):
@@ -145,7 +262,9 @@ class Catalogue(Struct, frozen=True, kw_only=True, dict=True):
 
     schema: str | None = field(default=None, name="$schema")
     schema_version: Literal[1] = 1
+    dataset: DatasetInfo | None = None
     source: Source = field(default_factory=Source)
+    icom: Organisation | None = None
     themes: tuple[Theme, ...] = ()
     partners: tuple[Partner, ...]
 

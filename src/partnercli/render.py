@@ -183,3 +183,28 @@ def records_table(view: View, fields: Sequence[str]) -> Table:
     for row in rows:
         table.add_row(*(_text(flatten(row.get(name))) for name in fields))
     return table
+
+
+def sources_table(partner: Partner, rows: Sequence[Mapping[str, Any]]) -> Table:
+    """Each fact of a partner, its value and where it comes from (with any caveat)."""
+    table = _table(title=partner.name)
+    table.add_column("Fact", style="bold", no_wrap=True)
+    table.add_column("Value", ratio=3)
+    table.add_column("Source", style="dim", ratio=2)
+    for row in rows:
+        source = _text(row["source"])
+        if row.get("caveat"):
+            source.append_text(_text(f" ({row['caveat']})", "italic"))
+        table.add_row(_text(row["field"]), _text(row["value"]), source)
+    return table
+
+
+def about_panel(lines: str, *, title: str) -> Panel:
+    """The dataset's description: its `field:<TAB>value` lines as a two-column grid."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for line in lines.splitlines():
+        label, _, value = line.partition("\t")
+        grid.add_row(_text(label.rstrip(":")), _text(value))
+    return Panel(Padding(grid, (0, 1)), title=_text(title, "bold"), title_align="left")

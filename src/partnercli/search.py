@@ -118,7 +118,7 @@ def _column_texts(
     yield theme_text(partner.themes) if theme_text else _theme_text(partner.themes, catalogue)
     hq = partner.headquarters
     yield " ".join(filter(None, [hq.city, hq.country, COUNTRY_NAMES.get(hq.country)])) if hq else ""
-    yield partner.description
+    yield partner.description or ""
     yield partner.partnership or ""
 
 

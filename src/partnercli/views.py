@@ -112,31 +112,39 @@ def _str(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+#: How lists are joined in every text format: `; `, which no name or theme contains.
+JOIN = "; "
+
+
 def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | None]]:
     """The short facts of a partner as (label, text), for the panel and the Markdown section."""
     return [
         ("Type", partner.type.label),
-        ("Also known as", "; ".join(partner.aliases)),
-        ("Themes", ", ".join(theme_names(partner.themes, cat))),
+        ("Also known as", JOIN.join(partner.aliases)),
+        ("Formerly", JOIN.join(partner.former_names)),
+        ("Themes", JOIN.join(theme_names(partner.themes, cat))),
         ("Partner since", _str(partner.since)),
         ("Seat", _str(partner.headquarters)),
         ("Founded", _str(partner.founded)),
+        ("UN system", partner.un_system.place.capitalize() if partner.un_system else None),
     ]
 
 
 def partner_plain(partner: Partner) -> str:
     """`field:<TAB>value` lines, then the long texts as paragraphs."""
-    related = "; ".join(f"{r.id} ({r.relation})" for r in partner.related)
+    related = JOIN.join(f"{r.id} ({r.relation})" for r in partner.related)
     fields = [
         ("id", partner.id),
         ("type", partner.type.value),
         ("name", partner.name),
         ("acronym", partner.acronym),
-        ("aliases", "; ".join(partner.aliases)),
-        ("themes", ", ".join(partner.themes)),
+        ("aliases", JOIN.join(partner.aliases)),
+        ("former_names", JOIN.join(partner.former_names)),
+        ("themes", JOIN.join(partner.themes)),
         ("since", _str(partner.since)),
         ("headquarters", _str(partner.headquarters)),
         ("founded", _str(partner.founded)),
+        ("un_system", partner.un_system.place if partner.un_system else None),
         ("website", partner.website),
         ("related", related),
     ]
@@ -154,7 +162,7 @@ def partner_markdown(partner: Partner, cat: Catalogue) -> str:
         ("ID", f"`{partner.id}`"),
         *partner_facts(partner, cat),
         ("Website", f"<{partner.website}>" if partner.website else None),
-        ("Related", "; ".join(f"`{r.id}` ({r.relation})" for r in partner.related)),
+        ("Related", JOIN.join(f"`{r.id}` ({r.relation})" for r in partner.related)),
     ]
     out = [f"## {for_display(title)}", ""]
     out += [f"- **{label}:** {for_display(value)}" for label, value in facts if value]
@@ -182,4 +190,135 @@ def partner_view(partner: Partner, cat: Catalogue) -> View:
         table=table,
         plain=lambda: partner_plain(partner),
         markdown=lambda: partner_markdown(partner, cat),
+    )
+
+
+# -- provenance ------------------------------------------------------------------------------------
+
+SOURCE_FIELDS: tuple[str, ...] = ("field", "value", "source", "caveat")
+PAGE = "ICOM partners page"
+
+
+def _page(cat: Catalogue) -> str:
+    return f"{PAGE} ({cat.source.url})" if cat.source.url else PAGE
+
+
+def _fact_value(partner: Partner, name: str) -> str:
+    value = record(partner)[name]
+    if name == "headquarters" and partner.headquarters:
+        return str(partner.headquarters)
+    if name == "milestones":
+        return JOIN.join(f"{m.date}: {m.event}" for m in partner.milestones)
+    if name == "un_system" and partner.un_system:
+        return f"{partner.un_system.place} ('{partner.un_system.page}')"
+    if name == "related":
+        return JOIN.join(f"{r.id} ({r.relation})" for r in partner.related)
+    if isinstance(value, list | tuple):
+        return JOIN.join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
+    """Each fact of a partner with where it comes from: the page, or the source the record names."""
+    rows = []
+    for name in (
+        "name", "acronym", "aliases", "former_names", "description", "partnership", "themes",
+        "since", "milestones", "website", "headquarters", "founded", "un_system", "related",
+        "section", "position", "heading",
+    ):  # fmt: skip
+        value = _fact_value(partner, name)
+        if not value:
+            continue
+        cited = partner.sources.get(name)
+        source = cited.source + (f" ({cited.url})" if cited.url else "") if cited else _page(cat)
+        if name == "themes":
+            source = f"{_page(cat)}: " + JOIN.join(
+                f"{t}: '{p}'" for t, p in partner.evidence.items()
+            )
+        caveat = cited.caveat if cited else None
+        if name in ("description", "partnership") and partner.corrections:
+            caveat = "typos fixed: " + JOIN.join(
+                f"'{c.page}' -> '{c.dataset}'" for c in partner.corrections
+            )
+        rows.append({"field": name, "value": value, "source": source, "caveat": caveat})
+    return rows
+
+
+def sources_view(partner: Partner, cat: Catalogue) -> View:
+    def table(width: int) -> RenderableType:
+        from partnercli import render
+
+        return render.sources_table(partner, source_rows(partner, cat))
+
+    return View(
+        records=source_rows(partner, cat),
+        fields=SOURCE_FIELDS,
+        plain_fields=SOURCE_FIELDS,
+        markdown_fields=SOURCE_FIELDS,
+        title=partner.name,
+        table=table,
+    )
+
+
+def about_record(cat: Catalogue, *, citation: str) -> dict[str, Any]:
+    """What the dataset is, where it comes from, how current and how to cite it."""
+    counts: dict[str, int] = {}
+    for partner in cat.partners:
+        counts[partner.type.value] = counts.get(partner.type.value, 0) + 1
+    info = cat.dataset
+    return {
+        "title": info.title if info else None,
+        "version": info.version if info else None,
+        "compiled": info.compiled if info else None,
+        "as_of": cat.source.as_of,
+        "as_of_note": cat.source.as_of_note,
+        "source": msgspec.to_builtins(cat.source),
+        "icom": msgspec.to_builtins(cat.icom),
+        "licence": msgspec.to_builtins(info.licence) if info else None,
+        "partners": len(cat.partners),
+        "by_type": counts,
+        "by_theme": cat.theme_counts(),
+        "cite": citation,
+    }
+
+
+def about_plain(about: dict[str, Any]) -> str:
+    source = about["source"]
+    licence = about["licence"] or {}
+    lines = [
+        ("title", about["title"]),
+        ("version", about["version"]),
+        ("compiled", about["compiled"]),
+        ("source", f'{source.get("publisher")}, "{source.get("title")}"'),
+        ("url", source.get("url")),
+        *((f"url ({t['language']})", t["url"]) for t in source.get("translations") or []),
+        ("as of", about["as_of"]),
+        ("as of note", about["as_of_note"]),
+        (
+            "partners",
+            f"{about['partners']} ({JOIN.join(f'{k} {v}' for k, v in about['by_type'].items())})",
+        ),
+        ("themes", JOIN.join(f"{k} {v}" for k, v in about["by_theme"].items())),
+        ("licence", f"{licence.get('code')}: {licence.get('text')}" if licence else None),
+        ("cite", about["cite"].strip()),
+    ]
+    return "".join(f"{name}:\t{for_display(str(value))}\n" for name, value in lines if value)
+
+
+def about_view(cat: Catalogue, *, citation: str) -> View:
+    about = about_record(cat, citation=citation)
+
+    def table(width: int) -> RenderableType:
+        from partnercli import render
+
+        return render.about_panel(about_plain(about), title=about["title"] or "partners")
+
+    return View(
+        records=[about],
+        fields=tuple(about),
+        plain_fields=tuple(about),
+        markdown_fields=tuple(about),
+        single=True,
+        table=table,
+        plain=lambda: about_plain(about),
     )
