@@ -140,9 +140,9 @@ def test_show_related_partners_with_their_relation(invoke: Invoke) -> None:
 
 
 def test_show_ambiguous_and_not_found_exit_1(invoke: Invoke) -> None:
-    ambiguous = invoke("show", "ic")
+    ambiguous = invoke("show", "int")
     assert ambiguous.exit_code == 1
-    assert ambiguous.stderr.startswith("error: 'ic' is ambiguous: blue-shield, ica, iccrom, icomos")
+    assert ambiguous.stderr.startswith("error: 'int' is ambiguous: aliph, blue-shield, ica, iccrom")
     missing = invoke("show", "intrepol")
     assert (missing.exit_code, missing.stderr) == (
         1,
@@ -358,7 +358,7 @@ def test_main_help_documents_exit_codes(invoke: Invoke) -> None:
         (("list", "--type", "x"), "error: Invalid value for '--type' / '-t': unknown type 'x'"),
         (("list", "--limit", "1"), "error: No such option: --limit"),
         (("search", "x", "--limit", "0"), "error: Invalid value for '--limit' / '-n': 0 is not"),
-        (("show",), "error: Missing argument 'NAME'. (see 'partners show --help')"),
+        (("show",), "error: Missing argument 'NAME...'. (see 'partners show --help')"),
         (("list", "--json", "-f", "csv"), "error: --json means --format json; drop one of"),
         (("list", "--fields", "nope"), "error: --fields: unknown field 'nope'"),
         (("show", ""), "error: an empty partner name"),
@@ -370,4 +370,27 @@ def test_usage_errors_have_one_shape(invoke: Invoke, args: tuple[str, ...], mess
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(message), result.stderr
     assert result.stderr.count("\n") == 1
+    assert result.stdout == ""
+
+
+def test_show_names_a_partner_picked_by_the_start_of_its_name(invoke: Invoke) -> None:
+    picked = invoke("show", "smith", "--fields", "id")
+    assert picked.exit_code == 0, picked.output
+    assert picked.stderr == "showing smithsonian (Smithsonian Institution)\n"
+    assert picked.stdout == "id:\tsmithsonian\n"
+    assert invoke("show", "smithsonian", "--fields", "id").stderr == ""
+
+
+def test_show_takes_several_words_unquoted(invoke: Invoke) -> None:
+    assert invoke("show", "blue", "shield", "--fields", "id").stdout == "id:\tblue-shield\n"
+    assert invoke("show", "The", "Palace", "Museum", "--json").exit_code == 0
+
+
+def test_show_icom_says_whose_partners_these_are(invoke: Invoke) -> None:
+    result = invoke("show", "icom")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: 'icom' is ICOM itself, the organisation these are partners of, not a partner; "
+        "did you mean icomos?\n"
+    )
     assert result.stdout == ""

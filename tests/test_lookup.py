@@ -29,11 +29,49 @@ from tests.conftest import WriteData, minimal_dataset, record
         ("world customs", "wco"),
         ("getty", "getty-foundation"),
         ("ica", "ica"),  # an exact id wins over being a prefix of iccrom
-        ("icom", "icomos"),  # a unique prefix
+        ("icomo", "icomos"),  # a unique prefix
+        ("The Getty Foundation", "getty-foundation"),  # the page's headings, with "The"
+        ("The Palace Museum", "palace-museum"),
+        ("The European Union", "eu"),
+        ("The French Ministry of Culture", "french-ministry-of-culture"),
+        ("the smithsonian", "smithsonian"),  # an alias with "the"
+        ("smithsonian", "smithsonian"),
     ],
 )
 def test_resolves(bundled: Catalogue, query: str, expected: str) -> None:
     assert lookup.resolve_partner(bundled, query).id == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "exact"),
+    [
+        ("unesco", "unesco", True),
+        ("smith", "smithsonian", False),
+        ("Getty", "getty-foundation", False),
+    ],
+)
+def test_a_pick_by_the_start_of_a_name_is_not_exact(
+    bundled: Catalogue, query: str, expected: str, exact: bool
+) -> None:
+    partner, found_exactly = lookup.find_partner(bundled, query)
+    assert (partner.id, found_exactly) == (expected, exact)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["icom", "ICOM", "International Council of Museums", "Conseil international des musées"],
+)
+def test_icom_is_not_a_partner(bundled: Catalogue, query: str) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        lookup.resolve_partner(bundled, query)
+    assert "ICOM itself, the organisation these are partners of, not a partner" in str(caught.value)
+    assert caught.value.hints == ("did you mean icomos?",)
+
+
+@pytest.mark.parametrize("query", ["the", "The", "t", "ic", "sm"])
+def test_an_article_or_a_short_start_is_not_a_name(bundled: Catalogue, query: str) -> None:
+    with pytest.raises(NotFoundError):
+        lookup.resolve_partner(bundled, query)
 
 
 def test_resolution_order_id_then_alias_then_name_then_prefix(write_data: WriteData) -> None:
@@ -53,8 +91,8 @@ def test_resolution_order_id_then_alias_then_name_then_prefix(write_data: WriteD
 
 def test_ambiguous_prefix_lists_candidates(bundled: Catalogue) -> None:
     with pytest.raises(AmbiguousError) as caught:
-        lookup.resolve_partner(bundled, "ic")
-    assert caught.value.message == "'ic' is ambiguous: blue-shield, ica, iccrom, icomos, interpol"
+        lookup.resolve_partner(bundled, "int")
+    assert caught.value.message.startswith("'int' is ambiguous: aliph, blue-shield, ica, iccrom")
 
 
 def test_not_found_suggests_the_closest(bundled: Catalogue) -> None:

@@ -28,7 +28,7 @@ from partnercli.errors import (
     PartnersError,
     UsageError,
 )
-from partnercli.models import PARTNER_FIELDS, Catalogue
+from partnercli.models import PARTNER_FIELDS, Catalogue, Partner
 from partnercli.options import (
     DataOpt,
     FieldsOpt,
@@ -121,6 +121,15 @@ def load(ctx: typer.Context) -> Catalogue:
     return result
 
 
+def find_partner(cat: Catalogue, name: str) -> Partner:
+    """The partner NAME names; one found only by the start of a name is named on stderr, so
+    that a surprise is visible."""
+    partner, exact = lookup.find_partner(cat, name)
+    if not exact:
+        output.message(f"showing {partner.id} ({partner.name})")
+    return partner
+
+
 def theme_filter(cat: Catalogue, theme: str | None) -> str | None:
     """The theme id a --theme option names (resolved like `partners theme`), or None."""
     return None if theme is None else lookup.resolve_theme(cat, theme).id
@@ -204,8 +213,9 @@ def show(
 ) -> None:
     """Show everything known about one partner.
 
-    NAME is an id, an acronym or alias (in any language), a name, or the unique start of one;
-    case and accents do not matter.
+    NAME is an id, an acronym or alias (in any language), a name, or the unique start of one
+    (3 letters or more); case, accents and a leading "The" do not matter. A partner found by
+    the start of its name is named on stderr.
 
     Examples:
 
@@ -219,7 +229,7 @@ def show(
     available = views.SOURCE_FIELDS if sources else PARTNER_FIELDS
     out = output.choose(format_, json_, fields, available=available)
     cat = load(ctx)
-    partner = lookup.resolve_partner(cat, name)
+    partner = find_partner(cat, " ".join(name))
     view = views.sources_view if sources else views.partner_view
     output.emit(view(partner, cat), out)
 
@@ -393,7 +403,7 @@ def cite(
 
     day = _access_date(accessed)
     cat = load(ctx)
-    partner = None if name is None else lookup.resolve_partner(cat, name)
+    partner = None if name is None else find_partner(cat, name)
     sys.stdout.write(
         citation.render(citation.references(cat, partner), format_, day),
     )

@@ -1,16 +1,19 @@
 """Resolve what a person types ("unesco", "OMPI", "world customs") to one partner or theme.
 
 Resolution goes from the most to the least exact, and stops at the first step that matches:
-exact id, exact acronym or alias, exact name, then a unique prefix of any of them. Comparison
-ignores case and accents. Several candidates at the prefix step, or none at all, is an error
-that names the candidates or the closest matches: nothing is ever picked silently.
+exact id, exact acronym or alias, exact name, then a unique start of any of them (at least
+`MIN_PREFIX` characters). Comparison ignores case, accents and a leading "The" ("The Palace
+Museum" is the Palace Museum). Several candidates at the prefix step, or none at all, is an
+error that names the candidates or the closest matches: nothing is ever picked silently, and a
+pick by the start of a name is reported (`Found.exact` is False). ICOM's own names are not a
+partner's: they are an error that says so.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Final
+from typing import Final, NamedTuple
 
 from partnercli.errors import AmbiguousError, NotFoundError, UsageError
 from partnercli.models import TYPE_SYNONYMS, Catalogue, Partner, PartnerType, Theme
@@ -18,19 +21,36 @@ from partnercli.text import fold
 
 #: How many candidates an "ambiguous" message lists before "…".
 MAX_LISTED: Final = 8
+#: A name's start must be this long to pick anything: `t` or `ic` say too little.
+MIN_PREFIX: Final = 3
 _WORD_SPLIT = r"[\s\-]+"  # compiled by `re` when a name is not found
+_ARTICLE = "the "
+
+
+def key(name: str) -> str:
+    """How names compare: folded, trimmed, without a leading "The" (unless that is all there is)."""
+    folded = " ".join(fold(name).split())
+    stripped = folded.removeprefix(_ARTICLE)
+    return stripped or folded
+
+
+class Found(NamedTuple):
+    """What a name resolved to, and whether it was an exact name (not only the start of one)."""
+
+    id: str
+    exact: bool
 
 
 def _steps(
     items: Sequence[tuple[str, Sequence[Sequence[str]]]],
 ) -> list[dict[str, set[str]]]:
-    """For each resolution step, a map from folded name to the ids of the items it names."""
+    """For each resolution step, a map from a name's key to the ids of the items it names."""
     depth = max((len(names) for _, names in items), default=0)
     steps: list[dict[str, set[str]]] = [{} for _ in range(depth)]
     for item_id, names_by_step in items:
         for step, names in enumerate(names_by_step):
             for name in names:
-                steps[step].setdefault(fold(name.strip()), set()).add(item_id)
+                steps[step].setdefault(key(name), set()).add(item_id)
     return steps
 
 
@@ -40,27 +60,35 @@ def _resolve(
     what: str,
     items: Sequence[tuple[str, Sequence[Sequence[str]]]],
     not_found_hints: Callable[[str, list[str]], list[str]],
-) -> str:
+) -> Found:
     """The id of the one item `query` names, through the exact steps and then by prefix."""
-    needle = fold(query.strip())
+    needle = key(query)
     if not needle:
         raise UsageError(f"an empty {what} name; give an id, a name or the start of one")
+    if f"{needle} " == _ARTICLE:
+        raise NotFoundError(
+            f"no {what} '{query}'", hints=["an article alone is not a name; give more of the name"]
+        )
     steps = _steps(items)
     for step in steps:
         found = step.get(needle)
         if found:
-            return _one(found, query=query, what=what)
-    by_prefix = {
-        item_id
-        for step in steps
-        for name, ids in step.items()
-        if name.startswith(needle)
-        for item_id in ids
-    }
-    if by_prefix:
-        return _one(by_prefix, query=query, what=what)
+            return Found(_one(found, query=query, what=what), exact=True)
+    if len(needle) >= MIN_PREFIX:
+        by_prefix = {
+            item_id
+            for step in steps
+            for name, ids in step.items()
+            if name.startswith(needle)
+            for item_id in ids
+        }
+        if by_prefix:
+            return Found(_one(by_prefix, query=query, what=what), exact=False)
     suggestions = closest(needle, {name: ids for step in steps for name, ids in step.items()})
-    raise NotFoundError(f"no {what} '{query}'", hints=not_found_hints(query, suggestions))
+    hints = not_found_hints(query, suggestions)
+    if len(needle) < MIN_PREFIX:
+        hints = [f"the start of a name needs at least {MIN_PREFIX} letters", *hints]
+    raise NotFoundError(f"no {what} '{query}'", hints=hints)
 
 
 def closest(needle: str, names: Mapping[str, Iterable[str]], *, limit: int = 3) -> list[str]:
@@ -92,23 +120,51 @@ def _partner_names(partner: Partner) -> tuple[list[str], list[str], list[str]]:
     return [partner.id], [*names, *partner.aliases], [partner.name]
 
 
-def resolve_partner(catalogue: Catalogue, query: str) -> Partner:
-    """The partner `query` names, or `NotFoundError` / `AmbiguousError` saying why not."""
+def _not_icom(catalogue: Catalogue, query: str) -> None:
+    """ICOM's own names are an error that says whose partners these are."""
+    icom = catalogue.icom
+    if icom is None:
+        return
+    names = {key(n) for n in (icom.name, icom.acronym or icom.name, *icom.aliases)}
+    if key(query) not in names:
+        return
+    short = icom.acronym or icom.name
+    similar = sorted(
+        p.id
+        for p in catalogue.partners
+        if any(key(n).startswith(key(short)) for n in (p.id, p.acronym or "", p.name) if n)
+    )
+    hint = f"did you mean {' or '.join(similar)}?" if similar else "run 'partners about'"
+    raise NotFoundError(
+        f"'{query}' is {short} itself, the organisation these are partners of, not a partner",
+        hints=[hint],
+    )
+
+
+def find_partner(catalogue: Catalogue, query: str) -> tuple[Partner, bool]:
+    """The partner `query` names and whether it named it exactly (False: by the start of a
+    name), or `NotFoundError` / `AmbiguousError` saying why not."""
 
     def hints(_: str, suggestions: list[str]) -> list[str]:
         if suggestions:
             return [f"did you mean {' or '.join(suggestions)}?"]
         return ["run 'partners list' to see every partner, or 'partners search' to search them"]
 
-    partner_id = _resolve(
+    _not_icom(catalogue, query)
+    found = _resolve(
         query,
         what="partner",
         items=[(p.id, _partner_names(p)) for p in catalogue.partners],
         not_found_hints=hints,
     )
-    partner = catalogue.partner(partner_id)
+    partner = catalogue.partner(found.id)
     assert partner is not None  # the id came from the catalogue
-    return partner
+    return partner, found.exact
+
+
+def resolve_partner(catalogue: Catalogue, query: str) -> Partner:
+    """The partner `query` names (see `find_partner`)."""
+    return find_partner(catalogue, query)[0]
 
 
 def resolve_theme(catalogue: Catalogue, query: str) -> Theme:
@@ -124,7 +180,7 @@ def resolve_theme(catalogue: Catalogue, query: str) -> Theme:
         what="theme",
         items=[(t.id, ([t.id], [t.name])) for t in catalogue.themes],
         not_found_hints=hints,
-    )
+    ).id
     theme = catalogue.theme(theme_id)
     assert theme is not None  # the id came from the catalogue
     return theme

@@ -101,10 +101,10 @@ FieldsOpt = Annotated[
     ),
 ]
 PartnerArg = Annotated[
-    str,
+    list[str],
     typer.Argument(
-        metavar="NAME",
-        help="An id, acronym, alias or name, or its start.",
+        metavar="NAME...",
+        help="An id, acronym, alias or name, or its start; several words need no quotes.",
         autocompletion=completion.partners,
     ),
 ]
