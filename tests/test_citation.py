@@ -14,10 +14,11 @@ from bibtexparser.entrypoint import parse_string
 
 from partnercli import __version__, citation
 from partnercli.models import Catalogue
-from tests.conftest import DATA_DIR, Invoke, WriteData, minimal_dataset, record
+from tests.conftest import BUNDLED, DATA_DIR, Invoke, WriteData, minimal_dataset, record
 
 ROOT = Path(__file__).parent.parent
 DAY = "2026-11-30"
+VERSION: str = BUNDLED["dataset"]["version"]
 
 
 def test_about_says_what_where_when_and_how_to_cite(invoke: Invoke, bundled: Catalogue) -> None:
@@ -43,7 +44,7 @@ def test_about_says_what_where_when_and_how_to_cite(invoke: Invoke, bundled: Cat
 def test_cite_text_is_apa_style_with_the_access_date(invoke: Invoke) -> None:
     out = invoke("cite", "--accessed", DAY).stdout.splitlines()
     assert out == [
-        "partnercli developers. (2026). ICOM's partner network (Version 2.0.0) [Data set]. "
+        f"partnercli developers. (2026). ICOM's partner network (Version {VERSION}) [Data set]. "
         "Retrieved November 30, 2026, from https://icom.museum/en/network/partners/",
         "International Council of Museums. (n.d.). Partners. "
         "Retrieved November 30, 2026, from https://icom.museum/en/network/partners/",
@@ -115,7 +116,7 @@ def test_csl_json_has_what_zotero_needs(invoke: Invoke) -> None:
     for item in items:
         assert {"id", "type", "title", "URL", "issued", "accessed"} <= item.keys()
         assert item["accessed"] == {"date-parts": [[2026, 11, 30]]}
-    assert items[0]["version"] == "2.0.0"
+    assert items[0]["version"] == VERSION
 
 
 def test_a_bad_access_date_is_a_usage_error(invoke: Invoke) -> None:
@@ -139,7 +140,10 @@ def test_show_sources_gives_each_fact_its_source(invoke: Invoke) -> None:
 
 
 def test_version_gives_the_package_and_the_dataset(invoke: Invoke) -> None:
-    assert invoke("--version").stdout == f"partners {__version__} (dataset 2.0.0, compiled {DAY})\n"
+    assert (
+        invoke("--version").stdout
+        == f"partners {__version__} (dataset {VERSION}, compiled {DAY})\n"
+    )
 
 
 def test_citation_cff_is_valid_cff_1_2() -> None:
@@ -150,7 +154,7 @@ def test_citation_cff_is_valid_cff_1_2() -> None:
     jsonschema.Draft7Validator.check_schema(schema)
     errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(cff)]
     assert errors == []
-    assert cff["version"] == "2.0.0"
+    assert cff["version"] == VERSION
 
 
 def test_citation_cff_and_the_dataset_agree(bundled: Catalogue) -> None:

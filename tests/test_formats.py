@@ -48,7 +48,11 @@ def test_csv_and_tsv_round_trip(
     if command[0] != "themes":
         assert list(rows[0]) == [
             *PARTNER_FIELDS,
-            *(["score", "matched_in", "snippet"] if command[0] == "search" else []),
+            *(
+                ["score", "matched_in", "snippet", "matches", "partial"]
+                if command[0] == "search"
+                else []
+            ),
         ]
 
 
@@ -169,7 +173,14 @@ def test_bad_fields_are_usage_errors(invoke: Invoke, args: tuple[str, ...], expe
 def test_fields_command_is_generated_from_the_model(invoke: Invoke) -> None:
     listed = json.loads(run(invoke, "fields", "--json"))
     names = [f["name"] for f in listed]
-    assert names == [*Partner.__struct_fields__, "score", "matched_in", "snippet"]
+    assert names == [
+        *Partner.__struct_fields__,
+        "score",
+        "matched_in",
+        "snippet",
+        "matches",
+        "partial",
+    ]
     types = {f["name"]: f["type"] for f in listed}
     assert types["acronym"] == "string or null"
     assert types["type"] == "string: ngo, igo, museum"

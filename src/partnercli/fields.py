@@ -60,6 +60,8 @@ HIT_FIELD_INFO = (
     FieldInfo("score", "number", "relevance (BM25, higher is better); search only"),
     FieldInfo("matched_in", "string", "the field the snippet comes from; search only"),
     FieldInfo("snippet", "string", "text around the best match, matched words in [ ]; search only"),
+    FieldInfo("matches", "array of strings", "every field the query matched; search only"),
+    FieldInfo("partial", "boolean", "true when only most of the query matched; search only"),
 )
 
 

@@ -138,6 +138,10 @@ class Theme(Struct, frozen=True, gc=False):
     id: Slug
     name: Text
     description: Text | None = None
+    vocabulary: Annotated[
+        tuple[Text, ...],
+        Meta(description="words people use for the theme that the page does not, for search"),
+    ] = ()
 
 
 class Partner(Struct, frozen=True, kw_only=True, gc=False):

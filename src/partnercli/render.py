@@ -79,12 +79,14 @@ def partners_table(
 
 
 def snippet_text(hit: Hit) -> Text:
-    """The field a hit matched in, then its snippet with the matched words in bold."""
+    """The field a hit matched in, then its snippet with the matched words in bold and in
+    `[ ]`, so that they stay visible where a terminal shows no style (TERM=dumb)."""
     text = Text()
-    text.append(f"{hit.field}: ", style="dim")
+    text.append(f"{hit.field}: " + ("partial match, " if hit.partial else ""), style="dim")
     for index, part in enumerate(for_display(hit.snippet).split(MARK_START)):
         matched, _, rest = part.partition(MARK_END) if index else ("", "", part)
-        text.append(matched, style="bold yellow")
+        if matched:
+            text.append(f"[{matched}]", style="bold yellow")
         text.append(rest)
     return text
 

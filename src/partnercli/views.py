@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from partnercli.search import Hit
 
 #: Search results carry these fields after the partner's own.
-HIT_FIELDS: tuple[str, ...] = ("score", "matched_in", "snippet")
+HIT_FIELDS: tuple[str, ...] = ("score", "matched_in", "snippet", "matches", "partial")
 HIT_RECORD_FIELDS: tuple[str, ...] = (*PARTNER_FIELDS, *HIT_FIELDS)
 THEME_FIELDS: tuple[str, ...] = ("id", "name", "description", "count")
 FIELD_FIELDS: tuple[str, ...] = ("name", "type", "description")
@@ -60,7 +60,13 @@ def partners_view(partners: list[Partner], cat: Catalogue, *, title: str | None 
 
 def hit_record(hit: Hit) -> dict[str, Any]:
     """A search result as one record: the partner's fields, then why it matched."""
-    why = {"score": hit.score, "matched_in": hit.field, "snippet": hit.marked_snippet()}
+    why = {
+        "score": hit.score,
+        "matched_in": hit.field,
+        "snippet": hit.marked_snippet(),
+        "matches": list(hit.matches),
+        "partial": hit.partial,
+    }
     return record(hit.partner) | why
 
 
