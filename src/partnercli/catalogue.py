@@ -386,6 +386,16 @@ class _Problems:
         ]
         names = [fold(n) for p in partners for n in _names(p)]
         links = {(p.id, r.id) for p in partners for r in p.related}
+        typed: set[tuple[str, str, str | None]] = {
+            (p.id, r.id, r.kind) for p in partners for r in p.related if r.kind
+        }
+        inverse = {k.id: k.inverse for k in catalogue.relation_kinds}
+        for index, kind in enumerate(catalogue.relation_kinds):
+            if kind.inverse not in inverse:
+                self.add(
+                    f"relation_kinds[{index}] (id '{kind.id}').inverse",
+                    f"unknown relation kind '{kind.inverse}'; define it in relation_kinds",
+                )
         if (
             any(map(str.isspace, texts))
             or not all(_consistent(p) for p in partners)
@@ -393,15 +403,25 @@ class _Problems:
             or not {t for p in partners for t in p.themes} <= theme_ids
             or not {target for _, target in links} <= ids
             or not all((b, a) in links for a, b in links)
+            or not all((b, a, inverse.get(k or "")) in typed for a, b, k in typed)
         ):
-            self._locate(catalogue, ids, theme_ids, links, positions)
+            self._locate(
+                catalogue,
+                ids=ids,
+                theme_ids=theme_ids,
+                links=links,
+                typed=typed,
+                positions=positions,
+            )
 
     def _locate(
         self,
         catalogue: Catalogue,
+        *,
         ids: set[str],
         theme_ids: set[str],
         links: set[tuple[str, str]],
+        typed: set[tuple[str, str, str | None]],
         positions: list[int] | None,
     ) -> None:
         """Walk the records to say where each rule across records fails."""
@@ -427,8 +447,21 @@ class _Problems:
                         f"unknown theme '{theme_id}'; themes are defined in the top-level 'themes' list",
                     )
             for relation in partner.related:
+                kind = catalogue.relation_kind(relation.kind)
+                back = (relation.id, partner.id, kind.inverse if kind else None)
                 if relation.id not in ids:
                     self.add(f"{place}.related", f"unknown partner id '{relation.id}'")
+                elif relation.kind and kind is None:
+                    self.add(
+                        f"{place}.related",
+                        f"unknown relation kind '{relation.kind}'; define it in relation_kinds",
+                    )
+                elif kind and back not in typed and catalogue.partner(relation.id):
+                    self.add(
+                        f"{place}.related",
+                        f"links to '{relation.id}' as '{kind.id}', but '{relation.id}' has no "
+                        f"'{kind.inverse}' link back",
+                    )
                 elif (relation.id, partner.id) not in links and catalogue.partner(relation.id):
                     self.add(
                         f"{place}.related",

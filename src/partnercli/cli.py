@@ -17,7 +17,7 @@ from typer._click.exceptions import NoArgsIsHelpError  # Typer 0.28 vendors Clic
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
-from partnercli import __version__, catalogue, completion, lookup, output, views
+from partnercli import __version__, catalogue, lookup, output, views
 from partnercli.citation import CiteFormat
 from partnercli.errors import (
     EXIT_FAILURE,
@@ -29,7 +29,10 @@ from partnercli.errors import (
     UsageError,
 )
 from partnercli.models import PARTNER_FIELDS, Catalogue, Partner
+from partnercli.network import EdgeSet, GraphFormat
 from partnercli.options import (
+    AroundOpt,
+    CitedArg,
     DataOpt,
     FieldsOpt,
     FormatOpt,
@@ -343,6 +346,97 @@ def fields_(format_: FormatOpt = None, json_: JsonOpt = False) -> None:
 
 
 @app.command()
+def related(
+    ctx: typer.Context,
+    name: PartnerArg,
+    format_: FormatOpt = None,
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+) -> None:
+    """List the partners connected to one, strongest first.
+
+    First its relations (with their label, from its side), then the rest of its group (the
+    United Nations system), then the partners sharing its themes, most shared first.
+
+    Examples:
+
+    \b
+      partners related blue-shield
+      partners related interpol --json | jq -r '.[] | "\\(.id)\\t\\(.connection.label)"'
+    """
+    from partnercli import network
+
+    out = output.choose(format_, json_, fields, available=views.CONNECTION_FIELDS)
+    cat = load(ctx)
+    partner = find_partner(cat, " ".join(name))
+    output.emit(views.related_view(partner, network.related(cat, partner)), out)
+
+
+@app.command()
+def graph(
+    ctx: typer.Context,
+    around: AroundOpt = None,
+    depth: Annotated[
+        int, typer.Option(min=1, metavar="N", help="How many links away from --around.")
+    ] = 1,
+    by: Annotated[
+        EdgeSet,
+        typer.Option(case_sensitive=False, help="Which links to draw."),
+    ] = EdgeSet.RELATION,
+    format_: Annotated[
+        GraphFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="table (a tree), plain (one link per line), mermaid, dot, graphml or json "
+            "[default: table on a terminal, plain on a pipe].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Draw the network: ICOM, its partners and how they connect.
+
+    By default the links are ICOM's partnerships and the relations the page states; --by theme
+    links partners to their themes, --by type to their group on the page.
+
+    Examples:
+
+    \b
+      partners graph
+      partners graph --around unesco --depth 1
+      partners graph -f mermaid > network.mmd
+      partners graph -f dot | dot -Tsvg > network.svg
+      partners graph --by theme -f graphml > network.graphml
+    """
+    from partnercli import network
+
+    cat = load(ctx)
+    drawn = network.build(cat, by=by)
+    if around is not None:
+        drawn = network.around(drawn, find_partner(cat, around).id, depth)
+    chosen = format_ or (GraphFormat.TABLE if sys.stdout.isatty() else GraphFormat.PLAIN)
+    if chosen is GraphFormat.TABLE:
+        from rich.console import Console
+
+        from partnercli import render
+
+        Console(highlight=False, markup=False, emoji=False).print(render.network_tree(drawn, cat))
+        return
+    if chosen is GraphFormat.JSON:
+        ascii_only = not output.takes_any_character(sys.stdout)
+        sys.stdout.write(network.to_json(drawn, ensure_ascii=ascii_only))
+        return
+    writers = {
+        GraphFormat.PLAIN: network.plain,
+        GraphFormat.MERMAID: network.mermaid,
+        GraphFormat.DOT: network.dot,
+        GraphFormat.GRAPHML: network.graphml,
+    }
+    sys.stdout.write(writers[chosen](drawn))
+
+
+@app.command()
 def about(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False) -> None:
     """Describe the dataset: its source, version, date, contents, licence and how to cite it.
 
@@ -364,15 +458,7 @@ def about(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False)
 @app.command()
 def cite(
     ctx: typer.Context,
-    name: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[NAME]",
-            help="A partner, to cite its entry rather than the whole dataset.",
-            autocompletion=completion.partners,
-            show_default=False,
-        ),
-    ] = None,
+    name: CitedArg = None,
     format_: Annotated[
         CiteFormat,
         typer.Option("--format", "-f", case_sensitive=False, help="How to write the citation."),

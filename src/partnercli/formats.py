@@ -68,16 +68,17 @@ def flatten(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
-        return ", ".join(flatten(v) for v in value.values())
+        return ", ".join(text for v in value.values() if (text := flatten(v)))
     if isinstance(value, list | tuple):
         return "; ".join(_item(v) for v in value)
     return str(value)
 
 
 def _item(value: Any) -> str:
+    """An object in a list as its first two values: `ica (co-founded by)`, `2022-01 (event)`."""
     if isinstance(value, dict) and len(value) > 1:
-        first, *rest = (flatten(v) for v in value.values())
-        return f"{first} ({', '.join(rest)})"
+        first, second = (flatten(v) for v in list(value.values())[:2])
+        return f"{first} ({second})"
     return flatten(value)
 
 

@@ -91,7 +91,18 @@ class Relation(Struct, frozen=True, gc=False):
     """A link to another partner that the page states."""
 
     id: Slug
-    relation: Text
+    relation: Annotated[Text, Meta(description="the link in words, from this partner's side")]
+    kind: Annotated[
+        Slug | None, Meta(description="its kind, one of the dataset's relation_kinds")
+    ] = None
+
+
+class RelationKind(Struct, frozen=True, gc=False):
+    """A kind of link between partners, with the kind that reads it from the other side."""
+
+    id: Slug
+    label: Text
+    inverse: Slug
 
 
 class UnPlace(StrEnum):
@@ -269,6 +280,7 @@ class Catalogue(Struct, frozen=True, kw_only=True, dict=True):
     dataset: DatasetInfo | None = None
     source: Source = field(default_factory=Source)
     icom: Organisation | None = None
+    relation_kinds: tuple[RelationKind, ...] = ()
     themes: tuple[Theme, ...] = ()
     partners: tuple[Partner, ...]
 
@@ -279,6 +291,13 @@ class Catalogue(Struct, frozen=True, kw_only=True, dict=True):
     @cached_property
     def _themes_by_id(self) -> dict[str, Theme]:
         return {t.id: t for t in self.themes}
+
+    @cached_property
+    def _kinds_by_id(self) -> dict[str, RelationKind]:
+        return {k.id: k for k in self.relation_kinds}
+
+    def relation_kind(self, kind_id: str | None) -> RelationKind | None:
+        return None if kind_id is None else self._kinds_by_id.get(kind_id)
 
     def partner(self, partner_id: str) -> Partner | None:
         return self._by_id.get(partner_id)

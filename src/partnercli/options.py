@@ -114,3 +114,21 @@ ThemeArg = Annotated[
         metavar="THEME", help="A theme id, name, or its start.", autocompletion=completion.themes
     ),
 ]
+
+
+def _partner(declare: Callable[..., Any], help_: str, metavar: str) -> Any:
+    """An option or argument naming one partner, completed by the shell."""
+    return declare(
+        metavar=metavar, help=help_, autocompletion=completion.partners, show_default=False
+    )
+
+
+AroundOpt = Annotated[
+    str | None, _partner(typer.Option, "Only the neighbourhood of this partner.", "NAME")
+]
+CitedArg = Annotated[
+    str | None,
+    _partner(
+        typer.Argument, "A partner, to cite its entry rather than the whole dataset.", "[NAME]"
+    ),
+]

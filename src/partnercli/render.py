@@ -16,11 +16,13 @@ from rich.panel import Panel
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from partnercli.formats import View, flatten
 from partnercli.models import Catalogue, Partner, PartnerType
+from partnercli.network import TYPE_NAMES, UN_GROUP, Connection, Graph
 from partnercli.text import MARK_END, MARK_START, for_display
-from partnercli.views import partner_facts, theme_names
+from partnercli.views import partner_facts, shares_themes, theme_names
 
 if TYPE_CHECKING:
     from partnercli.search import Hit
@@ -153,6 +155,7 @@ def partner_panel(partner: Partner, catalogue: Catalogue) -> Panel:
         related.append_text(_text(f" {other.name}" if other else ""))
         related.append_text(_text(f" ({relation.relation})", "dim"))
     field("Related", related)
+    field("Shares themes with", _text(shares_themes(partner, catalogue)))
 
     parts: list[RenderableType] = [grid]
     for heading, body in (
@@ -210,3 +213,51 @@ def about_panel(lines: str, *, title: str) -> Panel:
         label, _, value = line.partition("\t")
         grid.add_row(_text(label.rstrip(":")), _text(value))
     return Panel(Padding(grid, (0, 1)), title=_text(title, "bold"), title_align="left")
+
+
+def related_table(connections: Sequence[Connection], *, title: str) -> Table:
+    """The partners connected to one, strongest first, with how each is connected."""
+    table = _table(title=title)
+    table.add_column("ID", style="bold cyan", no_wrap=True)
+    table.add_column("Name", ratio=2)
+    table.add_column("Connection", ratio=2)
+    for connection in connections:
+        how = _text(connection.label)
+        how.stylize("dim", 0, 0)
+        kind = {"relation": "", "group": "group: ", "themes": "shares: "}[connection.kind]
+        table.add_row(
+            _text(connection.partner.id),
+            _text(connection.partner.name),
+            _text(kind + connection.label),
+        )
+    return table
+
+
+def network_tree(graph: Graph, catalogue: Catalogue) -> Tree:
+    """ICOM, then each group of the page, its partners, and under each partner its links."""
+    labels = {node.id: node.label for node in graph.nodes}
+    hub = next((n for n in graph.nodes if n.kind == "organisation"), None)
+    tree = Tree(_text(hub.label if hub else "ICOM", "bold"))
+    shown = {node.id for node in graph.nodes}
+    for type_ in PartnerType:
+        members = [p for p in catalogue.partners if p.id in shown and p.type is type_]
+        if not members:
+            continue
+        branch = tree.add(Text(TYPE_NAMES[type_], style=f"bold {TYPE_STYLES[type_]}"))
+        for partner in members:
+            label = _text(labels[partner.id])
+            if partner.un_system:
+                label.append_text(_text(f" · {UN_GROUP}", "dim"))
+            node = branch.add(label)
+            linked = {e.target for e in graph.edges if e.source == partner.id}
+            linked |= {e.source for e in graph.edges if e.target == partner.id}
+            for relation in partner.related:  # each read from this partner's side
+                if relation.id in linked:
+                    kind = catalogue.relation_kind(relation.kind)
+                    line = _text(f"{kind.label if kind else relation.relation} ", "dim")
+                    line.append_text(_text(labels.get(relation.id, relation.id)))
+                    node.add(line)
+            for other in sorted(linked):
+                if other.startswith(("theme:", "type:")):
+                    node.add(_text(labels[other], "dim"))
+    return tree

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from partnercli.fields import FieldInfo
+    from partnercli.network import Connection
     from partnercli.search import Hit
 
 #: Search results carry these fields after the partner's own.
@@ -136,7 +137,15 @@ def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | Non
     ]
 
 
-def partner_plain(partner: Partner) -> str:
+def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3) -> str:
+    """The partners it shares most themes with (at most `top`), and the themes."""
+    from partnercli.network import related
+
+    sharing = [c for c in related(cat, partner) if c.kind == "themes"][:top]
+    return JOIN.join(f"{c.partner.id} ({c.label})" for c in sharing)
+
+
+def partner_plain(partner: Partner, cat: Catalogue) -> str:
     """`field:<TAB>value` lines, then the long texts as paragraphs."""
     related = JOIN.join(f"{r.id} ({r.relation})" for r in partner.related)
     fields = [
@@ -153,6 +162,7 @@ def partner_plain(partner: Partner) -> str:
         ("un_system", partner.un_system.place if partner.un_system else None),
         ("website", partner.website),
         ("related", related),
+        ("shares_themes_with", shares_themes(partner, cat)),
     ]
     out = "".join(f"{name}:\t{for_display(value or '')}\n" for name, value in fields)
     for text in (partner.description, partner.partnership):
@@ -169,6 +179,7 @@ def partner_markdown(partner: Partner, cat: Catalogue) -> str:
         *partner_facts(partner, cat),
         ("Website", f"<{partner.website}>" if partner.website else None),
         ("Related", JOIN.join(f"`{r.id}` ({r.relation})" for r in partner.related)),
+        ("Shares themes with", shares_themes(partner, cat)),
     ]
     out = [f"## {for_display(title)}", ""]
     out += [f"- **{label}:** {for_display(value)}" for label, value in facts if value]
@@ -194,7 +205,7 @@ def partner_view(partner: Partner, cat: Catalogue) -> View:
         markdown_fields=PARTNER_FIELDS,
         single=True,
         table=table,
-        plain=lambda: partner_plain(partner),
+        plain=lambda: partner_plain(partner, cat),
         markdown=lambda: partner_markdown(partner, cat),
     )
 
@@ -327,4 +338,35 @@ def about_view(cat: Catalogue, *, citation: str) -> View:
         single=True,
         table=table,
         plain=lambda: about_plain(about),
+    )
+
+
+# -- the network -------------------------------------------------------------------------------------
+
+CONNECTION_FIELDS: tuple[str, ...] = (*PARTNER_FIELDS, "connection")
+
+
+def related_view(partner: Partner, connections: Sequence[Connection]) -> View:
+    """The partners connected to one: each partner's record and how it is connected."""
+
+    def table(width: int) -> RenderableType:
+        from partnercli import render
+
+        return render.related_table(connections, title=f"Connected to {partner.name}")
+
+    return View(
+        records=[record(c.partner) | {"connection": c.record()} for c in connections],
+        fields=CONNECTION_FIELDS,
+        plain_fields=("id", "type", "name", "connection"),
+        markdown_fields=("id", "name", "type", "connection"),
+        empty=f"no partner is connected to {partner.id}",
+        table=table,
+        plain=lambda: "".join(
+            "\t".join(
+                for_display(v)
+                for v in (c.partner.id, c.partner.type.value, c.partner.name, c.kind, c.label)
+            )
+            + "\n"
+            for c in connections
+        ),
     )

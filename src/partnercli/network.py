@@ -1,0 +1,308 @@
+"""How the partners connect: `related` answers and the graph of the network, in text formats.
+
+ICOM is the hub (every partner is linked to it by its partnership); partners link to one another
+by the relations the page states (typed by the dataset's relation kinds), belong to groups (the
+United Nations system) and share themes. Writers return text and escape every label for their
+format (DOT strings, Mermaid labels, XML), so a dataset cannot break out of one. No Typer, no Rich.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Final
+
+from partnercli.models import Catalogue, Partner, PartnerType
+from partnercli.text import for_display
+
+HUB: Final = "ICOM"  # no partner id can be this: ids are lowercase slugs
+UN_GROUP: Final = "United Nations system"
+TYPE_NAMES: Final = {
+    PartnerType.NGO: "Non-governmental organisations",
+    PartnerType.IGO: "Intergovernmental organisations",
+    PartnerType.MUSEUM: "Museum institutions",
+}
+
+
+class EdgeSet(StrEnum):
+    """Which links a graph draws."""
+
+    RELATION = "relation"  # the relations the page states, and ICOM's partnerships
+    THEME = "theme"  # partners to the themes they work on
+    TYPE = "type"  # partners to their group on the page
+
+
+class GraphFormat(StrEnum):
+    TABLE = "table"
+    PLAIN = "plain"
+    MERMAID = "mermaid"
+    DOT = "dot"
+    GRAPHML = "graphml"
+    JSON = "json"
+
+
+# -- related ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """How a partner is connected to the one asked about."""
+
+    partner: Partner
+    kind: str  # "relation", "group" or "themes"
+    label: str
+    themes: tuple[str, ...] = ()
+
+    def record(self) -> dict[str, Any]:
+        return {"kind": self.kind, "label": self.label, "themes": list(self.themes)}
+
+
+def related(cat: Catalogue, partner: Partner) -> list[Connection]:
+    """The partners connected to `partner`, strongest first: its relations (in the page's order),
+    then the rest of its group (the UN system), then partners sharing themes (most shared first,
+    ties by name)."""
+    found: list[Connection] = []
+    seen = {partner.id}
+    for relation in partner.related:
+        other = cat.partner(relation.id)
+        if other is not None and other.id not in seen:
+            kind = cat.relation_kind(relation.kind)
+            found.append(Connection(other, "relation", kind.label if kind else relation.relation))
+            seen.add(other.id)
+    if partner.un_system:
+        for other in cat.partners:
+            if other.un_system and other.id not in seen:
+                found.append(Connection(other, "group", UN_GROUP))
+                seen.add(other.id)
+    sharing = [
+        (other, tuple(t for t in partner.themes if t in other.themes))
+        for other in cat.partners
+        if other.id not in seen
+    ]
+    sharing = [(other, shared) for other, shared in sharing if shared]
+    sharing.sort(key=lambda item: (-len(item[1]), item[0].name.casefold(), item[0].id))
+    for other, shared in sharing:
+        names = "; ".join(t.name if (t := cat.theme(i)) else i for i in shared)
+        found.append(Connection(other, "themes", names, shared))
+    return found
+
+
+# -- the graph ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    label: str
+    kind: str  # "organisation", "partner", "theme" or "type"
+    type: str | None = None  # a partner's type
+    group: str | None = None  # UN_GROUP for the UN bodies
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    target: str
+    kind: str  # "partnership", a relation kind, "theme" or "type"
+    label: str
+
+
+@dataclass(slots=True)
+class Graph:
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+
+def _partner_node(partner: Partner) -> Node:
+    label = f"{partner.name} ({partner.acronym})" if partner.acronym else partner.name
+    group = UN_GROUP if partner.un_system else None
+    return Node(partner.id, label, "partner", partner.type.value, group)
+
+
+def build(cat: Catalogue, *, by: EdgeSet = EdgeSet.RELATION) -> Graph:
+    """The whole network with the links `by` chooses."""
+    hub = cat.icom.name if cat.icom else "International Council of Museums"
+    graph = Graph(nodes=[Node(HUB, f"{hub} (ICOM)", "organisation")])
+    graph.nodes += [_partner_node(p) for p in cat.partners]
+    if by is EdgeSet.RELATION:
+        for partner in cat.partners:
+            since = f"partner since {partner.since}" if partner.since else "partner"
+            graph.edges.append(Edge(HUB, partner.id, "partnership", since))
+        drawn: set[frozenset[str]] = set()
+        for partner in cat.partners:  # one edge per pair, from the side that comes first
+            for relation in partner.related:
+                pair = frozenset((partner.id, relation.id))
+                if pair not in drawn and cat.partner(relation.id):
+                    drawn.add(pair)
+                    kind = cat.relation_kind(relation.kind)
+                    label = kind.label if kind else relation.relation
+                    graph.edges.append(
+                        Edge(partner.id, relation.id, relation.kind or "related", label)
+                    )
+    elif by is EdgeSet.THEME:
+        used = {t for p in cat.partners for t in p.themes}
+        graph.nodes += [Node(f"theme:{t.id}", t.name, "theme") for t in cat.themes if t.id in used]
+        graph.edges += [
+            Edge(p.id, f"theme:{t}", "theme", "works on") for p in cat.partners for t in p.themes
+        ]
+    else:
+        graph.nodes += [Node(f"type:{t.value}", TYPE_NAMES[t], "type") for t in PartnerType]
+        graph.edges += [
+            Edge(p.id, f"type:{p.type.value}", "type", "is one of") for p in cat.partners
+        ]
+    return graph
+
+
+def around(graph: Graph, start: str, depth: int) -> Graph:
+    """The part of `graph` within `depth` links of `start` (links followed either way)."""
+    neighbours: dict[str, set[str]] = {}
+    for edge in graph.edges:
+        neighbours.setdefault(edge.source, set()).add(edge.target)
+        neighbours.setdefault(edge.target, set()).add(edge.source)
+    distance = {start: 0}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if distance[node] == depth:
+            continue
+        for other in sorted(neighbours.get(node, ())):
+            if other not in distance:
+                distance[other] = distance[node] + 1
+                queue.append(other)
+    return Graph(
+        nodes=[n for n in graph.nodes if n.id in distance],
+        edges=[e for e in graph.edges if e.source in distance and e.target in distance],
+    )
+
+
+# -- writers: each label is escaped for its format -----------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    """Data text for a graph label: no control characters, no line breaks."""
+    return for_display(text)
+
+
+def plain(graph: Graph) -> str:
+    """One link per line: source, kind, target, label (tab-separated)."""
+    return "".join(
+        "\t".join(_clean(v) for v in (e.source, e.kind, e.target, e.label)) + "\n"
+        for e in graph.edges
+    )
+
+
+def node_link(graph: Graph) -> dict[str, Any]:
+    """networkx's node-link form: `networkx.node_link_graph(data, edges="edges")` reads it."""
+    return {
+        "directed": True,
+        "multigraph": False,
+        "graph": {"name": "ICOM partner network"},
+        "nodes": [_node_record(n) for n in graph.nodes],
+        "edges": [
+            {"source": e.source, "target": e.target, "kind": e.kind, "label": e.label}
+            for e in graph.edges
+        ],
+    }
+
+
+def _node_record(node: Node) -> dict[str, str]:
+    fields = {"id": node.id, "label": node.label, "kind": node.kind}
+    return fields | {k: v for k, v in (("type", node.type), ("group", node.group)) if v is not None}
+
+
+def to_json(graph: Graph, *, ensure_ascii: bool = False) -> str:
+    return json.dumps(node_link(graph), ensure_ascii=ensure_ascii, indent=2) + "\n"
+
+
+def _dot_string(text: str) -> str:
+    """A DOT quoted string: backslashes and quotes escaped, nothing that ends it early."""
+    return '"' + _clean(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def dot(graph: Graph) -> str:
+    """Graphviz DOT; the UN bodies in a cluster of their own."""
+    lines = ["digraph partners {", "  rankdir=LR;", "  node [shape=box, style=rounded];"]
+    grouped = [n for n in graph.nodes if n.group]
+    for node in graph.nodes:
+        if not node.group:
+            lines.append(f"  {_dot_string(node.id)} [label={_dot_string(node.label)}];")
+    if grouped:
+        lines.append("  subgraph cluster_un {")
+        lines.append(f"    label={_dot_string(UN_GROUP)};")
+        lines += [f"    {_dot_string(n.id)} [label={_dot_string(n.label)}];" for n in grouped]
+        lines.append("  }")
+    lines += [
+        f"  {_dot_string(e.source)} -> {_dot_string(e.target)} [label={_dot_string(e.label)}];"
+        for e in graph.edges
+    ]
+    return "\n".join([*lines, "}"]) + "\n"
+
+
+def _mermaid_label(text: str) -> str:
+    """A Mermaid label in double quotes: quotes and markup characters as entity codes."""
+    codes = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;", "`": "#96;",
+             "|": "#124;", "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;", "\\": "#92;"}  # fmt: skip
+    return '"' + "".join(codes.get(ch, ch) for ch in _clean(text)) + '"'
+
+
+def mermaid(graph: Graph) -> str:
+    """A Mermaid flowchart (GitHub renders it); node ids are generated, labels are quoted."""
+    ids = {node.id: f"n{index}" for index, node in enumerate(graph.nodes)}
+    lines = ["flowchart LR"]
+    grouped = [n for n in graph.nodes if n.group]
+    lines += [f"  {ids[n.id]}[{_mermaid_label(n.label)}]" for n in graph.nodes if not n.group]
+    if grouped:
+        lines.append(f"  subgraph un[{_mermaid_label(UN_GROUP)}]")
+        lines += [f"    {ids[n.id]}[{_mermaid_label(n.label)}]" for n in grouped]
+        lines.append("  end")
+    lines += [
+        f"  {ids[e.source]} -->|{_mermaid_label(e.label)}| {ids[e.target]}" for e in graph.edges
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can hold (no control characters); ElementTree escapes the rest."""
+    return _clean(text)
+
+
+def graphml(graph: Graph) -> str:
+    """GraphML, as Gephi, yEd and Cytoscape import it."""
+    import xml.etree.ElementTree as ET  # only this format pays for it
+
+    ns = "http://graphml.graphdrawing.org/xmlns"
+    root = ET.Element("graphml", xmlns=ns)
+    keys = [("label", "node"), ("kind", "node"), ("type", "node"), ("group", "node"),
+            ("label", "edge"), ("kind", "edge")]  # fmt: skip
+    for name, owner in keys:
+        ET.SubElement(root, "key", {"id": f"{owner[0]}_{name}", "for": owner,
+                                    "attr.name": name, "attr.type": "string"})  # fmt: skip
+    body = ET.SubElement(root, "graph", id="partners", edgedefault="directed")
+
+    def data(parent: ET.Element, key: str, value: str | None) -> None:
+        if value is not None:
+            ET.SubElement(parent, "data", key=key).text = _xml_text(value)
+
+    for node in graph.nodes:
+        element = ET.SubElement(body, "node", id=_xml_text(node.id))
+        for name in ("label", "kind", "type", "group"):
+            data(element, f"n_{name}", getattr(node, name))
+    for index, edge in enumerate(graph.edges):
+        element = ET.SubElement(
+            body,
+            "edge",
+            id=f"e{index}",
+            source=_xml_text(edge.source),
+            target=_xml_text(edge.target),
+        )
+        data(element, "e_label", edge.label)
+        data(element, "e_kind", edge.kind)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def partner_ids(graph: Graph) -> Iterable[str]:
+    return (n.id for n in graph.nodes if n.kind == "partner")
