@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import copy
+import fcntl
 import json
 import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -107,3 +114,32 @@ def invoke(monkeypatch: pytest.MonkeyPatch) -> Invoke:
         return runner.invoke(app, list(args), env=env, input=input)
 
     return run
+
+
+def read_pty(args: list[str], env: dict[str, str], *, rows: int = 24) -> tuple[int, str]:
+    """Run `partners ARGS` on a pseudo-terminal of `rows` rows; its exit code and output."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 100, 0, 0))
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("partners")), *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    code = proc.wait(timeout=30)
+    os.close(leader)
+    return code, b"".join(chunks).decode("utf-8", "replace")

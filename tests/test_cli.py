@@ -163,8 +163,10 @@ def test_show_empty_name_is_a_usage_error(invoke: Invoke) -> None:
 def test_themes_json_shape(invoke: Invoke, bundled: Catalogue) -> None:
     result = invoke("themes", "--json")
     themes = json.loads(result.stdout)
-    assert [t["id"] for t in themes] == [t.id for t in bundled.themes]
-    assert all(set(t) == {"id", "name", "description", "count"} for t in themes)
+    assert {t["id"] for t in themes} == {t.id for t in bundled.themes}
+    order = [(-t["count"], t["name"].casefold()) for t in themes]
+    assert order == sorted(order), "most partners first, then by name"
+    assert all(set(t) == {"id", "name", "description", "vocabulary", "count"} for t in themes)
     counts = {t["id"]: t["count"] for t in themes}
     assert counts["illicit-trafficking"] == len(
         json.loads(invoke("theme", "illicit", "--json").stdout)
@@ -353,10 +355,10 @@ def test_main_help_documents_exit_codes(invoke: Invoke) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("list", "--colour"), "error: No such option: --colour (see 'partners list --help')"),
+        (("list", "--colour"), "error: No such option: --colour (Possible options: --country)"),
         (("lst",), "error: No such command 'lst'. Did you mean 'list'? (see 'partners --help')"),
         (("list", "--type", "x"), "error: Invalid value for '--type' / '-t': unknown type 'x'"),
-        (("list", "--limit", "1"), "error: No such option: --limit"),
+        (("themes", "--limit", "1"), "error: No such option: --limit"),
         (("search", "x", "--limit", "0"), "error: Invalid value for '--limit' / '-n': 0 is not"),
         (("show",), "error: Missing argument 'NAME...'. (see 'partners show --help')"),
         (("list", "--json", "-f", "csv"), "error: --json means --format json; drop one of"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -102,15 +104,65 @@ def test_completion_does_not_import_the_search_engine() -> None:
     assert not {"sqlite3", "partnercli.search", "rich"} & modules
 
 
-def test_show_completion_script_names_the_command() -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"SHELL"}}
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "powershell"])
+def test_completion_prints_the_script_for_the_shell_named(shell: str) -> None:
     result = subprocess.run(
-        [PARTNERS, "--show-completion", "bash"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
+        [PARTNERS, "completion", shell], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert "_PARTNERS_COMPLETE=complete_bash" in result.stdout
+    assert f"complete_{shell}" in result.stdout
+    assert "partners" in result.stdout
+
+
+def _shell(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed here (.ci/run installs it, so CI runs this test)")
+    return path
+
+
+def _in_shell(shell: str, script: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"}
+    env["PATH"] = str(Path(PARTNERS).parent) + os.pathsep + env["PATH"]
+    result = subprocess.run(
+        [_shell(shell), "-c", script], capture_output=True, text=True, env=env, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+UN = {"unesco", "unodc", "unidroit"}
+
+
+def test_bash_completes_show_un_through_its_script() -> None:
+    out = _in_shell(
+        "bash",
+        "source <(partners completion bash); COMP_WORDS=(partners show un); COMP_CWORD=2; "
+        '_partners_completion partners un show; printf "%s\\n" "${COMPREPLY[@]}"',
+    )
+    assert set(out.split()) == UN
+
+
+def test_zsh_completes_show_un_through_its_script() -> None:
+    """zsh's completion function, run by zsh, with the `_arguments` builtin recorded."""
+    out = _in_shell(
+        "zsh",
+        'source <(partners completion zsh | sed "/^compdef/d"); '
+        '_arguments() { print -r -- "$@"; }; words=(partners show un); CURRENT=3; '
+        "_partners_completion",
+    )
+    assert set(re.findall(r'"([a-z-]+)":', out)) == UN
+
+
+def test_fish_completes_show_un_through_its_own_entry_point() -> None:
+    out = _in_shell("fish", 'partners completion fish | source; complete -C "partners show un"')
+    assert {line.split("\t")[0] for line in out.splitlines()} == UN
+
+
+def test_completion_offers_aliases_sort_keys_and_countries() -> None:
+    assert "OMPI" in complete_bash("partners show OM")
+    assert "故宫博物院" in complete_bash("partners show 故宫")
+    assert sorted(complete_bash("partners list --sort fo")) == ["founded"]
+    assert "fr" in complete_bash("partners list --country f")
+    assert "FR" in complete_bash("partners list --country F")

@@ -160,7 +160,7 @@ def test_fields_on_show_search_and_themes(invoke: Invoke) -> None:
         ),
         (("list", "--fields", ",, ,"), "--fields needs at least one field name"),
         (("list", "--fields", "score"), "unknown field 'score'"),  # search only
-        (("themes", "--fields", "website"), "available: id, name, description, count"),
+        (("themes", "--fields", "website"), "available: id, name, description, vocabulary, count"),
     ],
 )
 def test_bad_fields_are_usage_errors(invoke: Invoke, args: tuple[str, ...], expected: str) -> None:

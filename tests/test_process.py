@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import select
 import subprocess
 import sys
 import sysconfig
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.datasets import write_scaled
+from tests.conftest import read_pty as run_in_pty
 
 ROOT = Path(__file__).parent.parent
 
@@ -24,8 +23,9 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"NO_COLOR", "FORCE_COLOR", "PARTNERS_DATA", "COLUMNS", "TERM"}
+        if k not in {"NO_COLOR", "FORCE_COLOR", "PARTNERS_DATA", "COLUMNS", "TERM", "PAGER"}
     }
+    env["PARTNERS_PAGER"] = "cat"  # a pager would wait for a key; the pager tests set their own
     env.update(extra)
     return env
 
@@ -87,31 +87,10 @@ def test_big_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
 
 def read_pty(args: list[str], env: dict[str, str]) -> str:
-    """Run `partners ARGS` with stdout on a pseudo-terminal; return what the terminal received."""
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "partnercli", *args],
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([leader], [], [], 30)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=30)
-    os.close(leader)
-    assert proc.returncode == 0
-    return b"".join(chunks).decode("utf-8")
+    """What a terminal receives from `partners ARGS` (which must succeed)."""
+    code, out = run_in_pty(args, env)
+    assert code == 0, out
+    return out
 
 
 def test_terminal_gets_a_coloured_table() -> None:

@@ -134,7 +134,9 @@ def test_valid_datasets_answer_every_command(
         assert json.loads(shown.stdout) == partner
     for fmt in ("plain", "table", "csv", "tsv", "jsonl", "markdown"):
         assert run("list", "-f", fmt).exit_code == 0
-    assert json.loads(run("themes", "--json").stdout)[0]["id"] == "alpha"
+    themes = json.loads(run("themes", "--json").stdout)
+    assert {t["id"] for t in themes} == {"alpha", "beta"}
+    assert [t["count"] for t in themes] == sorted((t["count"] for t in themes), reverse=True)
     if query.strip():
         found = run("search", query, "--json")
         assert found.exit_code in (0, 2), found.output  # 2: more distinct words than allowed

@@ -10,10 +10,9 @@ import datetime
 import json
 import re
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import Any, Final
 
-from partnercli.models import Catalogue, Partner
+from partnercli.models import Catalogue, CiteFormat, Partner
 from partnercli.text import for_display
 
 AUTHOR: Final = "partnercli developers"
@@ -21,12 +20,6 @@ MONTHS: Final = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-
-
-class CiteFormat(StrEnum):
-    TEXT = "text"
-    BIBTEX = "bibtex"
-    CSL_JSON = "csl-json"
 
 
 class Reference:

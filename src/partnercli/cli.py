@@ -8,17 +8,18 @@ string annotations would make it `eval` each of them each time.
 import datetime
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+import typer.main
 from typer._click.core import Context
 from typer._click.exceptions import NoArgsIsHelpError  # Typer 0.28 vendors Click (pinned)
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from partnercli import __version__, catalogue, lookup, output, views
-from partnercli.citation import CiteFormat
 from partnercli.errors import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -28,21 +29,44 @@ from partnercli.errors import (
     PartnersError,
     UsageError,
 )
-from partnercli.models import PARTNER_FIELDS, Catalogue, Partner
-from partnercli.network import EdgeSet, GraphFormat
+from partnercli.formats import Format
+from partnercli.models import (
+    PARTNER_FIELDS,
+    Catalogue,
+    CiteFormat,
+    EdgeSet,
+    GraphFormat,
+    Partner,
+    sort_partners,
+)
 from partnercli.options import (
     AroundOpt,
     CitedArg,
+    CommandDataOpt,
+    CountryOpt,
     DataOpt,
     FieldsOpt,
     FormatOpt,
     JsonOpt,
     LimitOpt,
+    NoPagerOpt,
+    OutputOpt,
     PartnerArg,
+    ReverseOpt,
+    SortOpt,
     ThemeArg,
     ThemeOpt,
     TypeOpt,
+    WideOpt,
 )
+
+
+class Shell(StrEnum):
+    BASH = "bash"
+    ZSH = "zsh"
+    FISH = "fish"
+    POWERSHELL = "powershell"
+
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (an empty result too), 1 not found, ambiguous or invalid data, "
@@ -69,8 +93,58 @@ def _quiet_broken_pipe() -> None:
         pass
 
 
+#: The commands, declared with Typer as usual; the group below builds each into a Click command
+#: only when it is needed (Click's "lazy subcommands"): a run builds its own command, not all 14.
+commands = typer.Typer()
+
+
+class LazyCommands(dict[str, Any]):
+    """The group's commands by name; each is built from its Typer declaration on first use."""
+
+    def __init__(self, registry: typer.Typer) -> None:
+        super().__init__()
+        self._infos = {info.name or info.callback.__name__: info for info in registry.registered_commands if info.callback}  # fmt: skip
+
+    def _build(self, name: str) -> Any:
+        if not super().__contains__(name):
+            command = typer.main.get_command_from_info(
+                self._infos[name], pretty_exceptions_short=False, rich_markup_mode=None
+            )
+            super().__setitem__(name, command)
+        return super().__getitem__(name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._build(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._build(name) if name in self._infos else default
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._infos
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+    def keys(self) -> Any:
+        return self._infos.keys()
+
+    def items(self) -> Any:
+        return [(name, self._build(name)) for name in self._infos]
+
+    def values(self) -> Any:
+        return [self._build(name) for name in self._infos]
+
+
 class PartnersGroup(TyperGroup):
-    """Typer's group, with every error in one shape: `error: …` on one line and an exit code."""
+    """Typer's group, with its commands built on demand and every error in one shape: `error: …`
+    on one line and an exit code."""
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.commands = LazyCommands(commands)
 
     def invoke(self, ctx: Context) -> Any:
         try:
@@ -86,6 +160,10 @@ class PartnersGroup(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, *pos: Any, **extra: Any) -> Any:
         extra["standalone_mode"] = False
+        if "_PARTNERS_COMPLETE" in os.environ:  # the shell asks for completions
+            from typer._completion_classes import completion_init  # Typer 0.28 (pinned)
+
+            completion_init()
         try:
             code = super().main(args, *pos, **extra)
         except NoArgsIsHelpError as exc:
@@ -107,7 +185,7 @@ app = typer.Typer(
     cls=PartnersGroup,
     epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
-    add_completion=True,
+    add_completion=False,  # `partners completion SHELL` prints the script for the shell named
     pretty_exceptions_enable=False,
     # Plain Click help: no Rich import for --help.
     rich_markup_mode=None,
@@ -115,10 +193,16 @@ app = typer.Typer(
 )
 
 
+def data_path(ctx: typer.Context) -> str | None:
+    """The --data a run gave, before or after its command (or PARTNERS_DATA), if any."""
+    given = ctx.params.get("data")
+    return given if isinstance(given, str) else ctx.meta.get("partners.data")
+
+
 def load(ctx: typer.Context) -> Catalogue:
     """The dataset the run asked for (--data or PARTNERS_DATA, else the bundled one)."""
     warnings: list[str] = []
-    result = catalogue.load(ctx.meta.get("partners.data"), warnings=warnings)
+    result = catalogue.load(data_path(ctx), warnings=warnings)
     for warning in warnings:
         output.message(f"warning: {warning}")
     return result
@@ -136,6 +220,49 @@ def find_partner(cat: Catalogue, name: str) -> Partner:
 def theme_filter(cat: Catalogue, theme: str | None) -> str | None:
     """The theme id a --theme option names (resolved like `partners theme`), or None."""
     return None if theme is None else lookup.resolve_theme(cat, theme).id
+
+
+def choose(
+    ctx: typer.Context,
+    format_: Format | None,
+    json_: bool,
+    fields: list[str] | None,
+    *,
+    available: Sequence[str],
+    path: str | None = None,
+    no_pager: bool = False,
+    wide: bool = False,
+) -> output.Output:
+    """The output the options ask for; --output may never name the dataset being read."""
+    data = data_path(ctx)
+    if path is not None and data is not None and _same_file(path, data):
+        raise UsageError(f"--output {path} is the dataset being read; choose another file")
+    return output.choose(
+        format_, json_, fields, available=available, path=path, pager=not no_pager, wide=wide
+    )
+
+
+def _same_file(one: str, other: str) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):  # one does not exist (yet), or cannot be a path
+        return False
+
+
+def arrange(
+    partners: list[Partner], *, sort: str | None, reverse: bool, limit: int | None
+) -> list[Partner]:
+    """Partners in the order --sort and --reverse ask for (by name without them), --limit kept."""
+    if sort is not None:
+        descending = sort.startswith("-") != reverse
+        partners = sort_partners(partners, sort.removeprefix("-"), reverse=descending)
+    elif reverse:
+        partners = partners[::-1]
+    return partners[:limit]
+
+
+def country_filter(cat: Catalogue, country: str | None) -> str | None:
+    return None if country is None else lookup.parse_country(cat, country)
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -178,14 +305,22 @@ def main_options(
     ctx.meta["partners.data"] = data
 
 
-@app.command("list")
+@commands.command("list")
 def list_(
     ctx: typer.Context,
     type_: TypeOpt = None,
     theme: ThemeOpt = None,
+    country: CountryOpt = None,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
     format_: FormatOpt = None,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
+    output_: OutputOpt = None,
+    no_pager: NoPagerOpt = False,
+    wide: WideOpt = False,
+    data: CommandDataOpt = None,
 ) -> None:
     """List partners, sorted by name; filters combine.
 
@@ -194,16 +329,24 @@ def list_(
     \b
       partners list
       partners list --type ngo --theme emergencies
+      partners list --country FR --sort -founded
       partners list --fields id,name,website --format csv > partners.csv
+      partners list -o partners.xlsx
       partners list --json | jq -r '.[] | select(.since) | "\\(.id) \\(.since)"'
     """
-    out = output.choose(format_, json_, fields, available=PARTNER_FIELDS)
+    out = choose(
+        ctx, format_, json_, fields, available=PARTNER_FIELDS, path=output_, no_pager=no_pager,
+        wide=wide,
+    )  # fmt: skip
     cat = load(ctx)
-    chosen = cat.select(type_=type_, theme=theme_filter(cat, theme))
+    chosen = cat.select(
+        type_=type_, theme=theme_filter(cat, theme), country=country_filter(cat, country)
+    )
+    chosen = arrange(chosen, sort=sort, reverse=reverse, limit=limit)
     output.emit(views.partners_view(chosen, cat), out)
 
 
-@app.command()
+@commands.command()
 def show(
     ctx: typer.Context,
     name: PartnerArg,
@@ -213,6 +356,12 @@ def show(
     sources: Annotated[
         bool, typer.Option("--sources", help="Show each fact with where it comes from.")
     ] = False,
+    web: Annotated[
+        bool, typer.Option("--web", help="Open the partner's website in the browser instead.")
+    ] = False,
+    output_: OutputOpt = None,
+    no_pager: NoPagerOpt = False,
+    data: CommandDataOpt = None,
 ) -> None:
     """Show everything known about one partner.
 
@@ -230,18 +379,26 @@ def show(
       partners show unesco --format markdown >> report.md
     """
     available = views.SOURCE_FIELDS if sources else PARTNER_FIELDS
-    out = output.choose(format_, json_, fields, available=available)
+    out = choose(ctx, format_, json_, fields, available=available, path=output_, no_pager=no_pager)
     cat = load(ctx)
     partner = find_partner(cat, " ".join(name))
+    if web:
+        open_website(partner)
+        return
     view = views.sources_view if sources else views.partner_view
     output.emit(view(partner, cat), out)
 
 
-@app.command()
+@commands.command()
 def themes(
-    ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False, fields: FieldsOpt = None
+    ctx: typer.Context,
+    format_: FormatOpt = None,
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    output_: OutputOpt = None,
+    data: CommandDataOpt = None,
 ) -> None:
-    """List every theme, with how many partners work on it.
+    """List every theme, with how many partners work on it, most first.
 
     Examples:
 
@@ -249,18 +406,26 @@ def themes(
       partners themes
       partners themes --json | jq -r '.[] | "\\(.count)\\t\\(.id)"'
     """
-    out = output.choose(format_, json_, fields, available=views.THEME_FIELDS)
+    out = choose(ctx, format_, json_, fields, available=views.THEME_FIELDS, path=output_)
     output.emit(views.themes_view(load(ctx)), out)
 
 
-@app.command()
+@commands.command()
 def theme(
     ctx: typer.Context,
     name: ThemeArg,
     type_: TypeOpt = None,
+    country: CountryOpt = None,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
     format_: FormatOpt = None,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
+    output_: OutputOpt = None,
+    no_pager: NoPagerOpt = False,
+    wide: WideOpt = False,
+    data: CommandDataOpt = None,
 ) -> None:
     """List the partners working on a theme.
 
@@ -271,14 +436,18 @@ def theme(
       partners theme illicit
       partners theme emergencies --type igo --json
     """
-    out = output.choose(format_, json_, fields, available=PARTNER_FIELDS)
+    out = choose(
+        ctx, format_, json_, fields, available=PARTNER_FIELDS, path=output_, no_pager=no_pager,
+        wide=wide,
+    )  # fmt: skip
     cat = load(ctx)
     found = lookup.resolve_theme(cat, name)
-    chosen = cat.select(type_=type_, theme=found.id)
+    chosen = cat.select(type_=type_, theme=found.id, country=country_filter(cat, country))
+    chosen = arrange(chosen, sort=sort, reverse=reverse, limit=limit)
     output.emit(views.partners_view(chosen, cat, title=found.name), out)
 
 
-@app.command()
+@commands.command()
 def search(
     ctx: typer.Context,
     query: Annotated[
@@ -287,10 +456,17 @@ def search(
     ],
     type_: TypeOpt = None,
     theme: ThemeOpt = None,
+    country: CountryOpt = None,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
     limit: LimitOpt = None,
     format_: FormatOpt = None,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
+    output_: OutputOpt = None,
+    no_pager: NoPagerOpt = False,
+    wide: WideOpt = False,
+    data: CommandDataOpt = None,
 ) -> None:
     """Search every partner's names, themes, seat and texts, best match first.
 
@@ -307,18 +483,29 @@ def search(
     """
     from partnercli import search as search_mod  # FTS5 and sqlite3: only searches pay for them
 
-    out = output.choose(format_, json_, fields, available=views.HIT_RECORD_FIELDS)
+    out = choose(
+        ctx, format_, json_, fields, available=views.HIT_RECORD_FIELDS, path=output_,
+        no_pager=no_pager, wide=wide,
+    )  # fmt: skip
     text = " ".join(query)
     cat = load(ctx)
     candidates = None
-    if type_ is not None or theme is not None:
-        candidates = cat.select(type_=type_, theme=theme_filter(cat, theme))
+    if type_ is not None or theme is not None or country is not None:
+        candidates = cat.select(
+            type_=type_, theme=theme_filter(cat, theme), country=country_filter(cat, country)
+        )
     cache_dir = None  # the bundled dataset is indexed in memory in a millisecond
-    if ctx.meta.get("partners.data") is not None:
+    if data_path(ctx) is not None:
         from partnercli import cache
 
         cache_dir = cache.default_dir(os.environ)
-    hits = search_mod.search(cat, text, candidates=candidates, limit=limit, cache_dir=cache_dir)
+    hits = search_mod.search(
+        cat, text, candidates=candidates, limit=None if sort else limit, cache_dir=cache_dir
+    )
+    if sort is not None or reverse:  # relevance order, unless another is asked for
+        order = arrange([h.partner for h in hits], sort=sort, reverse=reverse, limit=limit)
+        by_id = {h.partner.id: h for h in hits}
+        hits = [by_id[p.id] for p in order]
     empty = f"no partners match '{text}'"
     if not hits:
         suggestion = search_mod.did_you_mean(cat, text)
@@ -326,8 +513,8 @@ def search(
     output.emit(views.hits_view(hits, empty=empty), out)
 
 
-@app.command("fields")
-def fields_(format_: FormatOpt = None, json_: JsonOpt = False) -> None:
+@commands.command("fields")
+def fields_(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False) -> None:
     """List the fields of a partner record, for --fields and for scripts.
 
     Search results also have score, matched_in and snippet. Themes have id, name, description
@@ -341,17 +528,21 @@ def fields_(format_: FormatOpt = None, json_: JsonOpt = False) -> None:
     """
     from partnercli.fields import HIT_FIELD_INFO, partner_fields
 
-    out = output.choose(format_, json_, None, available=views.FIELD_FIELDS)
+    out = choose(ctx, format_, json_, None, available=views.FIELD_FIELDS)
     output.emit(views.fields_view([*partner_fields(), *HIT_FIELD_INFO]), out)
 
 
-@app.command()
+@commands.command()
 def related(
     ctx: typer.Context,
     name: PartnerArg,
     format_: FormatOpt = None,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
+    output_: OutputOpt = None,
+    no_pager: NoPagerOpt = False,
+    wide: WideOpt = False,
+    data: CommandDataOpt = None,
 ) -> None:
     """List the partners connected to one, strongest first.
 
@@ -366,13 +557,16 @@ def related(
     """
     from partnercli import network
 
-    out = output.choose(format_, json_, fields, available=views.CONNECTION_FIELDS)
+    out = choose(
+        ctx, format_, json_, fields, available=views.CONNECTION_FIELDS, path=output_,
+        no_pager=no_pager, wide=wide,
+    )  # fmt: skip
     cat = load(ctx)
     partner = find_partner(cat, " ".join(name))
     output.emit(views.related_view(partner, network.related(cat, partner)), out)
 
 
-@app.command()
+@commands.command()
 def graph(
     ctx: typer.Context,
     around: AroundOpt = None,
@@ -436,8 +630,13 @@ def graph(
     sys.stdout.write(writers[chosen](drawn))
 
 
-@app.command()
-def about(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False) -> None:
+@commands.command()
+def about(
+    ctx: typer.Context,
+    format_: FormatOpt = None,
+    json_: JsonOpt = False,
+    data: CommandDataOpt = None,
+) -> None:
     """Describe the dataset: its source, version, date, contents, licence and how to cite it.
 
     Examples:
@@ -448,14 +647,14 @@ def about(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False)
     """
     from partnercli import citation
 
-    out = output.choose(format_, json_, None, available=())
+    out = choose(ctx, format_, json_, None, available=())
     cat = load(ctx)
     refs = citation.references(cat)
     text = citation.text(refs, datetime.date.today())
     output.emit(views.about_view(cat, citation=text), out)
 
 
-@app.command()
+@commands.command()
 def cite(
     ctx: typer.Context,
     name: CitedArg = None,
@@ -504,7 +703,71 @@ def _access_date(value: str | None) -> datetime.date:
         raise UsageError(f"--accessed: '{value}' is not a date; give it as YYYY-MM-DD") from None
 
 
-@app.command()
+@commands.command("open")
+def open_(ctx: typer.Context, name: PartnerArg, data: CommandDataOpt = None) -> None:
+    """Open a partner's website in the browser; on a pipe, or with no browser, print its URL.
+
+    The browser is the system's default, or $BROWSER.
+
+    Examples:
+
+    \b
+      partners open unesco
+      partners open "world customs"
+      partners open wipo | pbcopy
+    """
+    open_website(find_partner(load(ctx), " ".join(name)))
+
+
+def open_website(partner: Partner) -> None:
+    """The partner's website in a browser when stdout is a terminal and one can be started,
+    else its URL on stdout (so `partners open x | pbcopy` works)."""
+    if partner.website is None:
+        raise PartnersError(f"{partner.id} has no website in the data")
+    if sys.stdout.isatty():
+        import webbrowser
+
+        try:
+            if webbrowser.get().open(partner.website):
+                output.message(f"opening {partner.website}")
+                return
+        except webbrowser.Error:  # no browser here: print the URL instead
+            pass
+    typer.echo(partner.website)
+
+
+@commands.command()
+def completion(
+    shell: Annotated[
+        Shell,
+        typer.Argument(case_sensitive=False, help="The shell: bash, zsh, fish or powershell."),
+    ],
+) -> None:
+    """Print the shell completion script for SHELL, to load it or save it.
+
+    It completes commands, options, partner ids, acronyms and one-word aliases (OMPI, 故宫博物院),
+    themes, types, fields, formats, sort keys and countries.
+
+    Examples:
+
+    \b
+      partners completion bash >> ~/.bashrc
+      partners completion zsh > "${fpath[1]}/_partners"
+      partners completion fish > ~/.config/fish/completions/partners.fish
+      partners completion powershell >> $PROFILE
+    """
+    from typer._completion_classes import completion_init  # Typer 0.28 (pinned)
+    from typer._completion_shared import get_completion_script
+
+    completion_init()
+
+    script = get_completion_script(
+        prog_name="partners", complete_var="_PARTNERS_COMPLETE", shell=shell.value
+    )
+    typer.echo(script)
+
+
+@commands.command()
 def schema() -> None:
     """Print the JSON Schema of the dataset format, generated from the data model.
 

@@ -17,22 +17,49 @@ Completions = list[tuple[str, str]]
 
 def _catalogue(ctx: typer.Context) -> Catalogue | None:
     try:
-        return catalogue.load(ctx.find_root().params.get("data"))
+        return catalogue.load(ctx.params.get("data") or ctx.find_root().params.get("data"))
     except PartnersError:  # a broken dataset completes nothing; the command itself will say why
         return None
 
 
 def partners(ctx: typer.Context, incomplete: str) -> Completions:
-    """Partner ids, then acronyms, that start with what was typed (any case)."""
+    """Partner ids, then acronyms and one-word aliases in any language (OMPI, 故宫博物院), that
+    start with what was typed (any case or accents)."""
     cat = _catalogue(ctx)
     if cat is None:
         return []
     start = fold(incomplete)
     found = [(p.id, p.name) for p in cat.partners if p.id.startswith(start)]
     found += [
-        (p.acronym, p.name) for p in cat.partners if p.acronym and fold(p.acronym).startswith(start)
+        (name, p.name)
+        for p in cat.partners
+        for name in ([p.acronym] if p.acronym else []) + [a for a in p.aliases if " " not in a]
+        if fold(name).startswith(start) and name != p.id
     ]
-    return found
+    return list(dict.fromkeys(found))
+
+
+def sort_keys(incomplete: str) -> list[str]:
+    """Sort keys, and their descending forms once a `-` is typed."""
+    from partnercli.models import SORT_KEYS
+
+    keys = [f"-{k}" for k in SORT_KEYS] if incomplete.startswith("-") else list(SORT_KEYS)
+    return [k for k in keys if k.startswith(incomplete)]
+
+
+def countries(ctx: typer.Context, incomplete: str) -> Completions:
+    """The country codes of the data's seats, with their names."""
+    from partnercli.models import COUNTRY_NAMES
+
+    cat = _catalogue(ctx)
+    if cat is None:
+        return []
+    lower = incomplete.islower()  # shells keep only what starts with what was typed, as typed
+    return [
+        (code.lower() if lower else code, COUNTRY_NAMES.get(code, code))
+        for code in cat.countries()
+        if code.lower().startswith(incomplete.lower())
+    ]
 
 
 def themes(ctx: typer.Context, incomplete: str) -> Completions:

@@ -31,6 +31,7 @@ class Format(StrEnum):
     CSV = "csv"
     TSV = "tsv"
     MARKDOWN = "markdown"
+    XLSX = "xlsx"
 
 
 Record = Mapping[str, Any]
@@ -54,7 +55,7 @@ class View(Struct, frozen=True, kw_only=True):
     title: str | None = None
     #: What stderr says when there are no records.
     empty: str = "no partners match"
-    table: Callable[[int], RenderableType] | None = None
+    table: Callable[[int, bool], RenderableType] | None = None  # (width, wide)
     plain: Callable[[], str] | None = None
     markdown: Callable[[], str] | None = None
 
@@ -115,12 +116,20 @@ def _lines(rows: Iterable[str]) -> str:
     return "".join(f"{row}\n" for row in rows)
 
 
+#: What plain output shows for an empty value, so that no field is empty: two tabs in a row
+#: are one separator to the shell's `read`, which would shift every later column.
+EMPTY = "-"
+
+
 def write_plain(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
-    """Tab-separated columns, lists joined with `; `; one record as `field:<TAB>value` lines."""
+    """Tab-separated columns, lists joined with `; `, `-` for an empty value; one record as
+    `field:<TAB>value` lines."""
     if view.single:
         record = view.records[0]
         return _lines(f"{name}:\t{for_display(flatten(record.get(name)))}" for name in fields)
-    return _lines("\t".join(for_display(flatten(r.get(f))) for f in fields) for r in view.records)
+    return _lines(
+        "\t".join(for_display(flatten(r.get(f))) or EMPTY for f in fields) for r in view.records
+    )
 
 
 def _delimited(view: View, fields: Sequence[str], *, tsv: bool) -> str:
@@ -168,6 +177,45 @@ WRITERS: dict[Format, Writer] = {
     Format.TSV: write_tsv,
     Format.MARKDOWN: write_markdown,
 }
+
+
+def write_xlsx(view: View, fields: Sequence[str]) -> bytes:
+    """An Excel workbook: a header row, frozen and filtered, sensible widths, and every value a
+    text or number cell, never a formula (XlsxWriter is imported only for this format)."""
+    import io
+
+    import xlsxwriter  # type: ignore[import-untyped]  # ships no type information
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet("partners")
+    bold = book.add_format({"bold": True})
+    widths = [len(name) for name in fields]
+    for column, name in enumerate(fields):
+        sheet.write_string(0, column, name, bold)
+    for row, record in enumerate(view.records, start=1):
+        for column, name in enumerate(fields):
+            value = record.get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(row, column, value)
+                text = str(value)
+            else:
+                text = for_cell(flatten(value))
+                sheet.write_string(row, column, text)
+            widths[column] = max(widths[column], min(len(text), 60))
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, width + 2)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(view.records), max(len(fields) - 1, 0))
+    book.close()
+    return buffer.getvalue()
+
+
+#: The format a file name's extension asks for, with --output and no --format.
+EXTENSIONS = {
+    ".json": Format.JSON, ".jsonl": Format.JSONL, ".csv": Format.CSV, ".tsv": Format.TSV,
+    ".md": Format.MARKDOWN, ".xlsx": Format.XLSX, ".txt": Format.PLAIN,
+}  # fmt: skip
 
 
 def default_fields(view: View, fmt: Format) -> tuple[str, ...]:

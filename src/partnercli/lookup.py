@@ -194,3 +194,18 @@ def parse_type(value: str) -> PartnerType:
     except ValueError:
         valid = ", ".join([*(t.value for t in PartnerType), *TYPE_SYNONYMS])
         raise UsageError(f"unknown type '{value}'; expected one of: {valid}") from None
+
+
+def parse_country(catalogue: Catalogue, value: str) -> str:
+    """A country of the data's seats from its ISO code (any case) or its English name."""
+    from partnercli.models import COUNTRY_NAMES
+
+    present = catalogue.countries()
+    wanted = key(value)
+    by_name = {key(name): code for code, name in COUNTRY_NAMES.items()}
+    code = wanted.upper() if len(wanted) == 2 else by_name.get(wanted, "")
+    if code in present:
+        return code
+    raise UsageError(
+        f"--country: no partner is seated in '{value}'; countries in the data: {', '.join(present)}"
+    )

@@ -313,15 +313,28 @@ class Catalogue(Struct, frozen=True, kw_only=True, dict=True):
         return counts
 
     def select(
-        self, *, type_: PartnerType | None = None, theme: str | None = None
+        self,
+        *,
+        type_: PartnerType | None = None,
+        theme: str | None = None,
+        country: str | None = None,
     ) -> list[Partner]:
-        """Partners of a type and/or on a theme (both must hold), sorted by name."""
+        """Partners of a type, on a theme and seated in a country (all must hold), by name."""
         chosen = [
             p
             for p in self.partners
-            if (type_ is None or p.type is type_) and (theme is None or theme in p.themes)
+            if (type_ is None or p.type is type_)
+            and (theme is None or theme in p.themes)
+            and (
+                country is None
+                or (p.headquarters is not None and p.headquarters.country == country)
+            )
         ]
         return sort_by_name(chosen)
+
+    def countries(self) -> list[str]:
+        """The country codes of the partners' seats, sorted."""
+        return sorted({p.headquarters.country for p in self.partners if p.headquarters})
 
 
 def sort_by_name(partners: list[Partner]) -> list[Partner]:
@@ -330,3 +343,57 @@ def sort_by_name(partners: list[Partner]) -> list[Partner]:
 
 
 SCHEMA_VERSION: Final = 1
+
+
+#: English names of the seats' countries in the bundled data, so `france` finds Paris-based ones.
+COUNTRY_NAMES: Final = {
+    "AT": "Austria", "BE": "Belgium", "CH": "Switzerland", "CN": "China", "FR": "France",
+    "IT": "Italy", "NL": "Netherlands", "TN": "Tunisia", "US": "United States",
+}  # fmt: skip
+
+#: What --sort accepts; records without the value come last, whichever the direction.
+SORT_KEYS: Final = ("name", "id", "type", "founded", "since", "country")
+
+
+def _sort_value(partner: Partner, key: str) -> tuple[int, str] | None:
+    """The value to sort by, as (number, text), or None where the partner has none."""
+    if key in ("name", "id"):
+        return (0, partner.name.casefold() if key == "name" else partner.id)
+    if key == "country":
+        return (0, partner.headquarters.country) if partner.headquarters else None
+    if key == "type":
+        return (list(PartnerType).index(partner.type), "")  # the page's order of groups
+    year = partner.founded if key == "founded" else partner.since
+    return None if year is None else (year, "")
+
+
+def sort_partners(partners: list[Partner], key: str, *, reverse: bool = False) -> list[Partner]:
+    """Partners sorted by one of `SORT_KEYS` (ties by name, then id); those without it last."""
+    ordered = sort_by_name(partners)
+    present = [p for p in ordered if _sort_value(p, key) is not None]
+    missing = [p for p in ordered if _sort_value(p, key) is None]
+    present.sort(key=lambda p: _sort_value(p, key) or (0, ""), reverse=reverse)
+    return present + missing
+
+
+class EdgeSet(StrEnum):
+    """Which links a graph draws."""
+
+    RELATION = "relation"  # the relations the page states, and ICOM's partnerships
+    THEME = "theme"  # partners to the themes they work on
+    TYPE = "type"  # partners to their group on the page
+
+
+class GraphFormat(StrEnum):
+    TABLE = "table"
+    PLAIN = "plain"
+    MERMAID = "mermaid"
+    DOT = "dot"
+    GRAPHML = "graphml"
+    JSON = "json"
+
+
+class CiteFormat(StrEnum):
+    TEXT = "text"
+    BIBTEX = "bibtex"
+    CSL_JSON = "csl-json"

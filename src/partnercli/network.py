@@ -12,10 +12,9 @@ import json
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Final
 
-from partnercli.models import Catalogue, Partner, PartnerType
+from partnercli.models import Catalogue, EdgeSet, Partner, PartnerType
 from partnercli.text import for_display
 
 HUB: Final = "ICOM"  # no partner id can be this: ids are lowercase slugs
@@ -25,23 +24,6 @@ TYPE_NAMES: Final = {
     PartnerType.IGO: "Intergovernmental organisations",
     PartnerType.MUSEUM: "Museum institutions",
 }
-
-
-class EdgeSet(StrEnum):
-    """Which links a graph draws."""
-
-    RELATION = "relation"  # the relations the page states, and ICOM's partnerships
-    THEME = "theme"  # partners to the themes they work on
-    TYPE = "type"  # partners to their group on the page
-
-
-class GraphFormat(StrEnum):
-    TABLE = "table"
-    PLAIN = "plain"
-    MERMAID = "mermaid"
-    DOT = "dot"
-    GRAPHML = "graphml"
-    JSON = "json"
 
 
 # -- related ------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from partnercli import completion
 from partnercli.errors import UsageError
 from partnercli.formats import Format
 from partnercli.lookup import parse_type
-from partnercli.models import PartnerType
+from partnercli.models import SORT_KEYS, PartnerType
 
 
 def _type_option(value: str | PartnerType | None) -> PartnerType | None:
@@ -130,5 +130,77 @@ CitedArg = Annotated[
     str | None,
     _partner(
         typer.Argument, "A partner, to cite its entry rather than the whole dataset.", "[NAME]"
+    ),
+]
+
+
+def _sort_option(value: str | None) -> str | None:
+    if value is not None and value.removeprefix("-") not in SORT_KEYS:
+        raise typer.BadParameter(
+            f"unknown sort key '{value}'; expected one of {', '.join(SORT_KEYS)} "
+            "(a leading - sorts in descending order)"
+        )
+    return value
+
+
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        metavar="FIELD",
+        callback=_sort_option,
+        autocompletion=completion.sort_keys,
+        help="Sort by name, id, type, founded, since or country; -FIELD (or --reverse) for "
+        "descending. Partners without the value come last.",
+        show_default=False,
+    ),
+]
+ReverseOpt = Annotated[
+    bool, typer.Option("--reverse", help="Sort in descending order.", show_default=False)
+]
+CountryOpt = Annotated[
+    str | None,
+    _completed(
+        "--country",
+        "CODE",
+        completion.countries,
+        "Only partners seated in this country: an ISO 3166 code (FR, any case) or its name.",
+    ),
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of stdout; without --format, its extension chooses "
+        "(.json, .jsonl, .csv, .tsv, .md, .xlsx).",
+        show_default=False,
+    ),
+]
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager", help="Never page output taller than the terminal.", show_default=False
+    ),
+]
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Show table cells whole, wrapped, instead of cut with '…'.",
+        show_default=False,
+    ),
+]
+
+#: --data after the command (`partners list --data mine.json`), as `gh` takes --repo anywhere;
+#: PARTNERS_DATA is read by the global option alone, so that this one, when given, wins.
+CommandDataOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--data",
+        help="Dataset file to read instead of the bundled one (as the global --data).",
+        show_default=False,
+        metavar="PATH",
     ),
 ]

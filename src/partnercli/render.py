@@ -29,26 +29,35 @@ if TYPE_CHECKING:
 
 TYPE_STYLES = {PartnerType.NGO: "green", PartnerType.IGO: "blue", PartnerType.MUSEUM: "magenta"}
 TYPE_SHORT = {PartnerType.NGO: "NGO", PartnerType.IGO: "IGO", PartnerType.MUSEUM: "Museum"}
-#: Below this width the themes column is dropped: the table stays readable at 40 columns.
+#: Below this width a search table drops the name and type: the match is the point.
 NARROW = 60
+#: Below this width a partner table drops the themes, so that names keep room on one line.
+THEMES_FROM = 100
 
 
 def _text(value: str | None, style: str | Style = "") -> Text:
     return Text(for_display(value or ""), style=style)
 
 
-def _table(*, title: str | None) -> Table:
+def _table(*, title: str | None, expand: bool = False) -> Table:
+    """A table in the house style; `expand` spreads it over the terminal's width, so that
+    the columns with a ratio share what the others leave (and cut with "…" past that)."""
     return Table(
         title=None if title is None else _text(title),
         box=box.SIMPLE_HEAD,
         header_style="bold",
         title_style="bold",
-        expand=False,
+        expand=expand,
     )
 
 
 def type_text(type_: PartnerType) -> Text:
     return Text(TYPE_SHORT[type_], style=TYPE_STYLES[type_])
+
+
+def _cell(wide: bool) -> dict[str, Any]:
+    """A column's settings: one line, cut with "…", or (--wide) the whole text, wrapped."""
+    return {"overflow": "fold"} if wide else {"no_wrap": True, "overflow": "ellipsis"}
 
 
 def partners_table(
@@ -57,25 +66,31 @@ def partners_table(
     *,
     width: int,
     title: str | None = None,
+    wide: bool = False,
 ) -> Table:
-    """One row per partner: id, name (and acronym), type, themes."""
-    table = _table(title=title)
-    wide = width >= NARROW
-    # On a narrow terminal a long id folds rather than squeezing the name out of sight.
-    table.add_column(
-        "ID", style="bold cyan", no_wrap=wide, overflow="fold", ratio=None if wide else 1
-    )
-    table.add_column("Name", ratio=3 if wide else 2, min_width=10)
-    table.add_column("Type", no_wrap=True)
-    if wide:
-        table.add_column("Themes", style="dim", ratio=2)
+    """One line per partner: id, name (and acronym), type, the year it became a partner (when
+    any has one) and themes; a long cell is cut with "…" unless `wide`."""
+    table = _table(title=title, expand=True)
+    roomy = width >= THEMES_FROM
+    since = any(p.since for p in partners)
+    # Ids are what scripts and `show` take: shown whole, as long as the terminal allows.
+    id_width = min(max((len(p.id) for p in partners), default=2), max(width // 3, 8))
+    table.add_column("ID", style="bold cyan", min_width=id_width, **_cell(wide))
+    table.add_column("Name", ratio=3, min_width=10, **_cell(wide))
+    table.add_column("Type", no_wrap=True, min_width=6)
+    if since:
+        table.add_column("Since", no_wrap=True, justify="right", min_width=5)
+    if roomy:
+        table.add_column("Themes", style="dim", ratio=2, min_width=8, **_cell(wide))
     for partner in partners:
-        name = _text(partner.name)
-        if partner.acronym:
-            name.append_text(_text(f" ({partner.acronym})", "dim"))
+        # The acronym first: it is what a cut name keeps in view ("UNESCO United Nations Educ…").
+        name = _text(f"{partner.acronym} ", "bold") if partner.acronym else Text()
+        name.append_text(_text(partner.name))
         row: list[RenderableType] = [_text(partner.id), name, type_text(partner.type)]
-        if wide:
-            row.append(_text(", ".join(theme_names(partner.themes, catalogue))))
+        if since:
+            row.append(_text(str(partner.since) if partner.since else ""))
+        if roomy:
+            row.append(_text("; ".join(theme_names(partner.themes, catalogue))))
         table.add_row(*row)
     return table
 
@@ -93,22 +108,23 @@ def snippet_text(hit: Hit) -> Text:
     return text
 
 
-def hits_table(hits: Sequence[Hit], *, width: int, title: str | None = None) -> Table:
-    """One row per hit, best first: id, name, type, and where the query matched."""
-    table = _table(title=title)
-    wide = width >= NARROW
-    table.add_column(
-        "ID", style="bold cyan", no_wrap=wide, overflow="fold", ratio=None if wide else 1
-    )
-    # Where it matched is the point of a search result: a narrow terminal keeps that column.
-    if wide:
-        table.add_column("Name", ratio=2, min_width=10)
-        table.add_column("Type", no_wrap=True)
+def hits_table(
+    hits: Sequence[Hit], *, width: int, title: str | None = None, wide: bool = False
+) -> Table:
+    """One row per hit, best first: id, name, type, and where the query matched (wrapped: it is
+    the point of a search result)."""
+    table = _table(title=title, expand=True)
+    roomy = width >= NARROW
+    id_width = min(max((len(h.partner.id) for h in hits), default=2), max(width // 3, 8))
+    table.add_column("ID", style="bold cyan", min_width=id_width, **_cell(wide))
+    if roomy:
+        table.add_column("Name", ratio=2, min_width=10, **_cell(wide))
+        table.add_column("Type", no_wrap=True, min_width=6)
     table.add_column("Match", ratio=3, min_width=10)
     for hit in hits:
         partner = hit.partner
         row: list[RenderableType] = [_text(partner.id)]
-        if wide:
+        if roomy:
             row += [_text(partner.name), type_text(partner.type)]
         row.append(snippet_text(hit))
         table.add_row(*row)
@@ -122,7 +138,7 @@ def themes_table(catalogue: Catalogue) -> Table:
     table.add_column("Theme", min_width=12, overflow="fold")
     table.add_column("Partners", justify="right", no_wrap=True)
     table.add_column("Description", style="dim", ratio=1)
-    for theme in catalogue.themes:
+    for theme in sorted(catalogue.themes, key=lambda t: (-counts[t.id], t.name.casefold())):
         label = _text(theme.name, "bold")
         label.append("\n")
         label.append_text(_text(theme.id, "cyan"))
@@ -141,6 +157,7 @@ def partner_panel(partner: Partner, catalogue: Catalogue) -> Panel:
             grid.add_row(label, value)
 
     field("ID", _text(partner.id, "cyan"))
+    field("Name", _text(partner.name))
     field("Acronym", _text(partner.acronym))
     for label, value in partner_facts(partner, catalogue):
         field(label, _text(value, TYPE_STYLES[partner.type] if label == "Type" else ""))
@@ -182,9 +199,7 @@ def records_table(view: View, fields: Sequence[str]) -> Table:
         fields = ("field", "value")
     table = _table(title=view.title)
     for index, name in enumerate(fields):
-        table.add_column(
-            name, style="bold cyan" if index == 0 and name == "id" else "", overflow="fold"
-        )
+        table.add_column(name, style="bold cyan" if index == 0 and name == "id" else "")
     for row in rows:
         table.add_row(*(_text(flatten(row.get(name))) for name in fields))
     return table

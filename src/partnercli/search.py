@@ -29,7 +29,7 @@ import msgspec
 
 from partnercli import cache
 from partnercli.errors import UsageError
-from partnercli.models import Catalogue, Partner
+from partnercli.models import COUNTRY_NAMES, Catalogue, Partner
 from partnercli.text import MARK_END, MARK_START, fold
 
 ELLIPSIS: Final = "…"
@@ -65,11 +65,6 @@ COLUMNS: Final = tuple(name for name, _ in FIELDS)
 #: Fields whose hit is best explained by a sentence of the partner's texts.
 NAMING_FIELDS: Final = frozenset({"name", "acronym", "aliases", "themes", "type", "groups"})
 TEXT_FIELDS: Final = ("partnership", "description")
-#: English names of the seats' countries in the bundled data, so `france` finds Paris-based ones.
-COUNTRY_NAMES: Final = {
-    "AT": "Austria", "BE": "Belgium", "CH": "Switzerland", "CN": "China", "FR": "France",
-    "IT": "Italy", "NL": "Netherlands", "TN": "Tunisia", "US": "United States",
-}  # fmt: skip
 #: What people call each group of partners, besides its label.
 TYPE_WORDS: Final = {"ngo": "NGO", "igo": "IGO", "museum": "museum"}
 UN_WORDS: Final = "UN United Nations system"

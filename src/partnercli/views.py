@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 #: Search results carry these fields after the partner's own.
 HIT_FIELDS: tuple[str, ...] = ("score", "matched_in", "snippet", "matches", "partial")
 HIT_RECORD_FIELDS: tuple[str, ...] = (*PARTNER_FIELDS, *HIT_FIELDS)
-THEME_FIELDS: tuple[str, ...] = ("id", "name", "description", "count")
+THEME_FIELDS: tuple[str, ...] = ("id", "name", "description", "vocabulary", "count")
 FIELD_FIELDS: tuple[str, ...] = ("name", "type", "description")
 #: The plain columns of a partner: id, type, acronym, name, theme ids.
 PLAIN_PARTNER_FIELDS: tuple[str, ...] = ("id", "type", "acronym", "name", "themes")
@@ -44,10 +44,10 @@ def theme_names(themes: Iterable[str], catalogue: Catalogue) -> list[str]:
 
 
 def partners_view(partners: list[Partner], cat: Catalogue, *, title: str | None = None) -> View:
-    def table(width: int) -> RenderableType:
+    def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render
 
-        return render.partners_table(partners, cat, width=width, title=title)
+        return render.partners_table(partners, cat, width=width, title=title, wide=wide)
 
     return View(
         records=[record(p) for p in partners],
@@ -72,10 +72,10 @@ def hit_record(hit: Hit) -> dict[str, Any]:
 
 
 def hits_view(hits: list[Hit], *, empty: str) -> View:
-    def table(width: int) -> RenderableType:
+    def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render
 
-        return render.hits_table(hits, width=width)
+        return render.hits_table(hits, width=width, wide=wide)
 
     return View(
         records=[hit_record(h) for h in hits],
@@ -89,9 +89,10 @@ def hits_view(hits: list[Hit], *, empty: str) -> View:
 
 def themes_view(cat: Catalogue) -> View:
     counts = cat.theme_counts()
-    records = [msgspec.to_builtins(t) | {"count": counts[t.id]} for t in cat.themes]
+    ordered = sorted(cat.themes, key=lambda t: (-counts[t.id], t.name.casefold(), t.id))
+    records = [msgspec.to_builtins(t) | {"count": counts[t.id]} for t in ordered]
 
-    def table(width: int) -> RenderableType:
+    def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render
 
         return render.themes_table(cat)
@@ -100,7 +101,7 @@ def themes_view(cat: Catalogue) -> View:
         records=records,
         fields=THEME_FIELDS,
         plain_fields=("id", "count", "name", "description"),
-        markdown_fields=THEME_FIELDS,
+        markdown_fields=("id", "name", "description", "count"),
         empty="no themes in this dataset",
         table=table,
     )
@@ -193,7 +194,7 @@ def partner_markdown(partner: Partner, cat: Catalogue) -> str:
 
 
 def partner_view(partner: Partner, cat: Catalogue) -> View:
-    def table(width: int) -> RenderableType:
+    def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render
 
         return render.partner_panel(partner, cat)
@@ -262,7 +263,7 @@ def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
 
 
 def sources_view(partner: Partner, cat: Catalogue) -> View:
-    def table(width: int) -> RenderableType:
+    def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render
 
         return render.sources_table(partner, source_rows(partner, cat))
@@ -325,7 +326,7 @@ def about_plain(about: dict[str, Any]) -> str:
 def about_view(cat: Catalogue, *, citation: str) -> View:
     about = about_record(cat, citation=citation)
 
-    def table(width: int) -> RenderableType:
+    def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render
 
         return render.about_panel(about_plain(about), title=about["title"] or "partners")
@@ -349,7 +350,7 @@ CONNECTION_FIELDS: tuple[str, ...] = (*PARTNER_FIELDS, "connection")
 def related_view(partner: Partner, connections: Sequence[Connection]) -> View:
     """The partners connected to one: each partner's record and how it is connected."""
 
-    def table(width: int) -> RenderableType:
+    def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render
 
         return render.related_table(connections, title=f"Connected to {partner.name}")
