@@ -90,3 +90,80 @@ def test_tests_never_touch_the_real_cache() -> None:
     import os
 
     assert "pytest" in os.environ["PARTNERS_CACHE_DIR"]
+
+
+def _index(big: Catalogue, tmp_path: Path) -> Path:
+    search.search(big, "drugs", cache_dir=tmp_path)
+    (index,) = [p for p in tmp_path.iterdir() if p.name.endswith(".search.sqlite")]
+    return index
+
+
+def test_a_zeroed_page_is_rebuilt_not_a_traceback(big: Catalogue, tmp_path: Path) -> None:
+    index = _index(big, tmp_path)
+    data = bytearray(index.read_bytes())
+    data[4096:8192] = bytes(4096)
+    index.write_bytes(bytes(data))
+    assert search.search(big, "drugs", cache_dir=tmp_path) == search.search(big, "drugs")
+
+
+def test_a_foreign_sqlite_file_is_replaced(big: Catalogue, tmp_path: Path) -> None:
+    import sqlite3
+
+    index = _index(big, tmp_path)
+    index.unlink()
+    db = sqlite3.connect(index)
+    db.execute("CREATE TABLE partners (x)")
+    db.execute("INSERT INTO partners VALUES (-1)")
+    db.commit()
+    db.close()
+    assert search.search(big, "drugs", cache_dir=tmp_path) == search.search(big, "drugs")
+    assert entries(tmp_path) == ["search.sqlite"]
+
+
+def test_a_cache_path_with_uri_characters(big: Catalogue, tmp_path: Path) -> None:
+    odd = tmp_path / "a#b?c"
+    assert search.search(big, "drugs", cache_dir=odd) == search.search(big, "drugs")
+    assert search.search(big, "drugs", cache_dir=odd)  # read back through the URI
+
+
+def test_the_cache_folder_is_private_and_a_shared_one_is_refused(
+    big_file: Path, tmp_path: Path, invoke: Invoke
+) -> None:
+    private = tmp_path / "new"
+    assert cache.problem(private) is None
+    assert private.stat().st_mode & 0o777 == 0o700
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    result = invoke(
+        "--data", str(big_file), "search", "drugs", env={"PARTNERS_CACHE_DIR": str(shared)}
+    )
+    assert result.exit_code == 0
+    assert "others may write to the cache folder" in result.stderr
+    assert list(shared.iterdir()) == []
+
+
+def test_eviction_keeps_the_cache_within_its_budget(tmp_path: Path) -> None:
+    import os
+    import time
+
+    for index, age in enumerate((300, 200, 100)):
+        path = tmp_path / f"k{index}.search.sqlite"
+        path.write_bytes(b"x" * 600_000)
+        os.utime(path, (time.time() - age, time.time() - age))
+    stale = tmp_path / ".tmp-old.sqlite"
+    stale.write_bytes(b"")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    cache.tidy(tmp_path, limit=1_300_000, keep=tmp_path / "k0.search.sqlite")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k0.search.sqlite", "k2.search.sqlite"]
+
+
+def test_cache_command_shows_and_clears(big_file: Path, tmp_path: Path, invoke: Invoke) -> None:
+    env = {"PARTNERS_CACHE_DIR": str(tmp_path)}
+    invoke("--data", str(big_file), "search", "drugs", env=env)
+    shown = invoke("cache", env=env).stdout
+    assert f"cache:\t{tmp_path}\nentries:\t1\n" in shown
+    cleared = invoke("cache", "clear", env=env)
+    assert cleared.stderr == f"removed 1 file(s) from {tmp_path}\n"
+    assert list(tmp_path.iterdir()) == []
+    assert invoke("cache", env={"PARTNERS_CACHE_DIR": ""}).stdout.startswith("cache: off")

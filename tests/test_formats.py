@@ -94,7 +94,7 @@ def test_markdown_table_escapes_pipes(invoke: Invoke, write_data: WriteData) -> 
 
 def test_markdown_show_is_a_section(invoke: Invoke) -> None:
     text = run(invoke, "show", "wco", "-f", "markdown")
-    assert text.startswith("## World Customs Organization (WCO)\n\n- **ID:** `wco`\n")
+    assert text.startswith("## World Customs Organization (WCO)\n\n- **ID:** wco\n")
     assert "### About\n\nWCO is an independent" in text
     assert "### Partnership with ICOM\n\nSince 2000" in text
 

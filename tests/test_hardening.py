@@ -21,7 +21,7 @@ import pytest
 from benchmarks.datasets import scaled, write_scaled
 from partnercli import output
 from partnercli.models import PARTNER_FIELDS
-from tests.conftest import Invoke, WriteData, minimal_dataset, record
+from tests.conftest import DATA_DIR, Invoke, WriteData, minimal_dataset, record
 
 PARTNERS = str(Path(sys.executable).with_name("partners"))
 
@@ -418,7 +418,91 @@ def test_terminal_attack_is_inert(
     assert "\x07" not in text
     assert "\x9b" not in text
     assert "\u202e" not in text
-    assert "[bold]Museum[/bold]" in text or "search" in args
+    shown = text.replace("\\[", "[").replace("\\]", "]")  # Markdown escapes brackets
+    assert "[bold]Museum[/bold]" in shown or "search" in args
+
+
+EVIL = "\x1b]52;c;aGk=\x07\x1b]8;;https://evil.invalid\x1b\\x\x1b]8;;\x1b\\\x1b[2J\x9b31m\u202e<img src=x>[l](https://e.invalid)=cmd|' /C calc'!A0\""
+
+
+def attack_dataset() -> dict[str, object]:
+    """Every string field of the data carries the attack."""
+    data = minimal_dataset(
+        record(
+            "evil", name=f"Evil {EVIL}", acronym=f"E{EVIL}", aliases=[f"A{EVIL}"],
+            description=f"D {EVIL}. Second sentence {EVIL}.", partnership=f"P {EVIL}",
+            themes=["alpha"], evidence={"alpha": f"D {EVIL}"}, milestones=[{"date": "2000", "event": EVIL, "source": EVIL}],
+            headquarters={"city": f"C{EVIL}", "country": "FR"}, founded=1990, since=2000,
+            related=[{"id": "good", "relation": EVIL}], heading=EVIL, section=EVIL,
+            sources={"website": {"source": EVIL, "caveat": EVIL}}, website="https://x.invalid/p",
+        ),
+        record("good", related=[{"id": "evil", "relation": EVIL}], themes=["alpha"]),
+    )  # fmt: skip
+    data["themes"] = [
+        {
+            "id": "alpha",
+            "name": f"Alpha {EVIL}",
+            "description": EVIL,
+            "vocabulary": [EVIL, "alphaword"],
+        }
+    ]
+    data["source"] = {
+        "title": EVIL,
+        "publisher": EVIL,
+        "url": "https://x.invalid/",
+        "as_of_note": EVIL,
+    }
+    data["dataset"] = {
+        "title": EVIL,
+        "version": "1.0.0",
+        "compiled": "2026-01-01",
+        "licence": {"code": EVIL, "text": EVIL},
+    }
+    return data
+
+
+COMMANDS = [
+    ("list",), ("show", "evil"), ("show", "evil", "--sources"), ("themes",), ("theme", "alpha"),
+    ("search", "evil"), ("search", "alphaword"), ("related", "good"), ("about",), ("graph",),
+    ("graph", "--by", "theme"),
+]  # fmt: skip
+FORMATS = ["table", "plain", "json", "jsonl", "csv", "tsv", "markdown"]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_every_command_and_format_is_inert(
+    invoke: Invoke, write_data: WriteData, args: tuple[str, ...]
+) -> None:
+    path = str(write_data(attack_dataset()))
+    formats = (
+        ["table", "plain", "mermaid", "dot", "graphml", "json"] if args[0] == "graph" else FORMATS
+    )
+    if args[0] == "about":
+        formats = ["table", "plain", "json"]
+    for fmt in formats:
+        result = invoke(
+            "--data", path, *args, "-f", fmt, env={"COLUMNS": "120", "FORCE_COLOR": "1"}
+        )
+        assert result.exit_code == 0, (fmt, result.output)
+        text = result.stdout + result.stderr
+        own = re.compile(
+            r"\x1b\[[0-9;]*m|\x1b\]8;id=[0-9]+;https://x\.invalid/p\x1b\\|\x1b\]8;;\x1b\\"
+        )
+        rest = own.sub("", text)
+        assert "\x1b" not in rest, (args, fmt, repr(rest[:300]))
+        for bad in ("\x07", "\x9b", "\u202e"):
+            assert bad not in text, (args, fmt, bad)
+        if fmt == "markdown":
+            assert "<img" not in text
+            assert "[l](" not in text
+        if fmt in ("csv", "tsv"):
+            for start in ("\n=cmd", ",=cmd", "\t=cmd"):
+                assert start not in text, (args, fmt)
+    for cite in ("text", "bibtex", "csl-json"):
+        result = invoke("--data", path, "cite", "evil", "-f", cite)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout
+        assert "\x07" not in result.stdout
 
 
 def test_terminal_attack_stays_exact_in_json(invoke: Invoke, write_data: WriteData) -> None:
@@ -434,3 +518,131 @@ def test_terminal_attack_stays_exact_in_json(invoke: Invoke, write_data: WriteDa
 def test_urls_with_escapes_are_rejected(invoke: Invoke, write_data: WriteData) -> None:
     path = str(write_data(minimal_dataset(record("evil", website="https://x.invalid/\x1b[31m"))))
     assert invoke("--data", path, "list").exit_code == 1
+
+
+# -- streams, files and caches (issue "Nothing gets through, nothing is lost") -------------------
+
+
+def test_a_full_disk_is_one_line_not_a_traceback() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [PARTNERS, "list"], stdout=full, stderr=subprocess.PIPE, text=True, check=False
+        )
+    assert result.returncode == 1
+    assert result.stderr == "error: cannot write output: No space left on device\n"
+
+
+def test_a_closed_stderr_costs_neither_output_nor_exit_code() -> None:
+    result = subprocess.run(
+        [PARTNERS, "search", "zzzzqq", "--json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True, check=False, close_fds=True,
+    )  # fmt: skip
+    closed = subprocess.run(
+        ["bash", "-c", f'"{PARTNERS}" search zzzzqq --json 2>&-; echo "exit $?"'],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.stdout == "[]\n"
+    assert closed.stdout == "[]\nexit 0\n"
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_refused_not_read_forever(invoke: Invoke, device: str) -> None:
+    result = invoke("--data", device, "list")
+    assert result.exit_code == 1
+    assert "not a regular file or a pipe" in result.stderr
+
+
+def test_a_pipe_is_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "data.json"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen(
+        [PARTNERS, "--data", str(fifo), "list", "--fields", "id"], stdout=subprocess.PIPE, text=True
+    )
+    fifo.write_text(json.dumps(minimal_dataset(record("piped"))), encoding="utf-8")
+    out, _ = proc.communicate(timeout=30)
+    assert out == "piped\n"
+
+
+def test_a_file_over_the_size_limit_is_a_clear_error(write_data: WriteData) -> None:
+    path = str(write_data(minimal_dataset(record("x", description="y" * 2_000_000))))
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"} | {
+        "PARTNERS_MAX_DATA_MB": "1"
+    }
+    result = subprocess.run(
+        [PARTNERS, "--data", path, "list"], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 1
+    assert "larger than 1 MB" in result.stderr
+
+
+def test_a_path_that_is_not_utf8_is_named_not_a_traceback(tmp_path: Path) -> None:
+    path = os.fsencode(tmp_path) + b"/caf\xe9.json"
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump(minimal_dataset(record("cafe")), file)
+    result = subprocess.run(
+        [PARTNERS, "--data", path, "list", "--fields", "id"], capture_output=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"cafe\n"
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised(
+    invoke: Invoke, write_data: WriteData
+) -> None:
+    data = minimal_dataset(
+        *(
+            record(f"f{i}", name=name)
+            for i, name in enumerate(["=1+1", "+x", "-y", "@sum", "\tt", "plain"])
+        )
+    )
+    path = str(write_data(data))
+    for fmt, sep in (("csv", ","), ("tsv", "\t")):
+        rows = invoke("--data", path, "list", "-f", fmt, "--fields", "name").stdout.splitlines()[1:]
+        names = [r.strip('"') for r in rows]
+        assert all(n.startswith("'") for n in names if n.lstrip("'") != "plain"), names
+        raw = invoke("--data", path, "list", "-f", fmt, "--fields", "name", "--raw").stdout
+        assert "=1+1" in raw, sep
+        assert "'=1+1" not in raw, sep
+
+
+def test_markdown_never_makes_html_links_or_images(invoke: Invoke, write_data: WriteData) -> None:
+    data = minimal_dataset(
+        record(
+            "m",
+            name="<script>alert(1)</script> [x](https://e.invalid) ![i](https://e.invalid/i.png)",
+        )
+    )
+    path = str(write_data(data))
+    for args in (("list", "-f", "markdown"), ("show", "m", "-f", "markdown")):
+        text = invoke("--data", path, *args).stdout
+        assert "<script>" not in text
+        assert "](https" not in text.replace("\\](https", "")
+        assert "&lt;script>" in text
+
+
+def test_json_escapes_c1_controls_and_bidi_overrides(invoke: Invoke, write_data: WriteData) -> None:
+    path = str(write_data(minimal_dataset(record("j", name="a\u009bb\u202ec\u2028d"))))
+    text = invoke("--data", path, "show", "j", "--json").stdout
+    for escape in ("\\u009b", "\\u202e", "\\u2028"):
+        assert escape in text
+    assert json.loads(text)["name"] == "a\u009bb\u202ec\u2028d"
+
+
+def test_search_with_an_underscore_still_finds(invoke: Invoke) -> None:
+    assert "unesco" in invoke("search", "unesco", "_").stdout
+
+
+def test_a_home_less_run_makes_no_folder_named_tilde(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"HOME", "PARTNERS_CACHE_DIR", "XDG_CACHE_HOME"}
+    }
+    subprocess.run(
+        [PARTNERS, "--data", str(DATA_DIR / "mine.json"), "search", "x"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert not (tmp_path / "~").exists()

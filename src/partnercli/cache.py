@@ -8,9 +8,11 @@ cache is never needed: if its folder cannot be written, every search builds its 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -22,6 +24,8 @@ def default_dir(env: Mapping[str, str]) -> Path | None:
     if "PARTNERS_CACHE_DIR" in env:
         return Path(env["PARTNERS_CACHE_DIR"]) if env["PARTNERS_CACHE_DIR"] else None
     base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):  # no home to expand `~` to: no cache, not a folder named `~`
+        return None
     return Path(base) / "partnercli"
 
 
@@ -54,3 +58,88 @@ def write_atomically(target: Path, write: Callable[[Path], object]) -> bool:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+#: The cache's size budget: least recently used entries go beyond it. PARTNERS_CACHE_MAX_MB.
+DEFAULT_BUDGET_MB = 512
+#: A temporary file this old was left by a run that was killed: it is swept away.
+STALE_SECONDS = 3600
+
+
+def problem(directory: Path) -> str | None:
+    """Why `directory` must not be used as a cache (another user owns it, or others may write
+    to it: they could plant an index), or None if it may. It is made, private, when missing."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = directory.stat()
+    except OSError as exc:
+        return f"cannot use the cache folder {directory}: {exc.strerror or exc}"
+    if hasattr(os, "getuid") and status.st_uid != os.getuid():
+        return f"the cache folder {directory} belongs to another user"
+    if status.st_mode & 0o022:
+        return f"others may write to the cache folder {directory} (chmod 700 it)"
+    return None
+
+
+def usable(directory: Path) -> bool:
+    return problem(directory) is None
+
+
+def entries(directory: Path) -> list[Path]:
+    """The cache's entries (its search indexes), oldest use first."""
+    try:
+        found = [p for p in directory.iterdir() if p.name.endswith(".search.sqlite")]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: p.stat().st_mtime)
+
+
+def size(directory: Path) -> int:
+    return sum(p.stat().st_size for p in entries(directory))
+
+
+def touch(path: Path) -> None:
+    """Mark an entry as just used (eviction goes by last use)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def discard(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def budget(env: Mapping[str, str]) -> int:
+    """The size budget in bytes, from PARTNERS_CACHE_MAX_MB (512 unless it is a number)."""
+    value = env.get("PARTNERS_CACHE_MAX_MB", "")
+    megabytes = int(value) if value.isdigit() else DEFAULT_BUDGET_MB
+    return megabytes * 2**20
+
+
+def tidy(directory: Path, *, limit: int, keep: Path | None = None) -> None:
+    """Sweep temporary files of killed runs, then drop the least recently used entries until
+    the cache fits `limit` (never `keep`, the one in use)."""
+    now = time.time()
+    try:
+        for path in directory.glob(".tmp-*"):
+            if now - path.stat().st_mtime > STALE_SECONDS:
+                discard(path)
+    except OSError:
+        return
+    found = entries(directory)
+    total = sum(p.stat().st_size for p in found)
+    for path in found:
+        if total <= limit:
+            break
+        if path != keep:
+            total -= path.stat().st_size
+            discard(path)
+
+
+def clear(directory: Path) -> int:
+    """Delete every entry and temporary file; how many files went."""
+    gone = 0
+    for path in [*entries(directory), *directory.glob(".tmp-*")] if directory.is_dir() else []:
+        discard(path)
+        gone += 1
+    return gone

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import pkgutil
 import re
 from collections import Counter
@@ -44,6 +45,9 @@ BUNDLED_NAME: Final = "partners.json"
 SCHEMA_NAME: Final = "partners.schema.json"
 #: How many problems a `DataError` lists before it only counts the rest.
 MAX_PROBLEMS: Final = 20
+#: The largest dataset read (1,000,000 records take about 2.3 GB): past that, a clear error
+#: rather than a machine out of memory. PARTNERS_MAX_DATA_MB changes it.
+MAX_BYTES: Final = int(os.environ.get("PARTNERS_MAX_DATA_MB", "4096")) * 2**20
 
 _TOP_KEYS = frozenset(f.encode_name for f in msgspec.structs.fields(Catalogue))
 _PARTNER_KEYS = frozenset(PARTNER_FIELDS)
@@ -104,7 +108,7 @@ def read_file(path: str | Path) -> bytes:
     if not name:
         raise DataError("''", ["an empty path; give the path of a JSON file"])
     try:
-        return Path(path).read_bytes()
+        return _read(Path(path), name)
     except FileNotFoundError:
         raise DataError(
             name, ["no such file; check the path given to --data or PARTNERS_DATA"]
@@ -117,6 +121,35 @@ def read_file(path: str | Path) -> bytes:
         raise DataError(name, [f"cannot be read: {exc.strerror or exc}"]) from None
     except ValueError:  # a NUL character: no file can have that name
         raise DataError(name, ["not a valid path (it contains a NUL character)"]) from None
+    except MemoryError:
+        raise DataError(name, ["too large to load into this machine's memory"]) from None
+
+
+def _read(path: Path, name: str) -> bytes:
+    """A regular file whole, or a pipe in chunks up to `MAX_BYTES`; nothing else (a device such
+    as /dev/zero never ends)."""
+    import stat
+
+    mode = path.stat().st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(name)
+    if stat.S_ISREG(mode):
+        if path.stat().st_size > MAX_BYTES:
+            raise DataError(
+                name,
+                [f"larger than {MAX_BYTES // 2**20} MB; split it, or raise PARTNERS_MAX_DATA_MB"],
+            )
+        return path.read_bytes()
+    if not stat.S_ISFIFO(mode):
+        raise DataError(name, ["not a regular file or a pipe; give the path of a JSON file"])
+    chunks, size = [], 0
+    with path.open("rb") as pipe:  # read in chunks: Ctrl-C stops it between two
+        while chunk := pipe.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_BYTES:
+                raise DataError(name, [f"more than {MAX_BYTES // 2**20} MB from a pipe; stopped"])
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def parse(data: bytes, *, source_name: str, warnings: list[str] | None = None) -> Catalogue:

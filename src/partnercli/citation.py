@@ -164,5 +164,9 @@ def render(refs: Sequence[Reference], fmt: CiteFormat, accessed: datetime.date) 
     if fmt is CiteFormat.BIBTEX:
         return bibtex(refs, accessed)
     if fmt is CiteFormat.CSL_JSON:
-        return json.dumps(csl_items(refs, accessed), ensure_ascii=False, indent=2) + "\n"
+        from partnercli.formats import inert_json
+
+        return (
+            inert_json(json.dumps(csl_items(refs, accessed), ensure_ascii=False, indent=2)) + "\n"
+        )
     return text(refs, accessed)

@@ -52,6 +52,7 @@ from partnercli.options import (
     NoPagerOpt,
     OutputOpt,
     PartnerArg,
+    RawOpt,
     ReverseOpt,
     SortOpt,
     ThemeArg,
@@ -157,6 +158,10 @@ class PartnersGroup(TyperGroup):
         except BrokenPipeError:
             _quiet_broken_pipe()
             raise typer.Exit(EXIT_OK) from None
+        except OSError as exc:  # writing the output failed: a full disk, a closed file
+            output.message(f"error: cannot write output: {exc.strerror or exc}")
+            _quiet_broken_pipe()  # and keep Python from failing again at exit
+            raise typer.Exit(EXIT_FAILURE) from None
 
     def main(self, args: Sequence[str] | None = None, *pos: Any, **extra: Any) -> Any:
         extra["standalone_mode"] = False
@@ -232,14 +237,16 @@ def choose(
     path: str | None = None,
     no_pager: bool = False,
     wide: bool = False,
+    raw: bool = False,
 ) -> output.Output:
     """The output the options ask for; --output may never name the dataset being read."""
     data = data_path(ctx)
     if path is not None and data is not None and _same_file(path, data):
         raise UsageError(f"--output {path} is the dataset being read; choose another file")
     return output.choose(
-        format_, json_, fields, available=available, path=path, pager=not no_pager, wide=wide
-    )
+        format_, json_, fields, available=available, path=path, pager=not no_pager, wide=wide,
+        raw=raw,
+    )  # fmt: skip
 
 
 def _same_file(one: str, other: str) -> bool:
@@ -318,6 +325,7 @@ def list_(
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
     output_: OutputOpt = None,
+    raw: RawOpt = False,
     no_pager: NoPagerOpt = False,
     wide: WideOpt = False,
     data: CommandDataOpt = None,
@@ -335,7 +343,7 @@ def list_(
       partners list --json | jq -r '.[] | select(.since) | "\\(.id) \\(.since)"'
     """
     out = choose(
-        ctx, format_, json_, fields, available=PARTNER_FIELDS, path=output_, no_pager=no_pager,
+        ctx, format_, json_, fields, available=PARTNER_FIELDS, path=output_, raw=raw, no_pager=no_pager,
         wide=wide,
     )  # fmt: skip
     cat = load(ctx)
@@ -360,6 +368,7 @@ def show(
         bool, typer.Option("--web", help="Open the partner's website in the browser instead.")
     ] = False,
     output_: OutputOpt = None,
+    raw: RawOpt = False,
     no_pager: NoPagerOpt = False,
     data: CommandDataOpt = None,
 ) -> None:
@@ -379,7 +388,9 @@ def show(
       partners show unesco --format markdown >> report.md
     """
     available = views.SOURCE_FIELDS if sources else PARTNER_FIELDS
-    out = choose(ctx, format_, json_, fields, available=available, path=output_, no_pager=no_pager)
+    out = choose(
+        ctx, format_, json_, fields, available=available, path=output_, raw=raw, no_pager=no_pager
+    )
     cat = load(ctx)
     partner = find_partner(cat, " ".join(name))
     if web:
@@ -396,6 +407,7 @@ def themes(
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
     output_: OutputOpt = None,
+    raw: RawOpt = False,
     data: CommandDataOpt = None,
 ) -> None:
     """List every theme, with how many partners work on it, most first.
@@ -423,6 +435,7 @@ def theme(
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
     output_: OutputOpt = None,
+    raw: RawOpt = False,
     no_pager: NoPagerOpt = False,
     wide: WideOpt = False,
     data: CommandDataOpt = None,
@@ -437,7 +450,7 @@ def theme(
       partners theme emergencies --type igo --json
     """
     out = choose(
-        ctx, format_, json_, fields, available=PARTNER_FIELDS, path=output_, no_pager=no_pager,
+        ctx, format_, json_, fields, available=PARTNER_FIELDS, path=output_, raw=raw, no_pager=no_pager,
         wide=wide,
     )  # fmt: skip
     cat = load(ctx)
@@ -464,6 +477,7 @@ def search(
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
     output_: OutputOpt = None,
+    raw: RawOpt = False,
     no_pager: NoPagerOpt = False,
     wide: WideOpt = False,
     data: CommandDataOpt = None,
@@ -484,7 +498,7 @@ def search(
     from partnercli import search as search_mod  # FTS5 and sqlite3: only searches pay for them
 
     out = choose(
-        ctx, format_, json_, fields, available=views.HIT_RECORD_FIELDS, path=output_,
+        ctx, format_, json_, fields, available=views.HIT_RECORD_FIELDS, path=output_, raw=raw,
         no_pager=no_pager, wide=wide,
     )  # fmt: skip
     text = " ".join(query)
@@ -499,6 +513,10 @@ def search(
         from partnercli import cache
 
         cache_dir = cache.default_dir(os.environ)
+        refused = None if cache_dir is None else cache.problem(cache_dir)
+        if refused:
+            output.message(f"warning: {refused}; searching without the cache")
+            cache_dir = None
     hits = search_mod.search(
         cat, text, candidates=candidates, limit=None if sort else limit, cache_dir=cache_dir
     )
@@ -540,6 +558,7 @@ def related(
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
     output_: OutputOpt = None,
+    raw: RawOpt = False,
     no_pager: NoPagerOpt = False,
     wide: WideOpt = False,
     data: CommandDataOpt = None,
@@ -558,7 +577,7 @@ def related(
     from partnercli import network
 
     out = choose(
-        ctx, format_, json_, fields, available=views.CONNECTION_FIELDS, path=output_,
+        ctx, format_, json_, fields, available=views.CONNECTION_FIELDS, path=output_, raw=raw,
         no_pager=no_pager, wide=wide,
     )  # fmt: skip
     cat = load(ctx)
@@ -767,6 +786,44 @@ def completion(
     typer.echo(script)
 
 
+class CacheAction(StrEnum):
+    CLEAR = "clear"
+
+
+@commands.command("cache")
+def cache_(
+    action: Annotated[
+        CacheAction | None, typer.Argument(help="clear: empty the cache.", show_default=False)
+    ] = None,
+) -> None:
+    """Show where the search cache is and its size, or empty it.
+
+    Large datasets (1,000 partners or more) keep their search index there, at most
+    $PARTNERS_CACHE_MAX_MB (512 MB): the least recently used go first.
+
+    Examples:
+
+    \b
+      partners cache
+      partners cache clear
+    """
+    from partnercli import cache
+
+    where = cache.default_dir(os.environ)
+    if where is None:
+        typer.echo("cache: off (PARTNERS_CACHE_DIR is empty, or there is no home folder)")
+        return
+    if action is CacheAction.CLEAR:
+        output.message(f"removed {cache.clear(where)} file(s) from {where}")
+        return
+    found = cache.entries(where)
+    megabytes = cache.size(where) / 2**20
+    limit = cache.budget(os.environ) / 2**20
+    typer.echo(
+        f"cache:\t{where}\nentries:\t{len(found)}\nsize:\t{megabytes:.1f} MB of {limit:.0f} MB"
+    )
+
+
 @commands.command()
 def schema() -> None:
     """Print the JSON Schema of the dataset format, generated from the data model.
@@ -800,7 +857,17 @@ def _prepare_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM and SIGHUP end a run as Ctrl-C does: cleaning up (a half-built cache entry) first."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point of the `partners` console script and of `python -m partnercli`."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
     _prepare_streams()
     app()

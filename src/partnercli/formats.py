@@ -9,6 +9,7 @@ for a terminal. JSON keeps the data exactly as it is. CSV and TSV follow RFC 418
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -92,12 +93,25 @@ def pick(record: Record, fields: Sequence[str]) -> Record:
 # -- the writers: (view, fields, ensure_ascii) -> text ---------------------------------------------
 
 
+#: Characters JSON may hold raw but a terminal would act on (C1 controls, bidirectional
+#: overrides, line and paragraph separators): written as \u escapes, the same data.
+_JSON_INERT = {
+    code: f"\\u{code:04x}"
+    for code in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)
+}
+
+
+def inert_json(text: str) -> str:
+    """JSON text with those characters escaped (outside strings JSON has none of them)."""
+    return text.translate(_JSON_INERT)
+
+
 def write_json(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
     """An indented object for one record; else an array with one compact record per line
     (valid JSON, and greppable)."""
     rows = [pick(r, fields) for r in view.records]
     if view.single:
-        return json.dumps(rows[0], ensure_ascii=ensure_ascii, indent=2) + "\n"
+        return inert_json(json.dumps(rows[0], ensure_ascii=ensure_ascii, indent=2)) + "\n"
     body = ",\n".join(map(_compact(ensure_ascii), rows))
     return f"[\n{body}\n]\n" if body else "[]\n"
 
@@ -109,7 +123,8 @@ def write_jsonl(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
 
 def _compact(ensure_ascii: bool) -> Callable[[Any], str]:
     """`json.dumps` on one line; one encoder for all rows (`dumps` with options makes one per call)."""
-    return json.JSONEncoder(ensure_ascii=ensure_ascii, separators=(",", ":")).encode
+    encode = json.JSONEncoder(ensure_ascii=ensure_ascii, separators=(",", ":")).encode
+    return lambda value: inert_json(encode(value))
 
 
 def _lines(rows: Iterable[str]) -> str:
@@ -132,7 +147,7 @@ def write_plain(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
     )
 
 
-def _delimited(view: View, fields: Sequence[str], *, tsv: bool) -> str:
+def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool = False) -> str:
     """CSV (RFC 4180: CRLF, quoted as needed) or TSV, with a header row; lists joined with `; `."""
     import csv  # only CSV and TSV pay for it
     import io
@@ -140,8 +155,19 @@ def _delimited(view: View, fields: Sequence[str], *, tsv: bool) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t" if tsv else ",", lineterminator="\n" if tsv else "\r\n")
     writer.writerow(fields)
-    writer.writerows([for_cell(flatten(r.get(f))) for f in fields] for r in view.records)
+    cell = for_cell if raw else spreadsheet_safe
+    writer.writerows([cell(flatten(r.get(f))) for f in fields] for r in view.records)
     return out.getvalue()
+
+
+#: What a spreadsheet runs as a formula when a cell starts with it (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading `'`."""
+    cleaned = for_cell(text)
+    return "'" + cleaned if cleaned.startswith(FORMULA_STARTS) else cleaned
 
 
 def write_csv(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
@@ -152,8 +178,27 @@ def write_tsv(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
     return _delimited(view, fields, tsv=True)
 
 
+def write_raw_csv(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
+    return _delimited(view, fields, tsv=False, raw=True)
+
+
+def write_raw_tsv(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
+    return _delimited(view, fields, tsv=True, raw=True)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`\[\]|])")
+
+
+def markdown_text(text: str) -> str:
+    """Data text for Markdown: inert. Brackets are escaped (no link or image), `<` is an entity
+    (no HTML), backslashes, backticks and pipes are escaped, and a line cannot start a heading,
+    a quote or a list."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", for_display(text)).replace("<", "&lt;")
+    return "\\" + escaped if escaped.startswith(("#", ">", "-", "+", "*")) else escaped
+
+
 def _markdown_cell(value: Any) -> str:
-    return for_display(flatten(value)).replace("\\", "\\\\").replace("|", "\\|")
+    return markdown_text(flatten(value))
 
 
 def write_markdown(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
@@ -167,6 +212,9 @@ def write_markdown(view: View, fields: Sequence[str], ensure_ascii: bool) -> str
 
 
 Writer = Callable[[View, Sequence[str], bool], str]
+
+#: CSV and TSV as the data has them, formula-like cells included (--raw, for pipelines).
+RAW_WRITERS: dict[Format, Writer] = {Format.CSV: write_raw_csv, Format.TSV: write_raw_tsv}
 
 #: The one way each text format is written, for every command.
 WRITERS: dict[Format, Writer] = {

@@ -196,7 +196,9 @@ def _node_record(node: Node) -> dict[str, str]:
 
 
 def to_json(graph: Graph, *, ensure_ascii: bool = False) -> str:
-    return json.dumps(node_link(graph), ensure_ascii=ensure_ascii, indent=2) + "\n"
+    from partnercli.formats import inert_json
+
+    return inert_json(json.dumps(node_link(graph), ensure_ascii=ensure_ascii, indent=2)) + "\n"
 
 
 def _dot_string(text: str) -> str:

@@ -204,3 +204,13 @@ CommandDataOpt = Annotated[
         metavar="PATH",
     ),
 ]
+
+RawOpt = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="CSV and TSV as the data has them: no leading ' on cells a spreadsheet would run "
+        "as formulas (=, +, -, @), for data pipelines.",
+        show_default=False,
+    ),
+]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from partnercli.errors import PartnersError, UsageError
 from partnercli.formats import (
     EXTENSIONS,
+    RAW_WRITERS,
     WRITERS,
     Format,
     View,
@@ -35,7 +36,7 @@ class Output:
     """How one command writes: a format, the fields chosen (None: the format's default), a file
     instead of stdout, whether a pager may be used, and whether table cells may be cut."""
 
-    __slots__ = ("fields", "format", "pager", "path", "wide")
+    __slots__ = ("fields", "format", "pager", "path", "raw", "wide")
 
     def __init__(
         self,
@@ -45,7 +46,9 @@ class Output:
         path: str | None = None,
         pager: bool = True,
         wide: bool = False,
+        raw: bool = False,
     ) -> None:
+        self.raw = raw
         self.format = format_
         self.fields = fields
         self.path = path
@@ -62,6 +65,7 @@ def choose(
     path: str | None = None,
     pager: bool = True,
     wide: bool = False,
+    raw: bool = False,
 ) -> Output:
     """The output a command's --format, --json, --fields and --output options ask for."""
     if json_ and format_ not in (None, Format.JSON):
@@ -79,7 +83,9 @@ def choose(
         chosen = Format.TABLE if sys.stdout.isatty() else Format.PLAIN
     if chosen is Format.XLSX and path is None and sys.stdout.isatty():
         raise UsageError("xlsx is a binary format; give --output FILE.xlsx or redirect stdout")
-    return Output(chosen, parse_fields(fields, available), path=path, pager=pager, wide=wide)
+    return Output(
+        chosen, parse_fields(fields, available), path=path, pager=pager, wide=wide, raw=raw
+    )
 
 
 def parse_fields(values: list[str] | None, available: Sequence[str]) -> tuple[str, ...] | None:
@@ -101,8 +107,14 @@ def parse_fields(values: list[str] | None, available: Sequence[str]) -> tuple[st
 
 
 def message(line: str) -> None:
-    """A message for the person, on stderr, made inert like any text from the data."""
-    sys.stderr.write(for_display(line) + "\n")
+    """A message for the person, on stderr, made inert like any text from the data. A closed
+    or full stderr loses the message, never the output or the exit code."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(for_display(line) + "\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def takes_any_character(stream: object) -> bool:
@@ -165,7 +177,8 @@ def emit(view: View, out: Output) -> None:
         return
     fields = out.fields or default_fields(view, out.format)
     ensure_ascii = out.path is None and not takes_any_character(sys.stdout)
-    deliver(WRITERS[out.format](view, fields, ensure_ascii), out)
+    writer = RAW_WRITERS.get(out.format) if out.raw else None
+    deliver((writer or WRITERS[out.format])(view, fields, ensure_ascii), out)
 
 
 def deliver(content: str | bytes, out: Output) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -230,8 +231,18 @@ def _column_texts(partner: Partner, catalogue: Catalogue) -> dict[str, str]:
     }
 
 
-def build_index(db: sqlite3.Connection, catalogue: Catalogue) -> None:
-    """Create and fill the FTS5 table `partners` (rowid = position in the catalogue)."""
+#: Changes whenever what the index holds changes: an index of another version is rebuilt.
+INDEX_VERSION: Final = "3"
+
+
+def build_index(db: sqlite3.Connection, catalogue: Catalogue, *, key: str = "") -> None:
+    """Create and fill the FTS5 table `partners` (rowid = position in the catalogue), and a
+    `meta` table naming the records and the version it was built from."""
+    db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
+    db.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("key", key), ("version", INDEX_VERSION), ("rows", str(len(catalogue.partners)))],
+    )
     columns = ", ".join(COLUMNS)
     db.execute(f"CREATE VIRTUAL TABLE partners USING fts5({columns}, tokenize='{_TOKENIZER}')")
     placeholders = ", ".join("?" for _ in COLUMNS)
@@ -243,27 +254,53 @@ def build_index(db: sqlite3.Connection, catalogue: Catalogue) -> None:
     db.commit()
 
 
-def _build_file(path: Path, catalogue: Catalogue) -> None:
+def _build_file(path: Path, catalogue: Catalogue, key: str) -> None:
     db = sqlite3.connect(str(path))
     try:
-        build_index(db, catalogue)
+        build_index(db, catalogue, key=key)
     finally:
         db.close()
+
+
+def _cached(path: Path, key: str, rows: int) -> sqlite3.Connection | None:
+    """The cached index at `path` if it is whole and was built from these records, else None
+    (and a damaged or foreign file is deleted, to be built again)."""
+    import urllib.parse
+
+    try:
+        uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"  # `#` or `?` in a path is text
+        db = sqlite3.connect(uri, uri=True)
+        meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
+        if meta == {"key": key, "version": INDEX_VERSION, "rows": str(rows)}:
+            db.execute("SELECT count(*) FROM partners").fetchone()
+            return db
+        db.close()
+    except sqlite3.Error:
+        pass
+    cache.discard(path)
+    return None
 
 
 def open_index(catalogue: Catalogue, *, cache_dir: Path | None = None) -> sqlite3.Connection:
     """An index of `catalogue`: for a large one, the one cached for its records (made if new);
     otherwise, or if the cache cannot be used, one built in memory."""
-    if cache_dir is not None and len(catalogue.partners) >= CACHED_FROM:
+    if cache_dir is not None and len(catalogue.partners) >= CACHED_FROM and cache.usable(cache_dir):
         key = cache.content_key(msgspec.json.encode(catalogue))
         path = cache.index_path(cache_dir, key)
-        if path.exists() or cache.write_atomically(path, lambda tmp: _build_file(tmp, catalogue)):
-            try:
-                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-                db.execute("SELECT count(*) FROM partners").fetchone()
-                return db
-            except sqlite3.Error:  # a damaged cache file: fall back to memory
-                pass
+        rows = len(catalogue.partners)
+        db = _cached(path, key, rows) if path.exists() else None
+        if db is None and cache.write_atomically(
+            path, lambda tmp: _build_file(tmp, catalogue, key)
+        ):
+            db = _cached(path, key, rows)
+        if db is not None:
+            cache.touch(path)
+            cache.tidy(cache_dir, limit=cache.budget(os.environ), keep=path)
+            return db
+    return in_memory(catalogue)
+
+
+def in_memory(catalogue: Catalogue) -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
     build_index(db, catalogue)
     return db
@@ -462,10 +499,16 @@ def search(
         return []
     db = open_index(catalogue, cache_dir=cache_dir)
     try:
-        found = with_prefixes(db, found)
-        ranked = rank(db, found, len(catalogue.partners))
+        terms_found = with_prefixes(db, found)
+        ranked = rank(db, terms_found, len(catalogue.partners))
+    except sqlite3.Error:  # a cached index damaged while in use: answer from memory instead
+        db.close()
+        db = in_memory(catalogue)
+        terms_found = with_prefixes(db, found)
+        ranked = rank(db, terms_found, len(catalogue.partners))
     finally:
         db.close()
+    found = terms_found
     if candidates is not None:
         allowed = {p.id for p in candidates}
         ranked = [r for r in ranked if catalogue.partners[r.rowid].id in allowed]

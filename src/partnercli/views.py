@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from partnercli.formats import View
+from partnercli.formats import View, markdown_text
 from partnercli.models import PARTNER_FIELDS, Catalogue, Partner
 from partnercli.text import for_display
 
@@ -173,23 +173,24 @@ def partner_plain(partner: Partner, cat: Catalogue) -> str:
 
 
 def partner_markdown(partner: Partner, cat: Catalogue) -> str:
-    """One partner as a short Markdown section, ready to paste into a report."""
+    """One partner as a short Markdown section, ready to paste into a report; text from the data
+    is escaped, so it never becomes HTML, a link or an image."""
     title = partner.name + (f" ({partner.acronym})" if partner.acronym else "")
     facts = [
-        ("ID", f"`{partner.id}`"),
+        ("ID", partner.id),
         *partner_facts(partner, cat),
-        ("Website", f"<{partner.website}>" if partner.website else None),
-        ("Related", JOIN.join(f"`{r.id}` ({r.relation})" for r in partner.related)),
+        ("Website", partner.website),
+        ("Related", JOIN.join(f"{r.id} ({r.relation})" for r in partner.related)),
         ("Shares themes with", shares_themes(partner, cat)),
     ]
-    out = [f"## {for_display(title)}", ""]
-    out += [f"- **{label}:** {for_display(value)}" for label, value in facts if value]
+    out = [f"## {markdown_text(title)}", ""]
+    out += [f"- **{label}:** {markdown_text(value)}" for label, value in facts if value]
     for heading, body in (
         ("About", partner.description),
         ("Partnership with ICOM", partner.partnership),
     ):
         if body:
-            out += ["", f"### {heading}", "", for_display(body)]
+            out += ["", f"### {heading}", "", markdown_text(body)]
     return "\n".join(out) + "\n"
 
 
