@@ -188,3 +188,77 @@ def test_arbitrary_bytes_as_a_dataset(tmp_path_factory: Any, content: bytes) -> 
         assert isinstance(json.loads(result.stdout), list)
     else:
         assert result.stderr.startswith("error: ")
+
+
+#: Characters a terminal acts on: escape, C1 controls, bidirectional overrides.
+TERMINAL_ACTIVE = "[\x1b\x80-\x9f\u202a-\u202e\u2066-\u2069\x07]"
+hostile_text = st.text(
+    alphabet=st.characters(codec="utf-8")
+    | st.sampled_from(["\x1b", "\x9b", "\u202e", "\x07", "[", "]", "<", "=", "|"]),
+    min_size=1,
+    max_size=60,
+).filter(lambda s: bool(s.strip()))
+
+
+@st.composite
+def hostile_datasets(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid dataset whose every free text (names, texts, themes, relations) is anything."""
+    data = draw(datasets())
+    for theme in data["themes"]:
+        theme["name"] = draw(hostile_text)
+        theme["description"] = draw(hostile_text)
+    for partner in data["partners"]:
+        partner["name"] = draw(hostile_text)
+        partner["description"] = draw(hostile_text)
+        for link in partner["related"]:
+            link["relation"] = draw(hostile_text)
+    return data
+
+
+TERMINAL_FORMATS = ["table", "plain", "csv", "tsv", "markdown"]
+
+
+@given(hostile_datasets(), st.sampled_from(TERMINAL_FORMATS))
+def test_hostile_datasets_stay_inert_in_every_command_and_format(
+    tmp_path_factory: Any, data: dict[str, Any], fmt: str
+) -> None:
+    import re
+
+    path = write(tmp_path_factory.mktemp("h"), data)
+    first = data["partners"][0]["id"] if data["partners"] else "x"
+    for args in (
+        ["list"], ["show", first], ["themes"], ["theme", "alpha"], ["search", "a"],
+        ["related", first], ["about"],
+    ):  # fmt: skip
+        result = RUNNER.invoke(app, ["--data", path, *args, "-f", fmt], env={"FORCE_COLOR": "0"})
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            args, result.exception,
+        )  # fmt: skip
+        assert result.exit_code in (0, 1, 2), (args, result.output)
+        shown = re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\", "", result.stdout + result.stderr)
+        assert not re.search(TERMINAL_ACTIVE, shown), (args, fmt, shown[:200])
+    for graph_format in ("plain", "mermaid", "dot", "graphml"):
+        result = RUNNER.invoke(app, ["--data", path, "graph", "-f", graph_format])
+        assert result.exit_code == 0, result.output
+        assert not re.search(TERMINAL_ACTIVE, result.stdout)
+
+
+def test_search_is_linear_in_the_text(tmp_path_factory: Any) -> None:
+    """A field of 20,000 copies of one word, and 20 partners of 10,000 aliases each (n² work
+    in FTS5's snippet() took 10 s and 88 s): snippets are cut from sentences in Python now. How
+    long it takes is for benchmarks/bench.py; this holds the answers."""
+    long = minimal_dataset()
+    long["partners"] = [{"id": "w", "type": "ngo", "name": "W", "description": "word " * 20_000}]
+    many = minimal_dataset()
+    many["partners"] = [
+        {"id": f"p{i}", "type": "ngo", "name": f"P {i}", "description": "x",
+         "aliases": [f"alias{i} number {j}" for j in range(10_000)]}
+        for i in range(20)
+    ]  # fmt: skip
+    for data, query in ((long, "word"), (many, "number")):
+        path = write(tmp_path_factory.mktemp("l"), data)
+        result = RUNNER.invoke(app, ["--data", path, "search", query, "--json"])
+        assert result.exit_code == 0, result.output
+        hits = json.loads(result.stdout)
+        assert len(hits) == len(data["partners"])
+        assert all(len(h["snippet"]) < 400 for h in hits), "a snippet is a window, not the field"
