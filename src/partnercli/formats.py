@@ -101,9 +101,13 @@ _JSON_INERT = {
 }
 
 
+_JSON_ACTIVE = re.compile("[\x80-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def inert_json(text: str) -> str:
-    """JSON text with those characters escaped (outside strings JSON has none of them)."""
-    return text.translate(_JSON_INERT)
+    """JSON text with those characters escaped (outside strings JSON has none of them); a
+    scan first, as most text has none."""
+    return text.translate(_JSON_INERT) if _JSON_ACTIVE.search(text) else text
 
 
 def write_json(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
@@ -112,19 +116,18 @@ def write_json(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
     rows = [pick(r, fields) for r in view.records]
     if view.single:
         return inert_json(json.dumps(rows[0], ensure_ascii=ensure_ascii, indent=2)) + "\n"
-    body = ",\n".join(map(_compact(ensure_ascii), rows))
+    body = inert_json(",\n".join(map(_compact(ensure_ascii), rows)))
     return f"[\n{body}\n]\n" if body else "[]\n"
 
 
 def write_jsonl(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
     encode = _compact(ensure_ascii)
-    return "".join(encode(pick(r, fields)) + "\n" for r in view.records)
+    return inert_json("".join(encode(pick(r, fields)) + "\n" for r in view.records))
 
 
 def _compact(ensure_ascii: bool) -> Callable[[Any], str]:
     """`json.dumps` on one line; one encoder for all rows (`dumps` with options makes one per call)."""
-    encode = json.JSONEncoder(ensure_ascii=ensure_ascii, separators=(",", ":")).encode
-    return lambda value: inert_json(encode(value))
+    return json.JSONEncoder(ensure_ascii=ensure_ascii, separators=(",", ":")).encode
 
 
 def _lines(rows: Iterable[str]) -> str:

@@ -427,10 +427,10 @@ def explain(
     partner: Partner, catalogue: Catalogue, wanted: Wanted, matches: tuple[str, ...]
 ) -> tuple[str, str]:
     """The field to show and its snippet, for a partner whose `matches` fields matched."""
-    texts = _column_texts(partner, catalogue)
     first = matches[0] if matches else "name"
     if first in NAMING_FIELDS or first == "vocabulary":
-        sentence = _best_sentence(texts["partnership"], texts["description"], wanted)
+        texts = (partner.partnership or "", partner.description or "")
+        sentence = _best_sentence(*texts, wanted)
         if sentence is not None:
             return sentence[0], sentence[1]
     if first == "vocabulary":
@@ -439,7 +439,7 @@ def explain(
         evidence = _evidence_snippet(partner, catalogue, wanted)
         if evidence:
             return first, evidence
-    return first, _window(texts[first], wanted)
+    return first, _window(_column_texts(partner, catalogue)[first], wanted)
 
 
 def _evidence_snippet(partner: Partner, catalogue: Catalogue, wanted: Wanted) -> str | None:
