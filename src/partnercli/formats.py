@@ -101,13 +101,14 @@ _JSON_INERT = {
 }
 
 
-_JSON_ACTIVE = re.compile("[\x80-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Patterns as text, compiled by `re` on first use (and cached there): not every run needs them.
+_JSON_ACTIVE = "[\x80-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def inert_json(text: str) -> str:
     """JSON text with those characters escaped (outside strings JSON has none of them); a
     scan first, as most text has none."""
-    return text.translate(_JSON_INERT) if _JSON_ACTIVE.search(text) else text
+    return text.translate(_JSON_INERT) if re.search(_JSON_ACTIVE, text) else text
 
 
 def write_json(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
@@ -189,14 +190,14 @@ def write_raw_tsv(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
     return _delimited(view, fields, tsv=True, raw=True)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`\[\]|])")
+_MARKDOWN_SPECIAL = r"([\\`\[\]|])"
 
 
 def markdown_text(text: str) -> str:
     """Data text for Markdown: inert. Brackets are escaped (no link or image), `<` is an entity
     (no HTML), backslashes, backticks and pipes are escaped, and a line cannot start a heading,
     a quote or a list."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", for_display(text)).replace("<", "&lt;")
+    escaped = re.sub(_MARKDOWN_SPECIAL, r"\\\1", for_display(text)).replace("<", "&lt;")
     return "\\" + escaped if escaped.startswith(("#", ">", "-", "+", "*")) else escaped
 
 
