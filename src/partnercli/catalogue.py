@@ -49,7 +49,7 @@ MAX_PROBLEMS: Final = 20
 #: rather than a machine out of memory. PARTNERS_MAX_DATA_MB changes it.
 MAX_BYTES: Final = int(os.environ.get("PARTNERS_MAX_DATA_MB", "4096")) * 2**20
 
-_TOP_KEYS = frozenset(f.encode_name for f in msgspec.structs.fields(Catalogue))
+_TOP_KEYS = frozenset(Catalogue.__struct_encode_fields__)  # the names the file spells
 _PARTNER_KEYS = frozenset(PARTNER_FIELDS)
 _TYPES = ", ".join(t.value for t in PartnerType)
 # msgspec's messages, and what each means for a person editing the file.
