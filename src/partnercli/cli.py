@@ -40,25 +40,18 @@ from partnercli.models import (
     sort_partners,
 )
 from partnercli.options import (
+    LISTING,
+    OUTPUT,
     AroundOpt,
     CitedArg,
     CommandDataOpt,
     CountryOpt,
     DataOpt,
-    FieldsOpt,
-    FormatOpt,
-    JsonOpt,
-    LimitOpt,
-    NoPagerOpt,
-    OutputOpt,
     PartnerArg,
-    RawOpt,
-    ReverseOpt,
-    SortOpt,
     ThemeArg,
     ThemeOpt,
     TypeOpt,
-    WideOpt,
+    shared,
 )
 
 
@@ -229,22 +222,23 @@ def theme_filter(cat: Catalogue, theme: str | None) -> str | None:
 
 def choose(
     ctx: typer.Context,
-    format_: Format | None,
-    json_: bool,
-    fields: list[str] | None,
     *,
     available: Sequence[str],
-    path: str | None = None,
+    format_: Format | None = None,
+    json_: bool = False,
+    fields: list[str] | None = None,
+    output_: str | None = None,
     no_pager: bool = False,
     wide: bool = False,
     raw: bool = False,
+    **_: object,  # the other shared options: data (read by `load`), sort, reverse, limit
 ) -> output.Output:
-    """The output the options ask for; --output may never name the dataset being read."""
-    data = data_path(ctx)
-    if path is not None and data is not None and _same_file(path, data):
-        raise UsageError(f"--output {path} is the dataset being read; choose another file")
+    """The output the shared options ask for; --output may never name the dataset being read."""
+    read = data_path(ctx)
+    if output_ is not None and read is not None and _same_file(output_, read):
+        raise UsageError(f"--output {output_} is the dataset being read; choose another file")
     return output.choose(
-        format_, json_, fields, available=available, path=path, pager=not no_pager, wide=wide,
+        format_, json_, fields, available=available, path=output_, pager=not no_pager, wide=wide,
         raw=raw,
     )  # fmt: skip
 
@@ -256,10 +250,9 @@ def _same_file(one: str, other: str) -> bool:
         return False
 
 
-def arrange(
-    partners: list[Partner], *, sort: str | None, reverse: bool, limit: int | None
-) -> list[Partner]:
+def arrange(partners: list[Partner], options: dict[str, Any]) -> list[Partner]:
     """Partners in the order --sort and --reverse ask for (by name without them), --limit kept."""
+    sort, reverse, limit = options["sort"], options["reverse"], options["limit"]
     if sort is not None:
         descending = sort.startswith("-") != reverse
         partners = sort_partners(partners, sort.removeprefix("-"), reverse=descending)
@@ -313,22 +306,13 @@ def main_options(
 
 
 @commands.command("list")
+@shared(*LISTING)
 def list_(
     ctx: typer.Context,
     type_: TypeOpt = None,
     theme: ThemeOpt = None,
     country: CountryOpt = None,
-    sort: SortOpt = None,
-    reverse: ReverseOpt = False,
-    limit: LimitOpt = None,
-    format_: FormatOpt = None,
-    json_: JsonOpt = False,
-    fields: FieldsOpt = None,
-    output_: OutputOpt = None,
-    raw: RawOpt = False,
-    no_pager: NoPagerOpt = False,
-    wide: WideOpt = False,
-    data: CommandDataOpt = None,
+    **options: Any,
 ) -> None:
     """List partners, sorted by name; filters combine.
 
@@ -342,35 +326,27 @@ def list_(
       partners list -o partners.xlsx
       partners list --json | jq -r '.[] | select(.since) | "\\(.id) \\(.since)"'
     """
-    out = choose(
-        ctx, format_, json_, fields, available=PARTNER_FIELDS, path=output_, raw=raw, no_pager=no_pager,
-        wide=wide,
-    )  # fmt: skip
+    out = choose(ctx, available=PARTNER_FIELDS, **options)
     cat = load(ctx)
     chosen = cat.select(
         type_=type_, theme=theme_filter(cat, theme), country=country_filter(cat, country)
     )
-    chosen = arrange(chosen, sort=sort, reverse=reverse, limit=limit)
+    chosen = arrange(chosen, options)
     output.emit(views.partners_view(chosen, cat), out)
 
 
 @commands.command()
+@shared(*OUTPUT)
 def show(
     ctx: typer.Context,
     name: PartnerArg,
-    format_: FormatOpt = None,
-    json_: JsonOpt = False,
-    fields: FieldsOpt = None,
     sources: Annotated[
         bool, typer.Option("--sources", help="Show each fact with where it comes from.")
     ] = False,
     web: Annotated[
         bool, typer.Option("--web", help="Open the partner's website in the browser instead.")
     ] = False,
-    output_: OutputOpt = None,
-    raw: RawOpt = False,
-    no_pager: NoPagerOpt = False,
-    data: CommandDataOpt = None,
+    **options: Any,
 ) -> None:
     """Show everything known about one partner.
 
@@ -388,9 +364,7 @@ def show(
       partners show unesco --format markdown >> report.md
     """
     available = views.SOURCE_FIELDS if sources else PARTNER_FIELDS
-    out = choose(
-        ctx, format_, json_, fields, available=available, path=output_, raw=raw, no_pager=no_pager
-    )
+    out = choose(ctx, available=available, **options)
     cat = load(ctx)
     partner = find_partner(cat, " ".join(name))
     if web:
@@ -401,14 +375,10 @@ def show(
 
 
 @commands.command()
+@shared("format_", "json_", "fields", "output_", "raw", "data")
 def themes(
     ctx: typer.Context,
-    format_: FormatOpt = None,
-    json_: JsonOpt = False,
-    fields: FieldsOpt = None,
-    output_: OutputOpt = None,
-    raw: RawOpt = False,
-    data: CommandDataOpt = None,
+    **options: Any,
 ) -> None:
     """List every theme, with how many partners work on it, most first.
 
@@ -418,27 +388,18 @@ def themes(
       partners themes
       partners themes --json | jq -r '.[] | "\\(.count)\\t\\(.id)"'
     """
-    out = choose(ctx, format_, json_, fields, available=views.THEME_FIELDS, path=output_)
+    out = choose(ctx, available=views.THEME_FIELDS, **options)
     output.emit(views.themes_view(load(ctx)), out)
 
 
 @commands.command()
+@shared(*LISTING)
 def theme(
     ctx: typer.Context,
     name: ThemeArg,
     type_: TypeOpt = None,
     country: CountryOpt = None,
-    sort: SortOpt = None,
-    reverse: ReverseOpt = False,
-    limit: LimitOpt = None,
-    format_: FormatOpt = None,
-    json_: JsonOpt = False,
-    fields: FieldsOpt = None,
-    output_: OutputOpt = None,
-    raw: RawOpt = False,
-    no_pager: NoPagerOpt = False,
-    wide: WideOpt = False,
-    data: CommandDataOpt = None,
+    **options: Any,
 ) -> None:
     """List the partners working on a theme.
 
@@ -449,18 +410,16 @@ def theme(
       partners theme illicit
       partners theme emergencies --type igo --json
     """
-    out = choose(
-        ctx, format_, json_, fields, available=PARTNER_FIELDS, path=output_, raw=raw, no_pager=no_pager,
-        wide=wide,
-    )  # fmt: skip
+    out = choose(ctx, available=PARTNER_FIELDS, **options)
     cat = load(ctx)
     found = lookup.resolve_theme(cat, name)
     chosen = cat.select(type_=type_, theme=found.id, country=country_filter(cat, country))
-    chosen = arrange(chosen, sort=sort, reverse=reverse, limit=limit)
+    chosen = arrange(chosen, options)
     output.emit(views.partners_view(chosen, cat, title=found.name), out)
 
 
 @commands.command()
+@shared(*LISTING)
 def search(
     ctx: typer.Context,
     query: Annotated[
@@ -470,17 +429,7 @@ def search(
     type_: TypeOpt = None,
     theme: ThemeOpt = None,
     country: CountryOpt = None,
-    sort: SortOpt = None,
-    reverse: ReverseOpt = False,
-    limit: LimitOpt = None,
-    format_: FormatOpt = None,
-    json_: JsonOpt = False,
-    fields: FieldsOpt = None,
-    output_: OutputOpt = None,
-    raw: RawOpt = False,
-    no_pager: NoPagerOpt = False,
-    wide: WideOpt = False,
-    data: CommandDataOpt = None,
+    **options: Any,
 ) -> None:
     """Search every partner's names, themes, seat and texts, best match first.
 
@@ -497,10 +446,7 @@ def search(
     """
     from partnercli import search as search_mod  # FTS5 and sqlite3: only searches pay for them
 
-    out = choose(
-        ctx, format_, json_, fields, available=views.HIT_RECORD_FIELDS, path=output_, raw=raw,
-        no_pager=no_pager, wide=wide,
-    )  # fmt: skip
+    out = choose(ctx, available=views.HIT_RECORD_FIELDS, **options)
     text = " ".join(query)
     cat = load(ctx)
     candidates = None
@@ -517,11 +463,11 @@ def search(
         if refused:
             output.message(f"warning: {refused}; searching without the cache")
             cache_dir = None
-    hits = search_mod.search(
-        cat, text, candidates=candidates, limit=None if sort else limit, cache_dir=cache_dir
-    )
-    if sort is not None or reverse:  # relevance order, unless another is asked for
-        order = arrange([h.partner for h in hits], sort=sort, reverse=reverse, limit=limit)
+    reordered = options["sort"] is not None or options["reverse"]
+    limit = None if reordered else options["limit"]
+    hits = search_mod.search(cat, text, candidates=candidates, limit=limit, cache_dir=cache_dir)
+    if reordered:  # relevance order, unless another is asked for
+        order = arrange([h.partner for h in hits], options)
         by_id = {h.partner.id: h for h in hits}
         hits = [by_id[p.id] for p in order]
     empty = f"no partners match '{text}'"
@@ -532,7 +478,8 @@ def search(
 
 
 @commands.command("fields")
-def fields_(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = False) -> None:
+@shared("format_", "json_")
+def fields_(ctx: typer.Context, **options: Any) -> None:
     """List the fields of a partner record, for --fields and for scripts.
 
     Search results also have score, matched_in and snippet. Themes have id, name, description
@@ -546,22 +493,16 @@ def fields_(ctx: typer.Context, format_: FormatOpt = None, json_: JsonOpt = Fals
     """
     from partnercli.fields import HIT_FIELD_INFO, partner_fields
 
-    out = choose(ctx, format_, json_, None, available=views.FIELD_FIELDS)
+    out = choose(ctx, available=views.FIELD_FIELDS, **options)
     output.emit(views.fields_view([*partner_fields(), *HIT_FIELD_INFO]), out)
 
 
 @commands.command()
+@shared(*OUTPUT, "wide")
 def related(
     ctx: typer.Context,
     name: PartnerArg,
-    format_: FormatOpt = None,
-    json_: JsonOpt = False,
-    fields: FieldsOpt = None,
-    output_: OutputOpt = None,
-    raw: RawOpt = False,
-    no_pager: NoPagerOpt = False,
-    wide: WideOpt = False,
-    data: CommandDataOpt = None,
+    **options: Any,
 ) -> None:
     """List the partners connected to one, strongest first.
 
@@ -576,10 +517,7 @@ def related(
     """
     from partnercli import network
 
-    out = choose(
-        ctx, format_, json_, fields, available=views.CONNECTION_FIELDS, path=output_, raw=raw,
-        no_pager=no_pager, wide=wide,
-    )  # fmt: skip
+    out = choose(ctx, available=views.CONNECTION_FIELDS, **options)
     cat = load(ctx)
     partner = find_partner(cat, " ".join(name))
     output.emit(views.related_view(partner, network.related(cat, partner)), out)
@@ -650,11 +588,10 @@ def graph(
 
 
 @commands.command()
+@shared("format_", "json_", "data")
 def about(
     ctx: typer.Context,
-    format_: FormatOpt = None,
-    json_: JsonOpt = False,
-    data: CommandDataOpt = None,
+    **options: Any,
 ) -> None:
     """Describe the dataset: its source, version, date, contents, licence and how to cite it.
 
@@ -666,7 +603,7 @@ def about(
     """
     from partnercli import citation
 
-    out = choose(ctx, format_, json_, None, available=())
+    out = choose(ctx, available=(), **options)
     cat = load(ctx)
     refs = citation.references(cat)
     text = citation.text(refs, datetime.date.today())

@@ -3,8 +3,9 @@
 No `from __future__ import annotations` here or in `cli`: see the note there.
 """
 
+import inspect
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -214,3 +215,41 @@ RawOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+#: The options several commands share, each declared once above, with its default.
+SHARED: dict[str, tuple[Any, Any]] = {
+    "sort": (SortOpt, None),
+    "reverse": (ReverseOpt, False),
+    "limit": (LimitOpt, None),
+    "format_": (FormatOpt, None),
+    "json_": (JsonOpt, False),
+    "fields": (FieldsOpt, None),
+    "output_": (OutputOpt, None),
+    "raw": (RawOpt, False),
+    "no_pager": (NoPagerOpt, False),
+    "wide": (WideOpt, False),
+    "data": (CommandDataOpt, None),
+}
+#: How a command writes: its format, fields, file, pager, the CSV guard, and --data after it.
+OUTPUT = ("format_", "json_", "fields", "output_", "raw", "no_pager", "data")
+#: What commands that list partners take besides: order, count and whole cells.
+LISTING = ("sort", "reverse", "limit", *OUTPUT, "wide")
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def shared(*names: str) -> Callable[[Command], Command]:
+    """Give a command the shared options `names`, as sqlite-utils' `@output_options` does: they
+    join the command's signature (what Typer reads) and reach it in its `**options`."""
+
+    def decorate(command: Command) -> Command:
+        signature = inspect.signature(command)
+        own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        added = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=SHARED[name][1], annotation=SHARED[name][0])
+            for name in names
+        ]  # fmt: skip
+        command.__signature__ = signature.replace(parameters=[*own, *added])  # type: ignore[attr-defined]  # read by inspect.signature
+        return command
+
+    return decorate
