@@ -173,12 +173,13 @@ def main() -> None:
         if args.only in (None, "startup"):
             (work / "baseline_json.py").write_text(BASELINE_JSON, encoding="utf-8")
             (work / "baseline_table.py").write_text(BASELINE_TABLE, encoding="utf-8")
-            show = [PARTNERS, "show", "unesco", "--json"]
+            python, partners = installed(work)
+            show = [partners, "show", "unesco", "--json"]
             for pair in (
                 Pair("1. start-up, JSON: show unesco --json vs minimal Typer app", show,
-                     [PYTHON, str(work / "baseline_json.py"), "unesco", "--json"], 1.3),
+                     [python, str(work / "baseline_json.py"), "unesco", "--json"], 1.3),
                 Pair("2. start-up, table: list --format table vs minimal Typer + Rich table",
-                     [PARTNERS, "list", "--format", "table"], [PYTHON, str(work / "baseline_table.py")], 1.3),
+                     [partners, "list", "--format", "table"], [python, str(work / "baseline_table.py")], 1.3),
             ):  # fmt: skip
                 pairs.append(measure(pair, runs=startup_runs, warmup=3, env=env))
                 print_row(pairs[-1])
@@ -228,6 +229,21 @@ def main() -> None:
     }
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {args.output}")
+
+
+def installed(work: Path) -> tuple[str, str]:
+    """Python and `partners` in a fresh environment made by `pip install .`, as a user gets them:
+    only the runtime dependencies (a development environment holds test tools, such as
+    typing_extensions, that msgspec would import at every start). Both sides of the start-up
+    pairs run there."""
+    venv = work / "venv"
+    subprocess.run([PYTHON, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", str(HERE.parent)],
+        check=True,
+        capture_output=True,
+    )
+    return str(venv / "bin" / "python"), str(venv / "bin" / "partners")
 
 
 def growth_factors(pairs: list[Pair], sizes: list[int]) -> list[str]:
