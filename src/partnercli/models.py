@@ -175,9 +175,7 @@ class Partner(Struct, frozen=True, kw_only=True, gc=False):
     partnership: Annotated[Text | None, _doc("how it works with ICOM (from the partners page)")] = (
         None
     )
-    themes: Annotated[
-        tuple[Slug, ...], _doc("ids of the themes it works on (see 'partners themes')")
-    ] = ()
+    themes: Annotated[tuple[Slug, ...], _doc("ids of its themes (see 'partners themes')")] = ()
     evidence: Annotated[
         dict[Slug, Text], _doc("for each theme, the phrase of the page's text that supports it")
     ] = {}
@@ -189,22 +187,14 @@ class Partner(Struct, frozen=True, kw_only=True, gc=False):
     headquarters: Annotated[
         Headquarters | None, _doc("seat: city and ISO 3166-1 alpha-2 country")
     ] = None
-    founded: Annotated[
-        Year | None, _doc("year the organisation gives as its founding or creation")
-    ] = None
-    un_system: Annotated[
-        UnSystem | None, _doc("place in the United Nations system, for the UN bodies")
-    ] = None
+    founded: Annotated[Year | None, _doc("year the organisation gives as its founding")] = None
+    un_system: Annotated[UnSystem | None, _doc("place in the UN system, for the UN bodies")] = None
     related: Annotated[
         tuple[Relation, ...], _doc("links to other partners that the page states")
     ] = ()
     section: Annotated[Text | None, _doc("the section of the partners page it is in")] = None
-    position: Annotated[
-        Annotated[int, Meta(ge=1)] | None, _doc("its place in that section, from 1")
-    ] = None
-    heading: Annotated[
-        Text | None, _doc("its heading on the page; null where the page gives it none")
-    ] = None
+    position: Annotated[Annotated[int, Meta(ge=1)] | None, _doc("place in that section")] = None
+    heading: Annotated[Text | None, _doc("its heading on the page (null: it has none)")] = None
     corrections: Annotated[
         tuple[Correction, ...], _doc("typos fixed in the page's text, to rebuild it verbatim")
     ] = ()
