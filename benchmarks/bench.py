@@ -211,6 +211,13 @@ def main() -> None:
                     1.0 if big else None,
                 ), runs=scale_runs, warmup=1, env=env))  # fmt: skip
                 print_row(pairs[-1])
+                if big:  # one partner by its id, from a file read and validated in full
+                    pairs.append(measure(Pair(
+                        f"5. scale, show ({label}): show unesco-5 --json vs jq",
+                        [PARTNERS, *data, "show", "unesco-5", "--json"],
+                        [jq, '.partners[] | select(.id=="unesco-5")', str(path)], 1.0,
+                    ), runs=scale_runs, warmup=1, env=env))  # fmt: skip
+                    print_row(pairs[-1])
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

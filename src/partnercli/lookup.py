@@ -151,6 +151,9 @@ def find_partner(catalogue: Catalogue, query: str) -> tuple[Partner, bool]:
         return ["run 'partners list' to see every partner, or 'partners search' to search them"]
 
     _not_icom(catalogue, query)
+    exact = catalogue.partner(key(query))
+    if exact is not None:  # an id: no need to fold every name of a large file
+        return exact, True
     found = _resolve(
         query,
         what="partner",
