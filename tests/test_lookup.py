@@ -153,3 +153,15 @@ def test_parse_type(value: str, expected: PartnerType) -> None:
 def test_parse_type_lists_valid_values() -> None:
     with pytest.raises(UsageError, match="expected one of: ngo, igo, museum, non-governmental"):
         lookup.parse_type("charity")
+
+
+def test_an_exact_id_is_found_without_folding_every_name(
+    bundled: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 100,000-record `show ID` folded 281,000 names before this."""
+
+    def no_folding(*args: object) -> object:
+        raise AssertionError("every name folded for an exact id")
+
+    monkeypatch.setattr(lookup, "_steps", no_folding)
+    assert lookup.find_partner(bundled, "UNESCO ") == (bundled.partner("unesco"), True)
