@@ -119,6 +119,8 @@ RECORD_PROBLEMS: list[tuple[str, Mutation, str, bool]] = [
     ("missing name", _drop(1, "name"), "partners[1] (id 'ica').name: missing", True),
     ("missing texts", lambda raw: [raw["partners"][2].pop(k) for k in ("description", "partnership")], "(id 'icomos').description: missing; a partner needs a description or a partnership text", False),
     ("missing type", _drop(3, "type"), "(id 'ifla').type: missing", True),
+    ("evidence for a theme it lacks", _set(2, "themes", ["conservation"]), "(id 'icomos').evidence: evidence for 'emergencies', which is not one of the record's themes", False),
+    ("former name not an alias", _set(2, "former_names", ["Old ICOMOS"]), "(id 'icomos').former_names: 'Old ICOMOS' is not one of the aliases; list it there too", False),
     ("name not a string", _set(0, "name", 3), "name: expected a string, got a number", True),
     ("empty name", _set(0, "name", ""), "name: expected a non-empty string", True),
     ("blank name", _set(0, "name", "  "), "name: expected a non-empty string", False),

@@ -413,15 +413,16 @@ class _Problems:
                     self.add(
                         f"partners (id '{partner_id}')", "duplicate id; every id must be unique"
                     )
-        texts = [t for p in partners for t in (p.name, *p.aliases)]
-        texts += [
-            t for p in partners for t in (p.acronym, p.description, p.partnership) if t is not None
-        ]
-        names = [fold(n) for p in partners for n in _names(p)]
-        links = {(p.id, r.id) for p in partners for r in p.related}
-        typed: set[tuple[str, str, str | None]] = {
-            (p.id, r.id, r.kind) for p in partners for r in p.related if r.kind
-        }
+        texts = (
+            t
+            for p in partners
+            for t in (p.name, p.acronym, p.description, p.partnership, *p.aliases)
+            if t is not None
+        )
+        names = [fold(n) for p in partners for n in (p.acronym, *p.aliases) if n is not None]
+        edges = {(p.id, r.id, r.kind) for p in partners for r in p.related}
+        links = {(a, b) for a, b, _ in edges}
+        typed = {edge for edge in edges if edge[2]}
         inverse = {k.id: k.inverse for k in catalogue.relation_kinds}
         for index, kind in enumerate(catalogue.relation_kinds):
             if kind.inverse not in inverse:
@@ -430,7 +431,7 @@ class _Problems:
                     f"unknown relation kind '{kind.inverse}'; define it in relation_kinds",
                 )
         if (
-            any(map(str.isspace, texts))
+            any(t.isspace() for t in texts)
             or not all(_consistent(p) for p in partners)
             or len(set(names)) != len(names)  # a clash, or a partner naming itself twice
             or not {t for p in partners for t in p.themes} <= theme_ids
@@ -530,8 +531,8 @@ def _consistent(partner: Partner) -> bool:
     """Do the record's fields agree with one another? (`_inconsistencies` says how not.)"""
     return (
         (partner.description is not None or partner.partnership is not None)
-        and partner.evidence.keys() <= set(partner.themes)
-        and set(partner.former_names) <= set(partner.aliases)
+        and (not partner.evidence or partner.evidence.keys() <= set(partner.themes))
+        and (not partner.former_names or set(partner.former_names) <= set(partner.aliases))
     )
 
 
