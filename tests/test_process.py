@@ -30,15 +30,20 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def python(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python ARGS` in a real process with a clean environment."""
     return subprocess.run(
-        [sys.executable, "-m", "partnercli", *args],
+        [sys.executable, *args],
         capture_output=True,
         text=True,
         env=clean_env(**env),
         timeout=60,
         check=False,
     )
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return python("-m", "partnercli", *args, **env)
 
 
 def test_python_dash_m_runs_the_command() -> None:
@@ -182,14 +187,8 @@ def modules_after(args: list[str]) -> set[str]:
         "    try:\n        main()\n    except SystemExit:\n        pass\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        timeout=60,
-        check=True,
-    )
+    result = python("-c", code)
+    assert result.returncode == 0, result.stderr
     return set(result.stdout.split())
 
 
@@ -208,14 +207,7 @@ def test_main_runs_twice_in_one_process() -> None:
         "    sys.argv = ['partners', *args]\n"
         "    try:\n        main()\n    except SystemExit as exc:\n        assert exc.code == 0, exc\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        timeout=60,
-        check=False,
-    )
+    result = python("-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count('"id": "unesco"') == 1
     assert '[\n{"id":"alecso"' in result.stdout
