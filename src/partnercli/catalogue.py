@@ -419,7 +419,7 @@ class _Problems:
             for t in (p.name, p.acronym, p.description, p.partnership, *p.aliases)
             if t is not None
         )
-        names = [fold(n) for p in partners for n in (p.acronym, *p.aliases) if n is not None]
+        names = [fold(n) for p in partners for n in _names(p)]
         edges = {(p.id, r.id, r.kind) for p in partners for r in p.related}
         links = {(a, b) for a, b, _ in edges}
         typed = {edge for edge in edges if edge[2]}
@@ -531,8 +531,8 @@ def _consistent(partner: Partner) -> bool:
     """Do the record's fields agree with one another? (`_inconsistencies` says how not.)"""
     return (
         (partner.description is not None or partner.partnership is not None)
-        and (not partner.evidence or partner.evidence.keys() <= set(partner.themes))
-        and (not partner.former_names or set(partner.former_names) <= set(partner.aliases))
+        and partner.evidence.keys() <= set(partner.themes)
+        and set(partner.former_names) <= set(partner.aliases)
     )
 
 
