@@ -270,9 +270,7 @@ def explain(message: str, raw: Any, *, top: bool) -> tuple[str, str]:
     if missing:
         path.append(missing["field"])
         name = missing["field"]
-        expected = (_TOP_CONTAINERS if top and len(path) == 1 else _CONTAINERS).get(
-            name, "a non-empty string"
-        )
+        expected = _containers(path, top=top).get(name, "a non-empty string")
         return _path_text(path), f"missing; expected {expected}"
     value = _at(raw, path)
     name = str(path[-1]) if path else "top level"
@@ -314,12 +312,18 @@ def _expected(expected_type: str, path: list[str | int], *, top: bool) -> str:
         return "a string"
     if expected_type.startswith("int"):
         return "a year as a whole number"
-    containers = _TOP_CONTAINERS if top and len(path) == 1 else _CONTAINERS
+    containers = _containers(path, top=top)
     if isinstance(name, str) and name in containers:
         return containers[name]
     if len(path) >= 2 and path[-2] == "related":
         return "an object with 'id' and 'relation'"
     return "an array" if expected_type.startswith("array") else "an object"
+
+
+def _containers(path: list[str | int], *, top: bool) -> dict[str, str]:
+    """What the array and object fields at the end of `path` hold: a file's top-level fields
+    or a partner record's."""
+    return _TOP_CONTAINERS if top and len(path) == 1 else _CONTAINERS
 
 
 def _path_text(path: list[str | int]) -> str:
