@@ -1,23 +1,38 @@
-"""The search-index cache for large datasets: same answers as without it, never a reason to fail."""
+"""The cache of large datasets: a file's validated records kept in SQLite from its second
+reading, the same answers as without it, and never a reason to fail."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
 from benchmarks.datasets import write_scaled
-from partnercli import cache, catalogue, search
+from partnercli import cache, catalogue, search, store
+from partnercli.errors import DataError
 from partnercli.models import Catalogue
+from partnercli.records import Filter, InMemory, Records
 from tests.conftest import Invoke
 
-RECORDS = search.CACHED_FROM + 50
+RECORDS = store.STORED_FROM + 50
+HOUR = 3600
+
+
+def settle(path: Path) -> Path:
+    """Date a file an hour back: a file changed within the last seconds is never noted."""
+    past = time.time() - HOUR
+    os.utime(path, (past, past))
+    return path
 
 
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_scaled(RECORDS, tmp_path_factory.mktemp("big") / "big.json")
+    return settle(write_scaled(RECORDS, tmp_path_factory.mktemp("big") / "big.json"))
 
 
 @pytest.fixture(scope="module")
@@ -25,47 +40,272 @@ def big(big_file: Path) -> Catalogue:
     return catalogue.load(big_file)
 
 
-def entries(directory: Path) -> list[str]:
+def kinds(directory: Path) -> list[str]:
+    """What the cache folder holds: `records.sqlite` for a database, `seen` for a note."""
     return sorted(p.name.split(".", 1)[1] for p in directory.iterdir())
 
 
-def test_a_large_catalogue_keeps_its_index(big: Catalogue, tmp_path: Path) -> None:
-    in_memory = search.search(big, '"cultural goods" illicit')
-    built = search.search(big, '"cultural goods" illicit', cache_dir=tmp_path)
-    assert entries(tmp_path) == ["search.sqlite"]
-    reused = search.search(big, '"cultural goods" illicit', cache_dir=tmp_path)
-    assert built == in_memory == reused
-    assert len(built) > 100
+def opened(path: Path, directory: Path) -> Records:
+    return store.open_records(str(path), cache_dir=directory, warnings=[])
 
 
-def test_a_small_catalogue_is_indexed_in_memory(bundled: Catalogue, tmp_path: Path) -> None:
-    assert search.search(bundled, "illicit", cache_dir=tmp_path)
-    assert list(tmp_path.iterdir()) == []
+def stored(path: Path, directory: Path) -> Records:
+    """The records of `path` from its database, after the two readings that make it."""
+    for _ in range(3):
+        found = opened(path, directory)
+    assert isinstance(found, store.Store)
+    return found
 
 
-def test_changed_records_get_an_index_of_their_own(big_file: Path, tmp_path: Path) -> None:
-    data = json.loads(big_file.read_text(encoding="utf-8"))
+def database(directory: Path) -> Path:
+    (found,) = directory.glob(f"*{cache.STORE_SUFFIX}")
+    return found
+
+
+# -- when a file is kept ---------------------------------------------------------------------------
+
+
+def test_a_file_is_noted_then_stored_then_answered_from_its_database(
+    big_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = opened(big_file, tmp_path)
+    assert isinstance(first, InMemory)
+    assert kinds(tmp_path) == ["seen"]
+    second = opened(big_file, tmp_path)  # seen before: validated once more, and stored
+    assert isinstance(second, store.Store)
+    assert kinds(tmp_path) == ["records.sqlite", "seen"]
+
+    def no_reading(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("a stored file was read again")
+
+    monkeypatch.setattr(store, "read_file", no_reading)
+    third = opened(big_file, tmp_path)
+    assert isinstance(third, store.Store)
+    assert len(third) == RECORDS
+    assert third.everything() == first.everything()
+
+
+def test_a_small_file_never_touches_the_cache(tmp_path: Path, invoke: Invoke) -> None:
+    small = settle(write_scaled(store.STORED_FROM - 1, tmp_path / "small.json"))
+    directory = tmp_path / "cache"
+    for _ in range(3):
+        assert isinstance(opened(small, directory), InMemory)
+    tiny = settle(write_scaled(21, tmp_path / "tiny.json"))
+    result = invoke("--data", str(tiny), "list", env={"PARTNERS_CACHE_DIR": str(directory)})
+    assert result.exit_code == 0
+    assert kinds(directory) == []
+
+
+def test_a_file_changed_in_the_last_seconds_is_not_noted(tmp_path: Path) -> None:
+    fresh = write_scaled(RECORDS, tmp_path / "fresh.json")  # its mtime is now
+    directory = tmp_path / "cache"
+    for _ in range(3):
+        assert isinstance(opened(fresh, directory), InMemory)
+    assert kinds(directory) == []
+
+
+def test_a_pipe_is_never_stored(big_file: Path, tmp_path: Path) -> None:
+    import threading
+
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)
+    directory = tmp_path / "cache"
+
+    def feed() -> None:
+        with pipe.open("wb") as out:
+            out.write(big_file.read_bytes())
+
+    for _ in range(2):
+        feeder = threading.Thread(target=feed)
+        feeder.start()
+        assert isinstance(opened(pipe, directory), InMemory)
+        feeder.join()
+    assert not directory.exists()
+
+
+def test_a_changed_file_is_read_again_and_gets_its_own_database(
+    big_file: Path, tmp_path: Path
+) -> None:
+    directory = tmp_path / "cache"
+    copy = tmp_path / "copy.json"
+    shutil.copy(big_file, copy)
+    before = stored(settle(copy), directory)
+    assert before.partner("unesco-2") is not None
+    data = json.loads(copy.read_text(encoding="utf-8"))
     data["partners"][0]["name"] = "Renamed partner"
-    changed = tmp_path / "changed.json"
-    changed.write_text(json.dumps(data), encoding="utf-8")
-    cache_dir = tmp_path / "cache"
-    search.search(catalogue.load(big_file), "renamed", cache_dir=cache_dir)
-    hits = search.search(catalogue.load(changed), "renamed", cache_dir=cache_dir)
-    assert [h.partner.id for h in hits] == [data["partners"][0]["id"]]
-    assert entries(cache_dir) == ["search.sqlite", "search.sqlite"]
+    copy.write_text(json.dumps(data), encoding="utf-8")
+    settle(copy)
+    assert isinstance(opened(copy, directory), InMemory)  # a new stat: never seen
+    after = stored(copy, directory)
+    assert [p.name for p in after.select() if p.name == "Renamed partner"] == ["Renamed partner"]
+    assert kinds(directory).count("records.sqlite") == 2
 
 
-def test_an_unwritable_cache_is_only_slower(big: Catalogue, tmp_path: Path) -> None:
+def test_the_same_content_elsewhere_shares_one_database(big_file: Path, tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    stored(big_file, directory)
+    copy = settle(Path(shutil.copy(big_file, tmp_path / "copy.json")))
+    stored(copy, directory)
+    assert kinds(directory) == ["records.sqlite", "seen", "seen"]
+
+
+def test_no_cache_folder_means_memory(big_file: Path) -> None:
+    assert isinstance(store.open_records(str(big_file), cache_dir=None, warnings=[]), InMemory)
+
+
+def test_bad_data_is_an_error_whatever_the_cache(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    record = '{"id": "Not A Slug", "type": "ngo", "name": "A name"}'
+    bad.write_text('{"partners": [' + ",".join([record] * RECORDS) + "]}", encoding="utf-8")
+    for _ in range(3):
+        with pytest.raises(DataError):
+            opened(settle(bad), tmp_path / "cache")
+    assert "records.sqlite" not in kinds(tmp_path / "cache")
+
+
+# -- the same answers ------------------------------------------------------------------------------
+
+COMMANDS = [
+    ["list", "--type", "ngo", "--json"],
+    ["list", "--theme", "illicit", "--country", "fr", "--format", "csv"],
+    ["list", "--sort", "-founded", "--limit", "7", "--format", "plain"],
+    ["list", "--type", "igo", "--country", "US", "--format", "table"],
+    ["show", "unesco-7", "--json"],
+    ["show", "WIPO-3"],
+    ["show", "world customs organization 12", "--format", "plain"],
+    ["show", "blue shield 9", "--format", "markdown"],
+    ["show", "FIAB 3", "--json"],
+    ["show", "unesco-7", "--sources", "--json"],
+    ["show", "unescoo"],
+    ["show", "smith"],
+    ["show", "icom"],
+    ["theme", "emergencies", "--type", "museum", "--json"],
+    ["search", "illicit", "--json", "--limit", "20"],
+    ["search", '"cultural goods"', "--type", "igo", "--format", "plain"],
+    ["search", "library", "--sort", "name", "--limit", "5", "--json"],
+    ["search", "traficking"],
+    ["themes", "--json"],
+    ["list", "--country", "atlantis"],
+    ["related", "unesco-4", "--json"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_a_stored_file_answers_as_the_file_does(
+    command: list[str], big_file: Path, tmp_path: Path, invoke: Invoke
+) -> None:
+    args = ["--data", str(big_file), *command]
+    expected = invoke(*args, env={"PARTNERS_CACHE_DIR": "", "COLUMNS": "120"})
+    env = {"PARTNERS_CACHE_DIR": str(tmp_path), "COLUMNS": "120"}
+    runs = [invoke(*args, env=env) for _ in range(3)]
+    assert kinds(tmp_path) == ["records.sqlite", "seen"]
+    for result in runs:
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            expected.exit_code,
+            expected.stdout,
+            expected.stderr,
+        )
+
+
+def test_a_stored_search_ranks_as_one_in_memory(
+    big: Catalogue, big_file: Path, tmp_path: Path
+) -> None:
+    records = stored(big_file, tmp_path)
+    for query in ('"cultural goods" illicit', "drugs", "museum", "unesco-1", "zzz"):
+        assert search.search(records, query) == search.search(big, query)
+    candidates = InMemory(big).select(Filter(big.partners[0].type))
+    assert search.search(records, "heritage", candidates=candidates, limit=9) == search.search(
+        big, "heritage", candidates=candidates, limit=9
+    )
+
+
+def test_warnings_are_given_again_from_a_database(tmp_path: Path, invoke: Invoke) -> None:
+    data = json.loads(write_scaled(RECORDS, tmp_path / "w.json").read_text(encoding="utf-8"))
+    data["partners"][3]["colour"] = "blue"
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    settle(path)
+    env = {"PARTNERS_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [invoke("--data", str(path), "show", "unesco-1", "--json", env=env) for _ in range(3)]
+    assert "records.sqlite" in kinds(tmp_path / "cache")
+    assert "unknown field 'colour'" in runs[0].stderr
+    assert runs[0].stderr == runs[1].stderr == runs[2].stderr
+
+
+# -- damage and trust ------------------------------------------------------------------------------
+
+
+def test_a_zeroed_page_is_deleted_and_built_again(
+    big: Catalogue, big_file: Path, tmp_path: Path
+) -> None:
+    stored(big_file, tmp_path)
+    path = database(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[4096 : 4096 * 40] = bytes(4096 * 39)
+    path.write_bytes(bytes(data))
+    records = opened(big_file, tmp_path)
+    assert records.everything() == big
+    assert search.search(records, "drugs") == search.search(big, "drugs")
+    assert isinstance(opened(big_file, tmp_path), store.Store)  # built again, once
+
+
+def test_damage_found_while_answering_falls_back_to_the_file(
+    big: Catalogue, big_file: Path, tmp_path: Path
+) -> None:
+    records = stored(big_file, tmp_path)
+    assert isinstance(records, store.Store)
+    records.db.execute("PRAGMA query_only = 0")
+    writer = sqlite3.connect(database(tmp_path))
+    writer.execute("DROP TABLE names")
+    writer.execute("DROP TABLE themes")
+    writer.commit()
+    writer.close()
+    emergencies = Filter(theme="emergencies")
+    assert records.select(emergencies) == InMemory(big).select(emergencies)
+    assert not list(tmp_path.glob(f"*{cache.STORE_SUFFIX}"))  # deleted, to be built again
+    assert records.names().exact("wipo-3") == {"wipo-3"}
+
+
+@pytest.mark.parametrize("meta", [{"key": "other"}, {"version": "0"}, {"rows": "5"}])
+def test_a_database_of_other_content_or_format_is_replaced(
+    meta: dict[str, str], big: Catalogue, big_file: Path, tmp_path: Path
+) -> None:
+    stored(big_file, tmp_path)
+    db = sqlite3.connect(database(tmp_path))
+    db.executemany("UPDATE meta SET value = ? WHERE name = ?", [(v, k) for k, v in meta.items()])
+    db.commit()
+    db.close()
+    records = opened(big_file, tmp_path)
+    assert isinstance(records, store.Store)  # rebuilt from the file
+    assert records.everything() == big
+
+
+def test_a_foreign_sqlite_file_is_replaced(big: Catalogue, big_file: Path, tmp_path: Path) -> None:
+    stored(big_file, tmp_path)
+    path = database(tmp_path)
+    path.unlink()
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE partners (x)")
+    db.execute("INSERT INTO partners VALUES (-1)")
+    db.commit()
+    db.close()
+    assert opened(big_file, tmp_path).everything() == big
+    assert kinds(tmp_path) == ["records.sqlite", "seen"]
+
+
+def test_a_cache_path_with_uri_characters(big: Catalogue, big_file: Path, tmp_path: Path) -> None:
+    odd = tmp_path / "a#b?c"
+    assert stored(big_file, odd).everything() == big
+
+
+def test_an_unwritable_cache_is_only_slower(big: Catalogue, big_file: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "file-not-dir"
     blocker.write_text("", encoding="utf-8")
-    assert search.search(big, "illicit", cache_dir=blocker / "cache")
-
-
-def test_a_damaged_index_falls_back_to_memory(big: Catalogue, tmp_path: Path) -> None:
-    search.search(big, "drugs", cache_dir=tmp_path)
-    (index,) = tmp_path.iterdir()
-    index.write_bytes(b"this is not sqlite")
-    assert search.search(big, "drugs", cache_dir=tmp_path) == search.search(big, "drugs")
+    warnings: list[str] = []
+    found = store.open_records(str(big_file), cache_dir=blocker / "cache", warnings=warnings)
+    assert found.everything() == big
+    assert len(warnings) == 1
+    assert "cannot use the cache folder" in warnings[0]
 
 
 def test_cache_dir_from_the_environment(tmp_path: Path) -> None:
@@ -74,56 +314,8 @@ def test_cache_dir_from_the_environment(tmp_path: Path) -> None:
     assert cache.default_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "partnercli"
 
 
-def test_the_cli_uses_the_cache(big_file: Path, tmp_path: Path, invoke: Invoke) -> None:
-    env = {"PARTNERS_CACHE_DIR": str(tmp_path)}
-    first = invoke("--data", str(big_file), "search", "drugs", "--json", env=env)
-    second = invoke("--data", str(big_file), "search", "drugs", "--json", env=env)
-    uncached = invoke(
-        "--data", str(big_file), "search", "drugs", "--json", env={"PARTNERS_CACHE_DIR": ""}
-    )
-    assert first.exit_code == 0, first.output
-    assert first.stdout == second.stdout == uncached.stdout
-    assert entries(tmp_path) == ["search.sqlite"]
-
-
 def test_tests_never_touch_the_real_cache() -> None:
-    import os
-
     assert "pytest" in os.environ["PARTNERS_CACHE_DIR"]
-
-
-def _index(big: Catalogue, tmp_path: Path) -> Path:
-    search.search(big, "drugs", cache_dir=tmp_path)
-    (index,) = [p for p in tmp_path.iterdir() if p.name.endswith(".search.sqlite")]
-    return index
-
-
-def test_a_zeroed_page_is_rebuilt_not_a_traceback(big: Catalogue, tmp_path: Path) -> None:
-    index = _index(big, tmp_path)
-    data = bytearray(index.read_bytes())
-    data[4096:8192] = bytes(4096)
-    index.write_bytes(bytes(data))
-    assert search.search(big, "drugs", cache_dir=tmp_path) == search.search(big, "drugs")
-
-
-def test_a_foreign_sqlite_file_is_replaced(big: Catalogue, tmp_path: Path) -> None:
-    import sqlite3
-
-    index = _index(big, tmp_path)
-    index.unlink()
-    db = sqlite3.connect(index)
-    db.execute("CREATE TABLE partners (x)")
-    db.execute("INSERT INTO partners VALUES (-1)")
-    db.commit()
-    db.close()
-    assert search.search(big, "drugs", cache_dir=tmp_path) == search.search(big, "drugs")
-    assert entries(tmp_path) == ["search.sqlite"]
-
-
-def test_a_cache_path_with_uri_characters(big: Catalogue, tmp_path: Path) -> None:
-    odd = tmp_path / "a#b?c"
-    assert search.search(big, "drugs", cache_dir=odd) == search.search(big, "drugs")
-    assert search.search(big, "drugs", cache_dir=odd)  # read back through the URI
 
 
 def test_the_cache_folder_is_private_and_a_shared_one_is_refused(
@@ -135,35 +327,63 @@ def test_the_cache_folder_is_private_and_a_shared_one_is_refused(
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o777)
     shared.chmod(0o777)
-    result = invoke(
-        "--data", str(big_file), "search", "drugs", env={"PARTNERS_CACHE_DIR": str(shared)}
-    )
-    assert result.exit_code == 0
-    assert "others may write to the cache folder" in result.stderr
+    for _ in range(3):
+        result = invoke(
+            "--data", str(big_file), "search", "drugs", env={"PARTNERS_CACHE_DIR": str(shared)}
+        )
+        assert result.exit_code == 0
+        assert "others may write to the cache folder" in result.stderr
     assert list(shared.iterdir()) == []
 
 
-def test_eviction_keeps_the_cache_within_its_budget(tmp_path: Path) -> None:
-    import os
-    import time
+# -- size --------------------------------------------------------------------------------------------
 
+
+def test_eviction_keeps_the_cache_within_its_budget(tmp_path: Path) -> None:
     for index, age in enumerate((300, 200, 100)):
-        path = tmp_path / f"k{index}.search.sqlite"
+        path = tmp_path / f"k{index}{cache.STORE_SUFFIX}"
         path.write_bytes(b"x" * 600_000)
         os.utime(path, (time.time() - age, time.time() - age))
     stale = tmp_path / ".tmp-old.sqlite"
     stale.write_bytes(b"")
-    os.utime(stale, (time.time() - 7200, time.time() - 7200))
-    cache.tidy(tmp_path, limit=1_300_000, keep=tmp_path / "k0.search.sqlite")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["k0.search.sqlite", "k2.search.sqlite"]
+    old_note = tmp_path / f"1-2-3{cache.NOTE_SUFFIX}"
+    new_note = tmp_path / f"4-5-6{cache.NOTE_SUFFIX}"
+    for path, age in ((stale, 7200), (old_note, cache.NOTE_SECONDS + 60), (new_note, 60)):
+        path.write_bytes(b"")
+        os.utime(path, (time.time() - age, time.time() - age))
+    cache.tidy(tmp_path, limit=1_300_000, keep=tmp_path / f"k0{cache.STORE_SUFFIX}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        new_note.name,
+        f"k0{cache.STORE_SUFFIX}",
+        f"k2{cache.STORE_SUFFIX}",
+    ]
+
+
+def test_a_database_larger_than_the_budget_is_not_kept(
+    big: Catalogue, big_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARTNERS_CACHE_MAX_MB", "0")
+    for _ in range(3):
+        assert opened(big_file, tmp_path).everything() == big
+    assert kinds(tmp_path) == ["seen"]
 
 
 def test_cache_command_shows_and_clears(big_file: Path, tmp_path: Path, invoke: Invoke) -> None:
     env = {"PARTNERS_CACHE_DIR": str(tmp_path)}
-    invoke("--data", str(big_file), "search", "drugs", env=env)
+    for _ in range(2):
+        invoke("--data", str(big_file), "list", env=env)
     shown = invoke("cache", env=env).stdout
     assert f"cache:\t{tmp_path}\nentries:\t1\n" in shown
     cleared = invoke("cache", "clear", env=env)
-    assert cleared.stderr == f"removed 1 file(s) from {tmp_path}\n"
+    assert cleared.stderr == f"removed 2 file(s) from {tmp_path}\n"
     assert list(tmp_path.iterdir()) == []
     assert invoke("cache", env={"PARTNERS_CACHE_DIR": ""}).stdout.startswith("cache: off")
+
+
+def test_icoms_own_name_suggests_a_few_partners_not_every_copy(big: Catalogue) -> None:
+    from partnercli import lookup
+    from partnercli.errors import NotFoundError
+
+    with pytest.raises(NotFoundError) as raised:
+        lookup.find_partner(big, "ICOM")
+    assert raised.value.hints == ("did you mean icomos or icomos-1 or icomos-10?",)

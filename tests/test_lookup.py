@@ -163,5 +163,5 @@ def test_an_exact_id_is_found_without_folding_every_name(
     def no_folding(*args: object) -> object:
         raise AssertionError("every name folded for an exact id")
 
-    monkeypatch.setattr(lookup, "_steps", no_folding)
+    monkeypatch.setattr(lookup, "Steps", no_folding)
     assert lookup.find_partner(bundled, "UNESCO ") == (bundled.partner("unesco"), True)

@@ -1,9 +1,9 @@
-"""What `partners` remembers about large datasets: their search index, keyed by a hash of the
-validated records.
+"""The folder where `partners` keeps what it learnt of large datasets: one database of validated
+records per content (see `store`), and small notes that map a file's stat to the content it held.
 
-Indexing 100,000 records for search takes seconds; doing it again for records already seen is
-waste. Any change to the data changes the key; the old entries are simply never read again. The
-cache is never needed: if its folder cannot be written, every search builds its index in memory.
+Any change to a file changes its stat; a changed content gets a database of its own, and the old
+ones are evicted, least recently used first, beyond a size budget. The cache is never needed: if
+its folder cannot be used, every run reads its file as if for the first time.
 """
 
 from __future__ import annotations
@@ -29,15 +29,39 @@ def default_dir(env: Mapping[str, str]) -> Path | None:
     return Path(base) / "partnercli"
 
 
-def content_key(data: bytes) -> str:
-    """A key for this content as this version of partners reads it."""
+def content_key(data: bytes, version: str) -> str:
+    """A key for this content as this version of partners stores it."""
     digest = hashlib.sha256(data)
-    digest.update(__version__.encode())
+    digest.update(f"{__version__}/{version}".encode())
     return digest.hexdigest()
 
 
-def index_path(directory: Path, key: str) -> Path:
-    return directory / f"{key}.search.sqlite"
+STORE_SUFFIX = ".records.sqlite"
+NOTE_SUFFIX = ".seen"
+
+
+def store_path(directory: Path, key: str) -> Path:
+    return directory / f"{key}{STORE_SUFFIX}"
+
+
+def seen(directory: Path, stat_key: str) -> str | None:
+    """What the note for a file's stat says: None if there is none (never seen), "" if the file
+    was seen once, else the key of its content's database."""
+    note = directory / f"{stat_key}{NOTE_SUFFIX}"
+    try:
+        found = note.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    touch(note)
+    return found
+
+
+def remember(directory: Path, stat_key: str, key: str) -> None:
+    """Note a file's stat ("" for seen once, else its content's key); only a usable folder."""
+    if usable(directory):
+        write_atomically(
+            directory / f"{stat_key}{NOTE_SUFFIX}", lambda tmp: tmp.write_text(key, "ascii")
+        )
 
 
 def write_atomically(target: Path, write: Callable[[Path], object]) -> bool:
@@ -64,6 +88,8 @@ def write_atomically(target: Path, write: Callable[[Path], object]) -> bool:
 DEFAULT_BUDGET_MB = 512
 #: A temporary file this old was left by a run that was killed: it is swept away.
 STALE_SECONDS = 3600
+#: A note this old is forgotten (its file is read as never seen): notes never pile up.
+NOTE_SECONDS = 30 * 24 * 3600
 
 
 def problem(directory: Path) -> str | None:
@@ -86,16 +112,23 @@ def usable(directory: Path) -> bool:
 
 
 def entries(directory: Path) -> list[Path]:
-    """The cache's entries (its search indexes), oldest use first."""
+    """The cache's entries (its databases), oldest use first."""
     try:
-        found = [p for p in directory.iterdir() if p.name.endswith(".search.sqlite")]
+        found = [p for p in directory.iterdir() if p.name.endswith(STORE_SUFFIX)]
     except OSError:
         return []
     return sorted(found, key=lambda p: p.stat().st_mtime)
 
 
 def size(directory: Path) -> int:
-    return sum(p.stat().st_size for p in entries(directory))
+    return sum(size_of(p) for p in entries(directory))
+
+
+def size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def touch(path: Path) -> None:
@@ -117,12 +150,15 @@ def budget(env: Mapping[str, str]) -> int:
 
 
 def tidy(directory: Path, *, limit: int, keep: Path | None = None) -> None:
-    """Sweep temporary files of killed runs, then drop the least recently used entries until
-    the cache fits `limit` (never `keep`, the one in use)."""
+    """Sweep temporary files of killed runs and notes older than the oldest entry, then drop
+    the least recently used entries until the cache fits `limit` (never `keep`, the one in use)."""
     now = time.time()
     try:
         for path in directory.glob(".tmp-*"):
             if now - path.stat().st_mtime > STALE_SECONDS:
+                discard(path)
+        for path in directory.glob(f"*{NOTE_SUFFIX}"):
+            if now - path.stat().st_mtime > NOTE_SECONDS:
                 discard(path)
     except OSError:
         return
@@ -137,9 +173,10 @@ def tidy(directory: Path, *, limit: int, keep: Path | None = None) -> None:
 
 
 def clear(directory: Path) -> int:
-    """Delete every entry and temporary file; how many files went."""
+    """Delete every entry, note and temporary file; how many files went."""
     gone = 0
-    for path in [*entries(directory), *directory.glob(".tmp-*")] if directory.is_dir() else []:
+    found = [*entries(directory), *directory.glob(f"*{NOTE_SUFFIX}"), *directory.glob(".tmp-*")]
+    for path in found if directory.is_dir() else []:
         discard(path)
         gone += 1
     return gone

@@ -53,6 +53,7 @@ from partnercli.options import (
     TypeOpt,
     shared,
 )
+from partnercli.records import Filter, InMemory, Records
 
 
 class Shell(StrEnum):
@@ -197,16 +198,27 @@ def data_path(ctx: typer.Context) -> str | None:
     return given if isinstance(given, str) else ctx.meta.get("partners.data")
 
 
-def load(ctx: typer.Context) -> Catalogue:
-    """The dataset the run asked for (--data or PARTNERS_DATA, else the bundled one)."""
+def records(ctx: typer.Context) -> Records:
+    """The dataset the run asked for (--data or PARTNERS_DATA, else the bundled one); a large
+    file seen before comes from the cache, which decodes only the records a command shows."""
+    path = data_path(ctx)
+    if path is None:
+        return InMemory(catalogue.load())
+    from partnercli import cache, store
+
     warnings: list[str] = []
-    result = catalogue.load(data_path(ctx), warnings=warnings)
+    found = store.open_records(path, cache_dir=cache.default_dir(os.environ), warnings=warnings)
     for warning in warnings:
         output.message(f"warning: {warning}")
-    return result
+    return found
 
 
-def find_partner(cat: Catalogue, name: str) -> Partner:
+def load(ctx: typer.Context) -> Catalogue:
+    """The whole dataset the run asked for, for commands that use every record."""
+    return records(ctx).everything()
+
+
+def find_partner(cat: Catalogue | Records, name: str) -> Partner:
     """The partner NAME names; one found only by the start of a name is named on stderr, so
     that a surprise is visible."""
     partner, exact = lookup.find_partner(cat, name)
@@ -261,7 +273,7 @@ def arrange(partners: list[Partner], options: dict[str, Any]) -> list[Partner]:
     return partners[:limit]
 
 
-def country_filter(cat: Catalogue, country: str | None) -> str | None:
+def country_filter(cat: Records, country: str | None) -> str | None:
     return None if country is None else lookup.parse_country(cat, country)
 
 
@@ -327,12 +339,12 @@ def list_(
       partners list --json | jq -r '.[] | select(.since) | "\\(.id) \\(.since)"'
     """
     out = choose(ctx, available=PARTNER_FIELDS, **options)
-    cat = load(ctx)
-    chosen = cat.select(
-        type_=type_, theme=theme_filter(cat, theme), country=country_filter(cat, country)
+    data = records(ctx)
+    chosen = data.select(
+        Filter(type_, theme_filter(data.header, theme), country_filter(data, country))
     )
     chosen = arrange(chosen, options)
-    output.emit(views.partners_view(chosen, cat), out)
+    output.emit(views.partners_view(chosen, data.header), out)
 
 
 @commands.command()
@@ -365,13 +377,15 @@ def show(
     """
     available = views.SOURCE_FIELDS if sources else PARTNER_FIELDS
     out = choose(ctx, available=available, **options)
-    cat = load(ctx)
-    partner = find_partner(cat, " ".join(name))
+    data = records(ctx)
+    partner = find_partner(data, " ".join(name))
     if web:
         open_website(partner)
         return
-    view = views.sources_view if sources else views.partner_view
-    output.emit(view(partner, cat), out)
+    if sources:
+        output.emit(views.sources_view(partner, data.header), out)
+    else:  # the other partners are read only if the format shows what they share with it
+        output.emit(views.partner_view(partner, data.everything), out)
 
 
 @commands.command()
@@ -411,11 +425,11 @@ def theme(
       partners theme emergencies --type igo --json
     """
     out = choose(ctx, available=PARTNER_FIELDS, **options)
-    cat = load(ctx)
-    found = lookup.resolve_theme(cat, name)
-    chosen = cat.select(type_=type_, theme=found.id, country=country_filter(cat, country))
+    data = records(ctx)
+    found = lookup.resolve_theme(data.header, name)
+    chosen = data.select(Filter(type_, found.id, country_filter(data, country)))
     chosen = arrange(chosen, options)
-    output.emit(views.partners_view(chosen, cat, title=found.name), out)
+    output.emit(views.partners_view(chosen, data.header, title=found.name), out)
 
 
 @commands.command()
@@ -448,31 +462,22 @@ def search(
 
     out = choose(ctx, available=views.HIT_RECORD_FIELDS, **options)
     text = " ".join(query)
-    cat = load(ctx)
+    data = records(ctx)
     candidates = None
     if type_ is not None or theme is not None or country is not None:
-        candidates = cat.select(
-            type_=type_, theme=theme_filter(cat, theme), country=country_filter(cat, country)
+        candidates = data.select(
+            Filter(type_, theme_filter(data.header, theme), country_filter(data, country))
         )
-    cache_dir = None  # the bundled dataset is indexed in memory in a millisecond
-    if data_path(ctx) is not None:
-        from partnercli import cache
-
-        cache_dir = cache.default_dir(os.environ)
-        refused = None if cache_dir is None else cache.problem(cache_dir)
-        if refused:
-            output.message(f"warning: {refused}; searching without the cache")
-            cache_dir = None
     reordered = options["sort"] is not None or options["reverse"]
     limit = None if reordered else options["limit"]
-    hits = search_mod.search(cat, text, candidates=candidates, limit=limit, cache_dir=cache_dir)
+    hits = search_mod.search(data, text, candidates=candidates, limit=limit)
     if reordered:  # relevance order, unless another is asked for
         order = arrange([h.partner for h in hits], options)
         by_id = {h.partner.id: h for h in hits}
         hits = [by_id[p.id] for p in order]
     empty = f"no partners match '{text}'"
     if not hits:
-        suggestion = search_mod.did_you_mean(cat, text)
+        suggestion = search_mod.did_you_mean(data, text)
         empty += f"; did you mean: partners search {suggestion}" if suggestion else ""
     output.emit(views.hits_view(hits, empty=empty), out)
 
@@ -733,10 +738,11 @@ def cache_(
         CacheAction | None, typer.Argument(help="clear: empty the cache.", show_default=False)
     ] = None,
 ) -> None:
-    """Show where the search cache is and its size, or empty it.
+    """Show where the cache of large datasets is and its size, or empty it.
 
-    Large datasets (1,000 partners or more) keep their search index there, at most
-    $PARTNERS_CACHE_MAX_MB (512 MB): the least recently used go first.
+    A --data file of 1,000 partners or more, read a second time, keeps its validated records
+    there (one database per content), so that later runs answer without reading the file; at
+    most $PARTNERS_CACHE_MAX_MB (512 MB), the least recently used going first.
 
     Examples:
 

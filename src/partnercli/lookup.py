@@ -15,12 +15,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final, NamedTuple
 
+from partnercli import records
 from partnercli.errors import AmbiguousError, NotFoundError, UsageError
 from partnercli.models import TYPE_SYNONYMS, Catalogue, Partner, PartnerType, Theme
+from partnercli.records import Names, Records
 from partnercli.text import fold
 
 #: How many candidates an "ambiguous" message lists before "…".
 MAX_LISTED: Final = 8
+#: How many ids a "did you mean" hint names at most.
+MAX_SUGGESTED: Final = 3
 #: A name's start must be this long to pick anything: `t` or `ic` say too little.
 MIN_PREFIX: Final = 3
 _WORD_SPLIT = r"[\s\-]+"  # compiled by `re` when a name is not found
@@ -41,24 +45,49 @@ class Found(NamedTuple):
     exact: bool
 
 
-def _steps(
-    items: Sequence[tuple[str, Sequence[Sequence[str]]]],
-) -> list[dict[str, set[str]]]:
-    """For each resolution step, a map from a name's key to the ids of the items it names."""
-    depth = max((len(names) for _, names in items), default=0)
-    steps: list[dict[str, set[str]]] = [{} for _ in range(depth)]
-    for item_id, names_by_step in items:
-        for step, names in enumerate(names_by_step):
-            for name in names:
-                steps[step].setdefault(key(name), set()).add(item_id)
-    return steps
+def partner_names(partner: Partner) -> tuple[list[str], list[str], list[str]]:
+    """A partner's names by resolution step: its id; its acronym and aliases; its name."""
+    names = [partner.acronym] if partner.acronym else []
+    return [partner.id], [*names, *partner.aliases], [partner.name]
+
+
+class Steps:
+    """`Names` of items held in memory: for each resolution step, each name's key and the ids
+    of the items it names."""
+
+    def __init__(self, items: Sequence[tuple[str, Sequence[Sequence[str]]]]) -> None:
+        depth = max((len(names) for _, names in items), default=0)
+        self.steps: list[dict[str, set[str]]] = [{} for _ in range(depth)]
+        for item_id, names_by_step in items:
+            for step, names in enumerate(names_by_step):
+                for name in names:
+                    self.steps[step].setdefault(key(name), set()).add(item_id)
+
+    def exact(self, needle: str) -> set[str]:
+        return next((found for step in self.steps if (found := step.get(needle))), set())
+
+    def starting(self, needle: str) -> set[str]:
+        return {
+            item_id
+            for step in self.steps
+            for name, ids in step.items()
+            if name.startswith(needle)
+            for item_id in ids
+        }
+
+    def everything(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for step in self.steps:
+            for name, ids in step.items():
+                found.setdefault(name, set()).update(ids)
+        return found
 
 
 def _resolve(
     query: str,
     *,
     what: str,
-    items: Sequence[tuple[str, Sequence[Sequence[str]]]],
+    names: Names,
     not_found_hints: Callable[[str, list[str]], list[str]],
 ) -> Found:
     """The id of the one item `query` names, through the exact steps and then by prefix."""
@@ -69,29 +98,23 @@ def _resolve(
         raise NotFoundError(
             f"no {what} '{query}'", hints=["an article alone is not a name; give more of the name"]
         )
-    steps = _steps(items)
-    for step in steps:
-        found = step.get(needle)
-        if found:
-            return Found(_one(found, query=query, what=what), exact=True)
+    found = names.exact(needle)
+    if found:
+        return Found(_one(found, query=query, what=what), exact=True)
     if len(needle) >= MIN_PREFIX:
-        by_prefix = {
-            item_id
-            for step in steps
-            for name, ids in step.items()
-            if name.startswith(needle)
-            for item_id in ids
-        }
+        by_prefix = names.starting(needle)
         if by_prefix:
             return Found(_one(by_prefix, query=query, what=what), exact=False)
-    suggestions = closest(needle, {name: ids for step in steps for name, ids in step.items()})
+    suggestions = closest(needle, names.everything())
     hints = not_found_hints(query, suggestions)
     if len(needle) < MIN_PREFIX:
         hints = [f"the start of a name needs at least {MIN_PREFIX} letters", *hints]
     raise NotFoundError(f"no {what} '{query}'", hints=hints)
 
 
-def closest(needle: str, names: Mapping[str, Iterable[str]], *, limit: int = 3) -> list[str]:
+def closest(
+    needle: str, names: Mapping[str, Iterable[str]], *, limit: int = MAX_SUGGESTED
+) -> list[str]:
     """Ids of the items whose names, or a word in them, are closest to `needle` (a typo)."""
     import difflib  # only a name that was not found pays for it
 
@@ -115,25 +138,16 @@ def _one(ids: set[str], *, query: str, what: str) -> str:
     )
 
 
-def _partner_names(partner: Partner) -> tuple[list[str], list[str], list[str]]:
-    names = [partner.acronym] if partner.acronym else []
-    return [partner.id], [*names, *partner.aliases], [partner.name]
-
-
-def _not_icom(catalogue: Catalogue, query: str) -> None:
+def _not_icom(records: Records, query: str) -> None:
     """ICOM's own names are an error that says whose partners these are."""
-    icom = catalogue.icom
+    icom = records.header.icom
     if icom is None:
         return
     names = {key(n) for n in (icom.name, icom.acronym or icom.name, *icom.aliases)}
     if key(query) not in names:
         return
     short = icom.acronym or icom.name
-    similar = sorted(
-        p.id
-        for p in catalogue.partners
-        if any(key(n).startswith(key(short)) for n in (p.id, p.acronym or "", p.name) if n)
-    )
+    similar = sorted(records.names().starting(key(short)))[:MAX_SUGGESTED]
     hint = f"did you mean {' or '.join(similar)}?" if similar else "run 'partners about'"
     raise NotFoundError(
         f"'{query}' is {short} itself, the organisation these are partners of, not a partner",
@@ -141,7 +155,7 @@ def _not_icom(catalogue: Catalogue, query: str) -> None:
     )
 
 
-def find_partner(catalogue: Catalogue, query: str) -> tuple[Partner, bool]:
+def find_partner(data: Catalogue | Records, query: str) -> tuple[Partner, bool]:
     """The partner `query` names and whether it named it exactly (False: by the start of a
     name), or `NotFoundError` / `AmbiguousError` saying why not."""
 
@@ -150,24 +164,20 @@ def find_partner(catalogue: Catalogue, query: str) -> tuple[Partner, bool]:
             return [f"did you mean {' or '.join(suggestions)}?"]
         return ["run 'partners list' to see every partner, or 'partners search' to search them"]
 
-    _not_icom(catalogue, query)
-    exact = catalogue.partner(key(query))
+    found_in = records.of(data)
+    _not_icom(found_in, query)
+    exact = found_in.partner(key(query))
     if exact is not None:  # an id: no need to fold every name of a large file
         return exact, True
-    found = _resolve(
-        query,
-        what="partner",
-        items=[(p.id, _partner_names(p)) for p in catalogue.partners],
-        not_found_hints=hints,
-    )
-    partner = catalogue.partner(found.id)
+    found = _resolve(query, what="partner", names=found_in.names(), not_found_hints=hints)
+    partner = found_in.partner(found.id)
     assert partner is not None  # the id came from the catalogue
     return partner, found.exact
 
 
-def resolve_partner(catalogue: Catalogue, query: str) -> Partner:
+def resolve_partner(data: Catalogue | Records, query: str) -> Partner:
     """The partner `query` names (see `find_partner`)."""
-    return find_partner(catalogue, query)[0]
+    return find_partner(data, query)[0]
 
 
 def resolve_theme(catalogue: Catalogue, query: str) -> Theme:
@@ -181,7 +191,7 @@ def resolve_theme(catalogue: Catalogue, query: str) -> Theme:
     theme_id = _resolve(
         query,
         what="theme",
-        items=[(t.id, ([t.id], [t.name])) for t in catalogue.themes],
+        names=Steps([(t.id, ([t.id], [t.name])) for t in catalogue.themes]),
         not_found_hints=hints,
     ).id
     theme = catalogue.theme(theme_id)
@@ -199,11 +209,11 @@ def parse_type(value: str) -> PartnerType:
         raise UsageError(f"unknown type '{value}'; expected one of: {valid}") from None
 
 
-def parse_country(catalogue: Catalogue, value: str) -> str:
+def parse_country(data: Catalogue | Records, value: str) -> str:
     """A country of the data's seats from its ISO code (any case) or its English name."""
     from partnercli.models import COUNTRY_NAMES
 
-    present = catalogue.countries()
+    present = data.countries()
     wanted = key(value)
     by_name = {key(name): code for code, name in COUNTRY_NAMES.items()}
     code = wanted.upper() if len(wanted) == 2 else by_name.get(wanted, "")

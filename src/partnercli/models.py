@@ -302,26 +302,6 @@ class Catalogue(Struct, frozen=True, kw_only=True, dict=True):
                 counts[theme_id] += 1
         return counts
 
-    def select(
-        self,
-        *,
-        type_: PartnerType | None = None,
-        theme: str | None = None,
-        country: str | None = None,
-    ) -> list[Partner]:
-        """Partners of a type, on a theme and seated in a country (all must hold), by name."""
-        chosen = [
-            p
-            for p in self.partners
-            if (type_ is None or p.type is type_)
-            and (theme is None or theme in p.themes)
-            and (
-                country is None
-                or (p.headquarters is not None and p.headquarters.country == country)
-            )
-        ]
-        return sort_by_name(chosen)
-
     def countries(self) -> list[str]:
         """The country codes of the partners' seats, sorted."""
         return sorted({p.headquarters.country for p in self.partners if p.headquarters})

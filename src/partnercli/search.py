@@ -18,19 +18,16 @@ from __future__ import annotations
 import difflib
 import functools
 import math
-import os
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Final
 
-import msgspec
-
-from partnercli import cache
+from partnercli import records
 from partnercli.errors import UsageError
 from partnercli.models import COUNTRY_NAMES, Catalogue, Partner
+from partnercli.records import Records
 from partnercli.text import MARK_END, MARK_START, fold
 
 ELLIPSIS: Final = "…"
@@ -42,10 +39,6 @@ HANDFUL: Final = 3
 PREFIX_FROM: Final = 4
 #: Words of a snippet on either side of the first matched word.
 SNIPPET_WORDS: Final = 8
-#: A catalogue this large keeps its index in the cache (keyed by its content); a smaller one is
-#: indexed in memory faster than a cached index could be found.
-CACHED_FROM: Final = 1000
-
 #: The indexed fields and their BM25 weights: a hit in a name outranks one in a long text, and
 #: a theme's vocabulary (words the page does not use) counts least.
 FIELDS: Final[tuple[tuple[str, float], ...]] = (
@@ -231,73 +224,20 @@ def _column_texts(partner: Partner, catalogue: Catalogue) -> dict[str, str]:
     }
 
 
-#: Changes whenever what the index holds changes: an index of another version is rebuilt.
-INDEX_VERSION: Final = "3"
-
-
-def build_index(db: sqlite3.Connection, catalogue: Catalogue, *, key: str = "") -> None:
-    """Create and fill the FTS5 table `partners` (rowid = position in the catalogue), and a
-    `meta` table naming the records and the version it was built from."""
-    db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
-    db.executemany(
-        "INSERT INTO meta VALUES (?, ?)",
-        [("key", key), ("version", INDEX_VERSION), ("rows", str(len(catalogue.partners)))],
-    )
+def build_index(db: sqlite3.Connection, catalogue: Catalogue) -> None:
+    """Create and fill the FTS5 table `words` (rowid = position in the catalogue). It keeps no
+    text of its own (`content=''`): snippets are cut from the records, in Python."""
     columns = ", ".join(COLUMNS)
-    db.execute(f"CREATE VIRTUAL TABLE partners USING fts5({columns}, tokenize='{_TOKENIZER}')")
+    db.execute(
+        f"CREATE VIRTUAL TABLE words USING fts5({columns}, content='', tokenize='{_TOKENIZER}')"
+    )
     placeholders = ", ".join("?" for _ in COLUMNS)
     rows = (
         (i, *(" ".join(terms(text)) for text in _column_texts(p, catalogue).values()))
         for i, p in enumerate(catalogue.partners)
     )
-    db.executemany(f"INSERT INTO partners(rowid, {columns}) VALUES (?, {placeholders})", rows)
+    db.executemany(f"INSERT INTO words(rowid, {columns}) VALUES (?, {placeholders})", rows)
     db.commit()
-
-
-def _build_file(path: Path, catalogue: Catalogue, key: str) -> None:
-    db = sqlite3.connect(str(path))
-    try:
-        build_index(db, catalogue, key=key)
-    finally:
-        db.close()
-
-
-def _cached(path: Path, key: str, rows: int) -> sqlite3.Connection | None:
-    """The cached index at `path` if it is whole and was built from these records, else None
-    (and a damaged or foreign file is deleted, to be built again)."""
-    import urllib.parse
-
-    try:
-        uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"  # `#` or `?` in a path is text
-        db = sqlite3.connect(uri, uri=True)
-        meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
-        if meta == {"key": key, "version": INDEX_VERSION, "rows": str(rows)}:
-            db.execute("SELECT count(*) FROM partners").fetchone()
-            return db
-        db.close()
-    except sqlite3.Error:
-        pass
-    cache.discard(path)
-    return None
-
-
-def open_index(catalogue: Catalogue, *, cache_dir: Path | None = None) -> sqlite3.Connection:
-    """An index of `catalogue`: for a large one, the one cached for its records (made if new);
-    otherwise, or if the cache cannot be used, one built in memory."""
-    if cache_dir is not None and len(catalogue.partners) >= CACHED_FROM and cache.usable(cache_dir):
-        key = cache.content_key(msgspec.json.encode(catalogue))
-        path = cache.index_path(cache_dir, key)
-        rows = len(catalogue.partners)
-        db = _cached(path, key, rows) if path.exists() else None
-        if db is None and cache.write_atomically(
-            path, lambda tmp: _build_file(tmp, catalogue, key)
-        ):
-            db = _cached(path, key, rows)
-        if db is not None:
-            cache.touch(path)
-            cache.tidy(cache_dir, limit=cache.budget(os.environ), keep=path)
-            return db
-    return in_memory(catalogue)
 
 
 def in_memory(catalogue: Catalogue) -> sqlite3.Connection:
@@ -311,15 +251,14 @@ def in_memory(catalogue: Catalogue) -> sqlite3.Connection:
 
 def _rows(db: sqlite3.Connection, expression: str) -> set[int]:
     return {
-        row
-        for (row,) in db.execute("SELECT rowid FROM partners WHERE partners MATCH ?", (expression,))
+        row for (row,) in db.execute("SELECT rowid FROM words WHERE words MATCH ?", (expression,))
     }
 
 
 def _scores(db: sqlite3.Connection, expression: str) -> dict[int, float]:
     weights = ", ".join(str(weight) for _, weight in FIELDS)
     rows = db.execute(
-        f"SELECT rowid, bm25(partners, {weights}) FROM partners WHERE partners MATCH ?",
+        f"SELECT rowid, bm25(words, {weights}) FROM words WHERE words MATCH ?",
         (expression,),
     )
     return {rowid: -rank for rowid, rank in rows}
@@ -343,7 +282,7 @@ def with_prefixes(db: sqlite3.Connection, found: Sequence[Term]) -> list[Term]:
         and len(t.words[0]) >= PREFIX_FROM
         and not t.prefix
         and not db.execute(
-            "SELECT 1 FROM partners WHERE partners MATCH ? LIMIT 1", (t.expression(),)
+            "SELECT 1 FROM words WHERE words MATCH ? LIMIT 1", (t.expression(),)
         ).fetchone()
         else t
         for t in found
@@ -484,12 +423,11 @@ def _vocabulary_snippet(partner: Partner, catalogue: Catalogue, wanted: Wanted) 
 
 
 def search(
-    catalogue: Catalogue,
+    data: Catalogue | Records,
     query: str,
     *,
     candidates: Iterable[Partner] | None = None,
     limit: int | None = None,
-    cache_dir: Path | None = None,
 ) -> list[Hit]:
     """Partners matching `query`, best first, optionally only among `candidates` (a filter)."""
     if not query.strip():
@@ -497,34 +435,34 @@ def search(
     found = parse_query(query)
     if not found:
         return []
-    db = open_index(catalogue, cache_dir=cache_dir)
+    source = records.of(data)
+    total = len(source)
     try:
-        terms_found = with_prefixes(db, found)
-        ranked = rank(db, terms_found, len(catalogue.partners))
+        db = source.index()
+        found = with_prefixes(db, found)
+        ranked = rank(db, found, total)
     except sqlite3.Error:  # a cached index damaged while in use: answer from memory instead
-        db.close()
-        db = in_memory(catalogue)
-        terms_found = with_prefixes(db, found)
-        ranked = rank(db, terms_found, len(catalogue.partners))
-    finally:
-        db.close()
-    found = terms_found
+        db = in_memory(source.everything())
+        found = with_prefixes(db, found)
+        ranked = rank(db, found, total)
+    partners = dict(zip((r.rowid for r in ranked), source.at(r.rowid for r in ranked), strict=True))
     if candidates is not None:
         allowed = {p.id for p in candidates}
-        ranked = [r for r in ranked if catalogue.partners[r.rowid].id in allowed]
+        ranked = [r for r in ranked if partners[r.rowid].id in allowed]
     wanted = Wanted.of(found)
+    header = source.header
 
     # Full matches, own text before vocabulary, then by score; ties by name, then id.
     def order(r: _Ranked) -> tuple[bool, int, int, float, str, str]:
-        partner = catalogue.partners[r.rowid]
-        close = _affinity(partner, catalogue, wanted) if r.own < len(found) else 0
+        partner = partners[r.rowid]
+        close = _affinity(partner, header, wanted) if r.own < len(found) else 0
         return (r.partial, -r.own, -close, -round(r.score, 6), partner.name.casefold(), partner.id)
 
     ranked.sort(key=order)
     hits = []
     for item in ranked[:limit]:
-        partner = catalogue.partners[item.rowid]
-        field, snippet = explain(partner, catalogue, wanted, item.matches)
+        partner = partners[item.rowid]
+        field, snippet = explain(partner, header, wanted, item.matches)
         hits.append(
             Hit(
                 partner=partner,
@@ -552,14 +490,14 @@ def vocabulary(catalogue: Catalogue) -> dict[str, set[str]]:
     return words
 
 
-def did_you_mean(catalogue: Catalogue, query: str) -> str | None:
+def did_you_mean(data: Catalogue | Records, query: str) -> str | None:
     """The query with each unknown word replaced by a close word of the data, if every unknown
     word has one. Close means a typo away (difflib ratio 0.8 or more, same first letter); words of
     three letters or fewer are never corrected: too many words are a typo away from them."""
     words = [fold(w) for w in query_words(query)]
     if not words:
         return None
-    known = vocabulary(catalogue)
+    known = vocabulary(records.of(data).everything())
     forms = list(known)
     fixes: dict[str, str] = {}
     for word in dict.fromkeys(words):  # each distinct word once: a query may repeat one often

@@ -5,7 +5,7 @@ No Typer here, and Rich only inside the `table` callables, when a table is drawn
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -194,11 +194,14 @@ def partner_markdown(partner: Partner, cat: Catalogue) -> str:
     return "\n".join(out) + "\n"
 
 
-def partner_view(partner: Partner, cat: Catalogue) -> View:
+def partner_view(partner: Partner, context: Callable[[], Catalogue]) -> View:
+    """One partner; `context()` gives the catalogue around it (for what it shares with others),
+    asked for only by the formats that show that."""
+
     def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render
 
-        return render.partner_panel(partner, cat)
+        return render.partner_panel(partner, context())
 
     return View(
         records=[record(partner)],
@@ -207,8 +210,8 @@ def partner_view(partner: Partner, cat: Catalogue) -> View:
         markdown_fields=PARTNER_FIELDS,
         single=True,
         table=table,
-        plain=lambda: partner_plain(partner, cat),
-        markdown=lambda: partner_markdown(partner, cat),
+        plain=lambda: partner_plain(partner, context()),
+        markdown=lambda: partner_markdown(partner, context()),
     )
 
 

@@ -1,0 +1,129 @@
+"""What the commands ask of a dataset, whether it is in memory or kept in the cache's SQLite.
+
+A `Catalogue` holds every record; a large file seen before is answered from its `store.Store`
+instead, which decodes only the records a command shows. Both are `Records`: the commands, the
+lookup and the search are written once, against this protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
+
+from partnercli.models import Catalogue, Partner, PartnerType, sort_by_name
+
+if TYPE_CHECKING:
+    import sqlite3
+
+
+class Filter(NamedTuple):
+    """Which partners a listing wants: of a type, on a theme, seated in a country (each given
+    must hold; none given: every partner)."""
+
+    type_: PartnerType | None = None
+    theme: str | None = None
+    country: str | None = None
+
+    def admits(self, partner: Partner) -> bool:
+        seat = partner.headquarters
+        return (
+            (self.type_ is None or partner.type is self.type_)
+            and (self.theme is None or self.theme in partner.themes)
+            and (self.country is None or (seat is not None and seat.country == self.country))
+        )
+
+
+#: The filter that admits every partner.
+EVERY: Final = Filter()
+
+
+class Names(Protocol):
+    """The names partners answer to, each folded by `lookup.key`, in resolution steps: ids,
+    then acronyms and aliases, then names."""
+
+    def exact(self, needle: str) -> set[str]:
+        """The ids of the first step that holds `needle` as a whole name (none: empty)."""
+        ...
+
+    def starting(self, needle: str) -> set[str]:
+        """The ids of every partner with a name that starts with `needle`."""
+        ...
+
+    def everything(self) -> Mapping[str, Iterable[str]]:
+        """Every name and the ids it names, for suggestions."""
+        ...
+
+
+class Records(Protocol):
+    """A validated dataset, in memory or in the cache."""
+
+    @property
+    def header(self) -> Catalogue:
+        """Everything but the partners: themes, relation kinds, ICOM, the source."""
+        ...
+
+    def __len__(self) -> int: ...
+
+    def partner(self, partner_id: str) -> Partner | None: ...
+
+    def select(self, wanted: Filter = EVERY) -> list[Partner]:
+        """The partners `wanted` admits, by name (ties by id)."""
+        ...
+
+    def countries(self) -> list[str]: ...
+
+    def at(self, rows: Iterable[int]) -> list[Partner]:
+        """The partners at these positions in the file, in that order."""
+        ...
+
+    def everything(self) -> Catalogue: ...
+
+    def names(self) -> Names: ...
+
+    def index(self) -> sqlite3.Connection:
+        """The full-text index of `search` (rowid = position in the file)."""
+        ...
+
+
+class InMemory:
+    """`Records` of a catalogue held whole in memory."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+
+    @property
+    def header(self) -> Catalogue:
+        return self.catalogue
+
+    def __len__(self) -> int:
+        return len(self.catalogue.partners)
+
+    def partner(self, partner_id: str) -> Partner | None:
+        return self.catalogue.partner(partner_id)
+
+    def select(self, wanted: Filter = EVERY) -> list[Partner]:
+        return sort_by_name([p for p in self.catalogue.partners if wanted.admits(p)])
+
+    def countries(self) -> list[str]:
+        return self.catalogue.countries()
+
+    def at(self, rows: Iterable[int]) -> list[Partner]:
+        return [self.catalogue.partners[row] for row in rows]
+
+    def everything(self) -> Catalogue:
+        return self.catalogue
+
+    def names(self) -> Names:
+        from partnercli.lookup import Steps, partner_names
+
+        return Steps([(p.id, partner_names(p)) for p in self.catalogue.partners])
+
+    def index(self) -> sqlite3.Connection:
+        from partnercli import search
+
+        return search.in_memory(self.catalogue)
+
+
+def of(data: Catalogue | Records) -> Records:
+    """`data` as `Records` (a catalogue is wrapped)."""
+    return InMemory(data) if isinstance(data, Catalogue) else data
