@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -81,9 +82,13 @@ class Pair:
     theirs_seconds: list[float] = field(default_factory=list)
     ours_rss_mb: float = 0.0
     theirs_rss_mb: float = 0.0
+    #: Run, untimed, before each of our timed runs (e.g. to empty the cache).
+    prepare: Callable[[], object] | None = field(default=None, repr=False)
+    warmup: int = 1
 
     def summary(self) -> dict[str, object]:
         row = asdict(self)
+        del row["prepare"]
         row.update(
             median=round(statistics.median(self.ratios), 3),
             min=round(min(self.ratios), 3),
@@ -128,6 +133,8 @@ def measure(pair: Pair, *, runs: int, warmup: int, env: dict[str, str]) -> Pair:
             order.reverse()
         results = {}
         for command, is_ours in order:
+            if is_ours and pair.prepare is not None:
+                pair.prepare()
             results[is_ours] = timed(command, env)
         (ours_s, ours_rss), (theirs_s, theirs_rss) = results[True], results[False]
         pair.ours_seconds.append(ours_s)
@@ -188,35 +195,8 @@ def main() -> None:
             if jq is None:
                 raise SystemExit("the scale pairs need jq on the PATH")
             for size in sizes:
-                # Made in a process of its own: a child's peak RSS counts the pages it inherits
-                # from this process at fork, so this process must stay small.
-                path = work / f"partners-{size}.json"
-                subprocess.run(
-                    [PYTHON, "-m", "benchmarks.datasets", str(size), str(path)],
-                    check=True,
-                    cwd=HERE.parent,
-                )
-                data = ["--data", str(path)]
-                big = size == sizes[-1]
-                label = f"{size:,} records"
-                pairs.append(measure(Pair(
-                    f"{'3' if big else '6'}. scale, filter ({label}): list --type ngo --json vs jq",
-                    [PARTNERS, *data, "list", "--type", "ngo", "--json"], [jq, JQ_FILTER, str(path)],
-                    1.0 if big else None, memory_target=None,
-                ), runs=scale_runs, warmup=1, env=env))  # fmt: skip
-                print_row(pairs[-1])
-                pairs.append(measure(Pair(
-                    f"{'4' if big else '6'}. scale, search ({label}): search illicit --json vs jq",
-                    [PARTNERS, *data, "search", "illicit", "--json"], [jq, JQ_SEARCH, str(path)],
-                    1.0 if big else None,
-                ), runs=scale_runs, warmup=1, env=env))  # fmt: skip
-                print_row(pairs[-1])
-                if big:  # one partner by its id, from a file read and validated in full
-                    pairs.append(measure(Pair(
-                        f"5. scale, show ({label}): show unesco-5 --json vs jq",
-                        [PARTNERS, *data, "show", "unesco-5", "--json"],
-                        [jq, '.partners[] | select(.id=="unesco-5")', str(path)], 1.0,
-                    ), runs=scale_runs, warmup=1, env=env))  # fmt: skip
+                for pair in scale_pairs(work, jq, size, big=size == sizes[-1], env=env):
+                    pairs.append(measure(pair, runs=scale_runs, warmup=pair.warmup, env=env))
                     print_row(pairs[-1])
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -236,6 +216,57 @@ def main() -> None:
     }
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {args.output}")
+
+
+def scale_pairs(work: Path, jq: str, size: int, *, big: bool, env: dict[str, str]) -> list[Pair]:
+    """The pairs against jq on a file of `size` records: a file never seen before (the cache
+    emptied before each of our runs), and for the largest file also its second reading (which
+    builds its database) and runs of a file seen before."""
+    # Made in a process of its own: a child's peak RSS counts the pages it inherits from this
+    # process at fork, so this process must stay small.
+    path = work / f"partners-{size}.json"
+    subprocess.run(
+        [PYTHON, "-m", "benchmarks.datasets", str(size), str(path)], check=True, cwd=HERE.parent
+    )
+    # Dated an hour back: a file changed in the last seconds is never cached.
+    os.utime(path, (time.time() - 3600, time.time() - 3600))
+    cache = Path(env["PARTNERS_CACHE_DIR"])
+
+    def empty() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def read_once() -> None:
+        empty()
+        timed(listing, env)
+
+    label = f"{size:,} records"
+    listing = [PARTNERS, "--data", str(path), "list", "--type", "ngo", "--json"]
+    searching = [PARTNERS, "--data", str(path), "search", "illicit", "--json"]
+    showing = [PARTNERS, "--data", str(path), "show", "unesco-5", "--json"]
+    jq_filter = [jq, JQ_FILTER, str(path)]
+    jq_search = [jq, JQ_SEARCH, str(path)]
+    jq_show = [jq, '.partners[] | select(.id=="unesco-5")', str(path)]
+
+    def name(number: str, kind: str, when: str, ours: list[str]) -> str:
+        return f"{number}. scale, {kind} ({label}), {when}: {' '.join(ours[3:])} vs jq"
+
+    if not big:  # for the growth figure
+        return [
+            Pair(name("9", "filter", "never seen", listing), listing, jq_filter, None, prepare=empty),
+            Pair(name("9", "search", "never seen", searching), searching, jq_search, None, prepare=empty),
+        ]  # fmt: skip
+    return [
+        Pair(name("3", "filter", "never seen", listing), listing, jq_filter, 1.0, prepare=empty),
+        Pair(name("4", "search", "never seen", searching), searching, jq_search, 1.0, prepare=empty),
+        Pair(name("5", "show", "never seen", showing), showing, jq_show, 1.0, prepare=empty),
+        Pair(name("6", "filter", "second reading, builds the database", listing), listing,
+             jq_filter, None, prepare=read_once),
+        # Seen before: the two warm-up runs of the first build the database; the rest use it.
+        Pair(name("7", "filter", "seen before", listing), listing, jq_filter, 0.15,
+             memory_target=0.5, prepare=None, warmup=2),
+        Pair(name("8", "search", "seen before", searching), searching, jq_search, 0.4, warmup=2),
+        Pair(name("8", "show", "seen before", showing), showing, jq_show, 0.1, warmup=2),
+    ]  # fmt: skip
 
 
 def installed(work: Path) -> tuple[str, str]:
@@ -261,7 +292,7 @@ def growth_factors(pairs: list[Pair], sizes: list[int]) -> list[str]:
             statistics.median(p.ours_seconds)
             for size in sizes
             for p in pairs
-            if f"{kind} ({size:,} records)" in p.name
+            if f"{kind} ({size:,} records), never seen" in p.name
         ]
         if len(times) != len(sizes):  # this group was not run
             continue

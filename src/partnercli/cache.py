@@ -29,9 +29,13 @@ def default_dir(env: Mapping[str, str]) -> Path | None:
     return Path(base) / "partnercli"
 
 
-def content_key(data: bytes, version: str) -> str:
-    """A key for this content as this version of partners stores it."""
-    digest = hashlib.sha256(data)
+def content_key(path: str, version: str) -> str | None:
+    """A key for the file's content as this version of partners stores it (None: unreadable)."""
+    try:
+        with open(path, "rb") as file:
+            digest = hashlib.file_digest(file, "sha256")
+    except OSError:
+        return None
     digest.update(f"{__version__}/{version}".encode())
     return digest.hexdigest()
 

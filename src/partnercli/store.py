@@ -77,9 +77,9 @@ def _read(
     warnings: list[str] | None = None,
 ) -> Records:
     """The file read and validated; noted as seen, or stored if it was seen before."""
-    data = read_file(path)
     found: list[str] = []
-    catalogue = parse(data, source_name=path, warnings=found)
+    # No name holds the bytes: `parse` lets them go once decoded (a large file's worth of memory).
+    catalogue = parse(read_file(path), source_name=path, warnings=found)
     if warnings is not None:
         warnings.extend(found)
     memory = InMemory(catalogue)
@@ -92,7 +92,9 @@ def _read(
     if not seen:
         cache.remember(cache_dir, stat_key, "")
         return memory
-    content = cache.content_key(data, FORMAT_VERSION)
+    content = cache.content_key(path, FORMAT_VERSION)
+    if content is None:
+        return memory
     target = cache.store_path(cache_dir, content)
     own = [w.removeprefix(f"{path}: ") for w in found]
     store = None if not target.exists() else Store.open(target, content, reread=lambda: memory)
