@@ -95,6 +95,7 @@ class Hit:
 # -- words ------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65_536)  # a language has far fewer words than a file has texts
 def stem(word: str) -> str:
     """A folded word's search form: plurals, -ing and -ed joined to their word, conservatively.
 
