@@ -37,6 +37,7 @@ from partnercli.models import (
     EdgeSet,
     GraphFormat,
     Partner,
+    PartnerType,
     sort_partners,
 )
 from partnercli.options import (
@@ -53,7 +54,7 @@ from partnercli.options import (
     TypeOpt,
     shared,
 )
-from partnercli.records import Filter, InMemory, Records
+from partnercli.records import EVERY, Filter, InMemory, Records
 
 
 class Shell(StrEnum):
@@ -227,11 +228,6 @@ def find_partner(cat: Catalogue | Records, name: str) -> Partner:
     return partner
 
 
-def theme_filter(cat: Catalogue, theme: str | None) -> str | None:
-    """The theme id a --theme option names (resolved like `partners theme`), or None."""
-    return None if theme is None else lookup.resolve_theme(cat, theme).id
-
-
 def choose(
     ctx: typer.Context,
     *,
@@ -273,8 +269,13 @@ def arrange(partners: list[Partner], options: dict[str, Any]) -> list[Partner]:
     return partners[:limit]
 
 
-def country_filter(cat: Records, country: str | None) -> str | None:
-    return None if country is None else lookup.parse_country(cat, country)
+def wanted(
+    data: Records, type_: PartnerType | None, theme: str | None, country: str | None
+) -> Filter:
+    """What --type, --theme and --country ask for, each resolved against the data."""
+    theme_id = None if theme is None else lookup.resolve_theme(data.header, theme).id
+    code = None if country is None else lookup.parse_country(data, country)
+    return Filter(type_, theme_id, code)
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -340,10 +341,7 @@ def list_(
     """
     out = choose(ctx, available=PARTNER_FIELDS, **options)
     data = records(ctx)
-    chosen = data.select(
-        Filter(type_, theme_filter(data.header, theme), country_filter(data, country))
-    )
-    chosen = arrange(chosen, options)
+    chosen = arrange(data.select(wanted(data, type_, theme, country)), options)
     output.emit(views.partners_view(chosen, data.header), out)
 
 
@@ -427,8 +425,7 @@ def theme(
     out = choose(ctx, available=PARTNER_FIELDS, **options)
     data = records(ctx)
     found = lookup.resolve_theme(data.header, name)
-    chosen = data.select(Filter(type_, found.id, country_filter(data, country)))
-    chosen = arrange(chosen, options)
+    chosen = arrange(data.select(wanted(data, type_, found.id, country)), options)
     output.emit(views.partners_view(chosen, data.header, title=found.name), out)
 
 
@@ -463,11 +460,8 @@ def search(
     out = choose(ctx, available=views.HIT_RECORD_FIELDS, **options)
     text = " ".join(query)
     data = records(ctx)
-    candidates = None
-    if type_ is not None or theme is not None or country is not None:
-        candidates = data.select(
-            Filter(type_, theme_filter(data.header, theme), country_filter(data, country))
-        )
+    filters = wanted(data, type_, theme, country)
+    candidates = None if filters == EVERY else data.select(filters)
     reordered = options["sort"] is not None or options["reverse"]
     limit = None if reordered else options["limit"]
     hits = search_mod.search(data, text, candidates=candidates, limit=limit)
