@@ -252,8 +252,8 @@ def scale_pairs(work: Path, jq: str, size: int, *, big: bool, env: dict[str, str
 
     if not big:  # for the growth figure
         return [
-            Pair(name("9", "filter", "never seen", listing), listing, jq_filter, None, prepare=empty),
-            Pair(name("9", "search", "never seen", searching), searching, jq_search, None, prepare=empty),
+            Pair(name("10", "filter", "never seen", listing), listing, jq_filter, None, prepare=empty),
+            Pair(name("10", "search", "never seen", searching), searching, jq_search, None, prepare=empty),
         ]  # fmt: skip
     return [
         Pair(name("3", "filter", "never seen", listing), listing, jq_filter, 1.0, prepare=empty),
@@ -265,7 +265,7 @@ def scale_pairs(work: Path, jq: str, size: int, *, big: bool, env: dict[str, str
         Pair(name("7", "filter", "seen before", listing), listing, jq_filter, 0.15,
              memory_target=0.5, prepare=None, warmup=2),
         Pair(name("8", "search", "seen before", searching), searching, jq_search, 0.4, warmup=2),
-        Pair(name("8", "show", "seen before", showing), showing, jq_show, 0.1, warmup=2),
+        Pair(name("9", "show", "seen before", showing), showing, jq_show, 0.1, warmup=2),
     ]  # fmt: skip
 
 

@@ -359,9 +359,23 @@ def test_eviction_keeps_the_cache_within_its_budget(tmp_path: Path) -> None:
     ]
 
 
-def test_a_database_larger_than_the_budget_is_not_kept(
+def test_a_file_whose_database_would_not_fit_the_budget_is_never_stored(
     big: Catalogue, big_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    built: list[Path] = []
+    monkeypatch.setattr(store, "build", lambda path, *args: built.append(path))
+    budget = big_file.stat().st_size * store.GROWTH // 2**20  # in MB, just under what it needs
+    monkeypatch.setenv("PARTNERS_CACHE_MAX_MB", str(budget))
+    for _ in range(3):
+        assert opened(big_file, tmp_path).everything() == big
+    assert built == []  # not even tried: it would be built, and dropped, on every run
+    assert kinds(tmp_path) == ["seen"]
+
+
+def test_a_database_larger_than_foreseen_is_not_kept(
+    big: Catalogue, big_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "GROWTH", 0)
     monkeypatch.setenv("PARTNERS_CACHE_MAX_MB", "0")
     for _ in range(3):
         assert opened(big_file, tmp_path).everything() == big

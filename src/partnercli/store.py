@@ -38,6 +38,10 @@ STORED_FROM: Final = 1000
 #: No record takes fewer bytes (`{"id":"a","type":"ngo","name":"b"}`): a smaller file is
 #: read without a look at the cache.
 SMALLEST_RECORD: Final = 36
+#: A database takes up to about this many times its file (1.6 at 100,000 records: compact
+#: records, names and the full-text index); a file whose database would not fit the cache's
+#: budget is never stored.
+GROWTH: Final = 2
 #: Changes whenever what a database holds changes: one of another version is rebuilt.
 FORMAT_VERSION: Final = "1"
 #: A file changed this recently may change again within the same mtime: its stat proves nothing.
@@ -92,9 +96,10 @@ def _read(
     if not seen:
         cache.remember(cache_dir, stat_key, "")
         return memory
+    limit = cache.budget(os.environ)
     content = cache.content_key(path, FORMAT_VERSION)
-    if content is None:
-        return memory
+    if content is None or status.st_size * GROWTH > limit:
+        return memory  # its database would not fit the budget: it would be built every time
     target = cache.store_path(cache_dir, content)
     own = [w.removeprefix(f"{path}: ") for w in found]
     store = None if not target.exists() else Store.open(target, content, reread=lambda: memory)
@@ -102,8 +107,7 @@ def _read(
         target, lambda tmp: build(tmp, catalogue, content, own)
     ):
         store = Store.open(target, content, reread=lambda: memory)
-    limit = cache.budget(os.environ)
-    if store is not None and cache.size_of(target) > limit:  # alone larger than the budget
+    if store is not None and cache.size_of(target) > limit:  # larger than foreseen
         store.db.close()
         cache.discard(target)
         store = None
