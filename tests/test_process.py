@@ -59,9 +59,9 @@ def test_python_dash_m_exit_codes() -> None:
     assert run("list", "--no-such-option").returncode == 2
 
 
-def test_closed_pipe_ends_quietly() -> None:
-    shell = f"{sys.executable} -m partnercli list | head -1"
-    result = subprocess.run(
+def bash(shell: str) -> subprocess.CompletedProcess[str]:
+    """A shell pipeline, as a user would type it."""
+    return subprocess.run(
         ["bash", "-c", shell],
         capture_output=True,
         text=True,
@@ -69,6 +69,10 @@ def test_closed_pipe_ends_quietly() -> None:
         timeout=60,
         check=False,
     )
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    result = bash(f"{sys.executable} -m partnercli list | head -1")
     assert result.stdout.startswith("alecso\t")
     assert result.stdout.count("\n") == 1
     assert result.stderr == ""
@@ -76,16 +80,8 @@ def test_closed_pipe_ends_quietly() -> None:
 
 def test_big_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     path = write_scaled(5000, tmp_path / "big.json")
-    shell = (
+    result = bash(
         f"set -o pipefail; {sys.executable} -m partnercli --data {path} list --json | head -c 10"
-    )
-    result = subprocess.run(
-        ["bash", "-c", shell],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        timeout=60,
-        check=False,
     )
     assert result.stderr == ""
     assert result.returncode == 0
