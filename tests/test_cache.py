@@ -293,6 +293,19 @@ def test_a_foreign_sqlite_file_is_replaced(big: Catalogue, big_file: Path, tmp_p
     assert kinds(tmp_path) == ["records.sqlite", "seen"]
 
 
+@pytest.mark.parametrize("planted", ["../victim", "x" * 64, "A" * 64, "\u00e9", "0" * 63])
+def test_a_note_that_is_not_a_key_is_ignored(big_file: Path, tmp_path: Path, planted: str) -> None:
+    directory = tmp_path / "cache"
+    stored(big_file, directory)
+    (note,) = directory.glob(f"*{cache.NOTE_SUFFIX}")
+    note.write_text(planted, encoding="utf-8")
+    victim = tmp_path / f"victim{cache.STORE_SUFFIX}"
+    victim.write_bytes(b"not ours")
+    assert isinstance(opened(big_file, directory), InMemory)  # read as never seen
+    assert victim.read_bytes() == b"not ours"
+    assert note.read_text(encoding="ascii") == ""  # seen once, from now on
+
+
 def test_a_cache_path_with_uri_characters(big: Catalogue, big_file: Path, tmp_path: Path) -> None:
     odd = tmp_path / "a#b?c"
     assert stored(big_file, odd).everything() == big

@@ -41,6 +41,9 @@ def content_key(path: str, version: str) -> str | None:
 
 
 STORE_SUFFIX = ".records.sqlite"
+#: A content key is a SHA-256 in hex.
+KEY_LENGTH = 64
+_HEX = frozenset("0123456789abcdef")
 NOTE_SUFFIX = ".seen"
 
 
@@ -53,9 +56,11 @@ def seen(directory: Path, stat_key: str) -> str | None:
     was seen once, else the key of its content's database."""
     note = directory / f"{stat_key}{NOTE_SUFFIX}"
     try:
-        found = note.read_text(encoding="ascii").strip()
+        found = note.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError):
         return None
+    if found and not (len(found) == KEY_LENGTH and all(c in _HEX for c in found)):
+        return None  # not a note of ours: never a path to open, or to delete
     touch(note)
     return found
 
