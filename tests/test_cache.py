@@ -266,6 +266,19 @@ def test_damage_found_while_answering_falls_back_to_the_file(
     assert records.names().exact("wipo-3") == {"wipo-3"}
 
 
+def test_an_index_naming_a_missing_record_falls_back_to_the_file(
+    big: Catalogue, big_file: Path, tmp_path: Path
+) -> None:
+    stored(big_file, tmp_path)
+    writer = sqlite3.connect(database(tmp_path))
+    writer.execute("UPDATE partners SET row = 1000000 WHERE id = 'unesco-3'")  # count unchanged
+    writer.commit()
+    writer.close()
+    records = opened(big_file, tmp_path)
+    assert isinstance(records, store.Store)
+    assert search.search(records, "unesco") == search.search(big, "unesco")
+
+
 @pytest.mark.parametrize("meta", [{"key": "other"}, {"version": "0"}, {"rows": "5"}])
 def test_a_database_of_other_content_or_format_is_replaced(
     meta: dict[str, str], big: Catalogue, big_file: Path, tmp_path: Path

@@ -289,8 +289,15 @@ class Store:
 
     def at(self, rows: Iterable[int]) -> list[Partner]:
         wanted = list(rows)
-        sql = "SELECT record FROM json_each(?) JOIN partners ON row = value ORDER BY key"
-        return self.safely(lambda: self._decode(sql, [json.dumps(wanted)]), lambda r: r.at(wanted))
+
+        def query() -> list[Partner]:
+            sql = "SELECT record FROM json_each(?) JOIN partners ON row = value ORDER BY key"
+            found = self._decode(sql, [json.dumps(wanted)])
+            if len(found) != len(wanted):  # the index names a row the table lacks
+                raise sqlite3.DatabaseError("a record of the index is missing")
+            return found
+
+        return self.safely(query, lambda r: r.at(wanted))
 
     def everything(self) -> Catalogue:
         def query() -> Catalogue:
