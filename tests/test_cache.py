@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from benchmarks.datasets import write_scaled
-from partnercli import cache, catalogue, search, store
+from partnercli import cache, catalogue, records, search, store
 from partnercli.errors import DataError
 from partnercli.models import Catalogue
 from partnercli.records import Filter, InMemory, Records
 from tests.conftest import Invoke
 
-RECORDS = store.STORED_FROM + 50
+RECORDS = 1050  # 2.4 MB: large enough to be kept
 HOUR = 3600
 
 
@@ -46,7 +46,7 @@ def kinds(directory: Path) -> list[str]:
 
 
 def opened(path: Path, directory: Path) -> Records:
-    return store.open_records(str(path), cache_dir=directory, warnings=[])
+    return records.open_file(str(path), cache_dir=directory, warnings=[])
 
 
 def stored(path: Path, directory: Path) -> Records:
@@ -86,14 +86,15 @@ def test_a_file_is_noted_then_stored_then_answered_from_its_database(
 
 
 def test_a_small_file_never_touches_the_cache(tmp_path: Path, invoke: Invoke) -> None:
-    small = settle(write_scaled(store.STORED_FROM - 1, tmp_path / "small.json"))
+    small = settle(write_scaled(400, tmp_path / "small.json"))
+    assert small.stat().st_size < records.STORED_FROM_BYTES
     directory = tmp_path / "cache"
     for _ in range(3):
         assert isinstance(opened(small, directory), InMemory)
     tiny = settle(write_scaled(21, tmp_path / "tiny.json"))
     result = invoke("--data", str(tiny), "list", env={"PARTNERS_CACHE_DIR": str(directory)})
     assert result.exit_code == 0
-    assert kinds(directory) == []
+    assert not directory.exists()  # not even made
 
 
 def test_a_file_changed_in_the_last_seconds_is_not_noted(tmp_path: Path) -> None:
@@ -150,13 +151,16 @@ def test_the_same_content_elsewhere_shares_one_database(big_file: Path, tmp_path
 
 
 def test_no_cache_folder_means_memory(big_file: Path) -> None:
-    assert isinstance(store.open_records(str(big_file), cache_dir=None, warnings=[]), InMemory)
+    assert isinstance(records.open_file(str(big_file), cache_dir=None, warnings=[]), InMemory)
 
 
 def test_bad_data_is_an_error_whatever_the_cache(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    record = '{"id": "Not A Slug", "type": "ngo", "name": "A name"}'
+    record = '{"id": "Not A Slug", "type": "ngo", "name": "A name", "description": "%s"}' % (
+        "words " * 200
+    )
     bad.write_text('{"partners": [' + ",".join([record] * RECORDS) + "]}", encoding="utf-8")
+    assert bad.stat().st_size >= records.STORED_FROM_BYTES
     for _ in range(3):
         with pytest.raises(DataError):
             opened(settle(bad), tmp_path / "cache")
@@ -210,11 +214,11 @@ def test_a_stored_file_answers_as_the_file_does(
 def test_a_stored_search_ranks_as_one_in_memory(
     big: Catalogue, big_file: Path, tmp_path: Path
 ) -> None:
-    records = stored(big_file, tmp_path)
+    found = stored(big_file, tmp_path)
     for query in ('"cultural goods" illicit', "drugs", "museum", "unesco-1", "zzz"):
-        assert search.search(records, query) == search.search(big, query)
+        assert search.search(found, query) == search.search(big, query)
     candidates = InMemory(big).select(Filter(big.partners[0].type))
-    assert search.search(records, "heritage", candidates=candidates, limit=9) == search.search(
+    assert search.search(found, "heritage", candidates=candidates, limit=9) == search.search(
         big, "heritage", candidates=candidates, limit=9
     )
 
@@ -243,27 +247,27 @@ def test_a_zeroed_page_is_deleted_and_built_again(
     data = bytearray(path.read_bytes())
     data[4096 : 4096 * 40] = bytes(4096 * 39)
     path.write_bytes(bytes(data))
-    records = opened(big_file, tmp_path)
-    assert records.everything() == big
-    assert search.search(records, "drugs") == search.search(big, "drugs")
+    found = opened(big_file, tmp_path)
+    assert found.everything() == big
+    assert search.search(found, "drugs") == search.search(big, "drugs")
     assert isinstance(opened(big_file, tmp_path), store.Store)  # built again, once
 
 
 def test_damage_found_while_answering_falls_back_to_the_file(
     big: Catalogue, big_file: Path, tmp_path: Path
 ) -> None:
-    records = stored(big_file, tmp_path)
-    assert isinstance(records, store.Store)
-    records.db.execute("PRAGMA query_only = 0")
+    found = stored(big_file, tmp_path)
+    assert isinstance(found, store.Store)
+    found.db.execute("PRAGMA query_only = 0")
     writer = sqlite3.connect(database(tmp_path))
     writer.execute("DROP TABLE names")
     writer.execute("DROP TABLE themes")
     writer.commit()
     writer.close()
     emergencies = Filter(theme="emergencies")
-    assert records.select(emergencies) == InMemory(big).select(emergencies)
+    assert found.select(emergencies) == InMemory(big).select(emergencies)
     assert not list(tmp_path.glob(f"*{cache.STORE_SUFFIX}"))  # deleted, to be built again
-    assert records.names().exact("wipo-3") == {"wipo-3"}
+    assert found.names().exact("wipo-3") == {"wipo-3"}
 
 
 def test_an_index_naming_a_missing_record_falls_back_to_the_file(
@@ -274,9 +278,9 @@ def test_an_index_naming_a_missing_record_falls_back_to_the_file(
     writer.execute("UPDATE partners SET row = 1000000 WHERE id = 'unesco-3'")  # count unchanged
     writer.commit()
     writer.close()
-    records = opened(big_file, tmp_path)
-    assert isinstance(records, store.Store)
-    assert search.search(records, "unesco") == search.search(big, "unesco")
+    found = opened(big_file, tmp_path)
+    assert isinstance(found, store.Store)
+    assert search.search(found, "unesco") == search.search(big, "unesco")
 
 
 @pytest.mark.parametrize("meta", [{"key": "other"}, {"version": "0"}, {"rows": "5"}])
@@ -288,9 +292,9 @@ def test_a_database_of_other_content_or_format_is_replaced(
     db.executemany("UPDATE meta SET value = ? WHERE name = ?", [(v, k) for k, v in meta.items()])
     db.commit()
     db.close()
-    records = opened(big_file, tmp_path)
-    assert isinstance(records, store.Store)  # rebuilt from the file
-    assert records.everything() == big
+    found = opened(big_file, tmp_path)
+    assert isinstance(found, store.Store)  # rebuilt from the file
+    assert found.everything() == big
 
 
 def test_a_foreign_sqlite_file_is_replaced(big: Catalogue, big_file: Path, tmp_path: Path) -> None:
@@ -328,7 +332,7 @@ def test_an_unwritable_cache_is_only_slower(big: Catalogue, big_file: Path, tmp_
     blocker = tmp_path / "file-not-dir"
     blocker.write_text("", encoding="utf-8")
     warnings: list[str] = []
-    found = store.open_records(str(big_file), cache_dir=blocker / "cache", warnings=warnings)
+    found = records.open_file(str(big_file), cache_dir=blocker / "cache", warnings=warnings)
     assert found.everything() == big
     assert len(warnings) == 1
     assert "cannot use the cache folder" in warnings[0]

@@ -275,7 +275,7 @@ def test_a_stored_hostile_dataset_answers_as_its_file(
     import os
     import time
 
-    from partnercli import store
+    from partnercli import records
 
     folder = tmp_path_factory.mktemp("s")
     path = write(folder, data)
@@ -287,8 +287,7 @@ def test_a_stored_hostile_dataset_answers_as_its_file(
     ]  # fmt: skip
     cached = {"PARTNERS_CACHE_DIR": str(folder / "cache"), "COLUMNS": "100"}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store, "STORED_FROM", 1)
-        patch.setattr(store, "SMALLEST_RECORD", 0)
+        patch.setattr(records, "STORED_FROM_BYTES", 0)
         for _ in range(2):  # noted, then stored
             RUNNER.invoke(app, ["--data", path, "list"], env=cached)
         for args in commands:
@@ -300,4 +299,4 @@ def test_a_stored_hostile_dataset_answers_as_its_file(
                 expected.exit_code, expected.stdout, expected.stderr,
             ), args  # fmt: skip
     stored = list((folder / "cache").glob("*.records.sqlite"))
-    assert len(stored) == (1 if data["partners"] else 0)
+    assert len(stored) == 1

@@ -9,9 +9,7 @@ its folder cannot be used, every run reads its file as if for the first time.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -31,6 +29,8 @@ def default_dir(env: Mapping[str, str]) -> Path | None:
 
 def content_key(path: str, version: str) -> str | None:
     """A key for the file's content as this version of partners stores it (None: unreadable)."""
+    import hashlib  # only a file about to be stored is hashed
+
     try:
         with open(path, "rb") as file:
             digest = hashlib.file_digest(file, "sha256")
@@ -75,6 +75,8 @@ def remember(directory: Path, stat_key: str, key: str) -> None:
 
 def write_atomically(target: Path, write: Callable[[Path], object]) -> bool:
     """Make `target` with `write(temporary path)`, then move it in place; False if it failed."""
+    import tempfile
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)

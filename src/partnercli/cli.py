@@ -54,7 +54,7 @@ from partnercli.options import (
     TypeOpt,
     shared,
 )
-from partnercli.records import EVERY, Filter, InMemory, Records
+from partnercli.records import EVERY, Filter, InMemory, Records, open_file
 
 
 class Shell(StrEnum):
@@ -205,10 +205,10 @@ def records(ctx: typer.Context) -> Records:
     path = data_path(ctx)
     if path is None:
         return InMemory(catalogue.load())
-    from partnercli import cache, store
+    from partnercli import cache
 
     warnings: list[str] = []
-    found = store.open_records(path, cache_dir=cache.default_dir(os.environ), warnings=warnings)
+    found = open_file(path, cache_dir=cache.default_dir(os.environ), warnings=warnings)
     for warning in warnings:
         output.message(f"warning: {warning}")
     return found
@@ -734,9 +734,9 @@ def cache_(
 ) -> None:
     """Show where the cache of large datasets is and its size, or empty it.
 
-    A --data file of 1,000 partners or more, read a second time, keeps its validated records
-    there (one database per content), so that later runs answer without reading the file; at
-    most $PARTNERS_CACHE_MAX_MB (512 MB), the least recently used going first.
+    A --data file of 1 MB or more (some 500 partners), read a second time, keeps its
+    validated records there (one database per content), so that later runs answer without
+    reading the file; at most $PARTNERS_CACHE_MAX_MB (512 MB), the least recently used first.
 
     Examples:
 

@@ -7,13 +7,20 @@ lookup and the search are written once, against this protocol.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
 
+from partnercli.catalogue import parse, read_file
 from partnercli.models import Catalogue, Partner, PartnerType, sort_by_name
 
 if TYPE_CHECKING:
     import sqlite3
+
+#: A smaller file (up to some 500 partners) is read whole every time, as fast as a database
+#: could answer, without a look at the cache nor the cost of importing it.
+STORED_FROM_BYTES: Final = 2**20
 
 
 class Filter(NamedTuple):
@@ -122,6 +129,28 @@ class InMemory:
         from partnercli import search
 
         return search.in_memory(self.catalogue)
+
+
+def open_file(path: str, *, cache_dir: Path | None, warnings: list[str]) -> Records:
+    """The dataset at `path`: a large regular file through the cache (`store`), any other read
+    and validated in full. Raise `DataError` on bad data."""
+    status = regular(path) if cache_dir is not None else None
+    if cache_dir is None or status is None or status.st_size < STORED_FROM_BYTES:
+        return InMemory(parse(read_file(path), source_name=path, warnings=warnings))
+    from partnercli import store  # SQLite and hashing: only for a file large enough to keep
+
+    return store.open_records(path, status, cache_dir=cache_dir, warnings=warnings)
+
+
+def regular(path: str) -> os.stat_result | None:
+    """The file's status if it is a regular file (a pipe or a device is never kept)."""
+    import stat
+
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return status if stat.S_ISREG(status.st_mode) else None
 
 
 def of(data: Catalogue | Records) -> Records:

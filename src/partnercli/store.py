@@ -1,8 +1,8 @@
 """A large dataset's validated records kept in SQLite, so that a file seen before is answered
 with SQL instead of being read and validated again.
 
-A file of `STORED_FROM` records or more is read and validated in full the first time, like any
-other; that run only notes that it saw the file (by its size, modification time and inode, as
+A file of `records.STORED_FROM_BYTES` or more is read and validated in full the first time,
+like any other; that run only notes that it saw the file (by its size, modification time and inode, as
 git does). The next run that reads the same file validates it once more and keeps its records
 in the cache: one SQLite database per content, holding each record as compact JSON, indexes on
 id, type and name order, the folded names `show` looks up, and the full-text index `search`
@@ -27,17 +27,12 @@ from typing import Final, TypeVar
 
 import msgspec
 
-from partnercli import cache
+from partnercli import cache, records
 from partnercli.catalogue import parse, read_file
 from partnercli.lookup import key, partner_names
 from partnercli.models import Catalogue, Partner
 from partnercli.records import EVERY, Filter, InMemory, Names, Records
 
-#: A file with fewer records is read whole every time: that is faster than any database.
-STORED_FROM: Final = 1000
-#: No record takes fewer bytes (`{"id":"a","type":"ngo","name":"b"}`): a smaller file is
-#: read without a look at the cache.
-SMALLEST_RECORD: Final = 36
 #: A database takes up to about this many times its file (1.6 at 100,000 records: compact
 #: records, names and the full-text index); a file whose database would not fit the cache's
 #: budget is never stored.
@@ -52,12 +47,12 @@ _LAST = "\U0010ffff"  # after every character: `key >= 'abc' AND key < 'abc' || 
 T = TypeVar("T")
 
 
-def open_records(path: str, *, cache_dir: Path | None, warnings: list[str]) -> Records:
-    """The dataset at `path`: from its database when the file was stored before, else read and
-    validated (and stored, when seen for the second time). Raise `DataError` on bad data."""
-    status = _regular(path) if cache_dir is not None else None
-    if cache_dir is None or status is None or status.st_size < STORED_FROM * SMALLEST_RECORD:
-        return InMemory(parse(read_file(path), source_name=path, warnings=warnings))
+def open_records(
+    path: str, status: os.stat_result, *, cache_dir: Path, warnings: list[str]
+) -> Records:
+    """The regular file at `path` (of `status`, large enough to be kept): from its database when
+    it was stored before, else read and validated (and stored, when seen for the second time).
+    Raise `DataError` on bad data."""
     refused = cache.problem(cache_dir)
     if refused:
         warnings.append(f"{refused}; running without the cache")
@@ -87,10 +82,10 @@ def _read(
     if warnings is not None:
         warnings.extend(found)
     memory = InMemory(catalogue)
-    if cache_dir is None or status is None or len(catalogue.partners) < STORED_FROM:
+    if cache_dir is None or status is None:
         return memory
     stat_key = _stat_key(status)
-    now = _regular(path)
+    now = records.regular(path)
     if now is None or _stat_key(now) != stat_key or time.time_ns() - now.st_mtime_ns < SETTLED_NS:
         return memory  # changed while it was read, or too recently for its stat to tell
     if not seen:
@@ -116,17 +111,6 @@ def _read(
     cache.remember(cache_dir, stat_key, content)
     cache.tidy(cache_dir, limit=limit, keep=target)
     return store
-
-
-def _regular(path: str) -> os.stat_result | None:
-    """The file's status if it is a regular file (a pipe or a device is never stored)."""
-    import stat
-
-    try:
-        status = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return status if stat.S_ISREG(status.st_mode) else None
 
 
 def _stat_key(status: os.stat_result) -> str:
