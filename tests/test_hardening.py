@@ -646,3 +646,22 @@ def test_a_home_less_run_makes_no_folder_named_tilde(tmp_path: Path) -> None:
         check=False,
     )
     assert not (tmp_path / "~").exists()
+
+
+def test_the_cyclic_collector_is_off_while_a_command_runs_and_back_on_after(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    seen: list[bool] = []
+    emit = output.emit
+
+    def watching(*args: Any, **kwargs: Any) -> None:
+        seen.append(gc.isenabled())
+        emit(*args, **kwargs)
+
+    monkeypatch.setattr(output, "emit", watching)
+    assert invoke("show", "unesco", "--json").exit_code == 0
+    assert invoke("show", "no-such-partner").exit_code == 1  # an error ends the run too
+    assert seen == [False]
+    assert gc.isenabled()

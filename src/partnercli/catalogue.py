@@ -154,41 +154,36 @@ def _read(path: Path, name: str) -> bytes:
 
 def parse(data: bytes, *, source_name: str, warnings: list[str] | None = None) -> Catalogue:
     """Decode and validate a dataset; the one entry point for bytes from anywhere."""
-    # The cyclic garbage collector finds no garbage among freshly decoded records, but walks
-    # them all, again and again, while they are made: a third of a large file's loading time.
-    gc.disable()
+    text = _text(data, source_name)
+    del data  # a large file is held once at a time: as bytes, as text, then as records
+    raw = decode_json(text, source_name=source_name)
+    surrogates = re.search(_SURROGATE_ESCAPE, text)
+    del text
+    if not isinstance(raw, dict):
+        raise DataError(
+            source_name,
+            [f"top level: expected an object with 'partners' and 'themes', got {_kind(raw)}"],
+        )
+    problems = _Problems(raw)
+    catalogue: Catalogue | None = None
     try:
-        text = _text(data, source_name)
-        del data  # a large file is held once at a time: as bytes, as text, then as records
-        raw = decode_json(text, source_name=source_name)
-        surrogates = re.search(_SURROGATE_ESCAPE, text)
-        del text
-        if not isinstance(raw, dict):
-            raise DataError(
-                source_name,
-                [f"top level: expected an object with 'partners' and 'themes', got {_kind(raw)}"],
-            )
-        problems = _Problems(raw)
-        catalogue: Catalogue | None = None
-        try:
-            catalogue = msgspec.convert(raw, Catalogue)
-        except msgspec.ValidationError:
-            problems.per_record()
-        else:
-            problems.check(catalogue)
-        if surrogates:
-            problems.unicode()
-        if problems.found:
-            found = problems.found
-            raise DataError(source_name, found[:MAX_PROBLEMS], total=len(found))
-        assert catalogue is not None  # per_record() found at least one problem
-        if warnings is not None:
-            warnings.extend(f"{source_name}: {w}" for w in problems.unknown_fields())
-        return catalogue
-    finally:
-        # What was loaded lives until the run ends: keep the collector from walking it again.
-        gc.freeze()
-        gc.enable()
+        catalogue = msgspec.convert(raw, Catalogue)
+    except msgspec.ValidationError:
+        problems.per_record()
+    else:
+        problems.check(catalogue)
+    if surrogates:
+        problems.unicode()
+    if problems.found:
+        found = problems.found
+        raise DataError(source_name, found[:MAX_PROBLEMS], total=len(found))
+    assert catalogue is not None  # per_record() found at least one problem
+    if warnings is not None:
+        warnings.extend(f"{source_name}: {w}" for w in problems.unknown_fields())
+    # What was loaded lives until the run ends: out of the cyclic collector's sight, which
+    # would otherwise walk it again at every collection and once more at exit.
+    gc.freeze()
+    return catalogue
 
 
 def _text(data: bytes, source_name: str) -> str:
