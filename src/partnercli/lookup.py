@@ -138,16 +138,16 @@ def _one(ids: set[str], *, query: str, what: str) -> str:
     )
 
 
-def _not_icom(records: Records, query: str) -> None:
+def _not_icom(data: Records, query: str) -> None:
     """ICOM's own names are an error that says whose partners these are."""
-    icom = records.header.icom
+    icom = data.header.icom
     if icom is None:
         return
     names = {key(n) for n in (icom.name, icom.acronym or icom.name, *icom.aliases)}
     if key(query) not in names:
         return
     short = icom.acronym or icom.name
-    similar = sorted(records.names().starting(key(short)))[:MAX_SUGGESTED]
+    similar = sorted(data.names().starting(key(short)))[:MAX_SUGGESTED]
     hint = f"did you mean {' or '.join(similar)}?" if similar else "run 'partners about'"
     raise NotFoundError(
         f"'{query}' is {short} itself, the organisation these are partners of, not a partner",
