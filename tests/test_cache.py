@@ -323,9 +323,13 @@ def test_a_note_that_is_not_a_key_is_ignored(big_file: Path, tmp_path: Path, pla
     assert note.read_text(encoding="ascii") == ""  # seen once, from now on
 
 
-def test_a_cache_path_with_uri_characters(big: Catalogue, big_file: Path, tmp_path: Path) -> None:
-    odd = tmp_path / "a#b?c"
+@pytest.mark.parametrize("name", ["a#b?c", "%41 b", os.fsdecode(b"caf\xe9")])
+def test_a_cache_path_with_uri_or_undecodable_characters(
+    big: Catalogue, big_file: Path, tmp_path: Path, name: str
+) -> None:
+    odd = tmp_path / name
     assert stored(big_file, odd).everything() == big
+    assert kinds(odd) == ["records.sqlite", "seen"]
 
 
 def test_an_unwritable_cache_is_only_slower(big: Catalogue, big_file: Path, tmp_path: Path) -> None:

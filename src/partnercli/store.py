@@ -126,7 +126,7 @@ def build(path: Path, catalogue: Catalogue, content: str, warnings: list[str]) -
     from partnercli import search
 
     header = msgspec.structs.replace(catalogue, partners=())
-    db = sqlite3.connect(str(path))
+    db = sqlite3.connect(os.fsencode(path))  # the bytes: a folder's name need not be UTF-8
     try:
         db.executescript(
             """
@@ -214,7 +214,8 @@ class Store:
         import urllib.parse
 
         try:
-            uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"  # `#` or `?` in a path is text
+            # Percent-encoded bytes: `#` or `?` in a path is text, and a name need not be UTF-8.
+            uri = f"file:{urllib.parse.quote(os.fsencode(path))}?mode=ro"
             db = sqlite3.connect(uri, uri=True)
             meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
             (count,) = db.execute("SELECT count(*) FROM partners").fetchone()
