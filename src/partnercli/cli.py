@@ -215,7 +215,12 @@ def records(ctx: typer.Context) -> Records:
     from partnercli import cache
 
     warnings: list[str] = []
-    found = open_file(path, cache_dir=cache.default_dir(os.environ), warnings=warnings)
+    found = open_file(
+        path,
+        cache_dir=cache.default_dir(os.environ),
+        warnings=warnings,
+        notice=output.message if output.stderr_is_terminal() else None,  # a pause explained
+    )
     for warning in warnings:
         output.message(f"warning: {warning}")
     return found

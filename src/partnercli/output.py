@@ -117,6 +117,14 @@ def message(line: str) -> None:
         pass
 
 
+def stderr_is_terminal() -> bool:
+    """Does a person read stderr? (Scripts get no progress notices.)"""
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (OSError, ValueError):  # closed
+        return False
+
+
 def takes_any_character(stream: object) -> bool:
     """Can `stream` take any character? Not under PYTHONIOENCODING=ascii, say."""
     encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")

@@ -8,7 +8,7 @@ lookup and the search are written once, against this protocol.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
 
@@ -131,15 +131,22 @@ class InMemory:
         return search.in_memory(self.catalogue)
 
 
-def open_file(path: str, *, cache_dir: Path | None, warnings: list[str]) -> Records:
-    """The dataset at `path`: a large regular file through the cache (`store`), any other read
-    and validated in full. Raise `DataError` on bad data."""
+def open_file(
+    path: str,
+    *,
+    cache_dir: Path | None,
+    warnings: list[str],
+    notice: Callable[[str], object] | None = None,
+) -> Records:
+    """The dataset at `path`: a large regular file through the cache (`store`; `notice` is told
+    before a database is built), any other read and validated in full. Raise `DataError` on bad
+    data."""
     status = regular(path) if cache_dir is not None else None
     if cache_dir is None or status is None or status.st_size < STORED_FROM_BYTES:
         return InMemory(parse(read_file(path), source_name=path, warnings=warnings))
     from partnercli import store  # SQLite and hashing: only for a file large enough to keep
 
-    return store.open_records(path, status, cache_dir=cache_dir, warnings=warnings)
+    return store.open_records(path, status, cache_dir=cache_dir, warnings=warnings, notice=notice)
 
 
 def regular(path: str) -> os.stat_result | None:

@@ -48,11 +48,16 @@ T = TypeVar("T")
 
 
 def open_records(
-    path: str, status: os.stat_result, *, cache_dir: Path, warnings: list[str]
+    path: str,
+    status: os.stat_result,
+    *,
+    cache_dir: Path,
+    warnings: list[str],
+    notice: Callable[[str], object] | None = None,
 ) -> Records:
     """The regular file at `path` (of `status`, large enough to be kept): from its database when
-    it was stored before, else read and validated (and stored, when seen for the second time).
-    Raise `DataError` on bad data."""
+    it was stored before, else read and validated (and stored, when seen for the second time,
+    after `notice` is told). Raise `DataError` on bad data."""
     refused = cache.problem(cache_dir)
     if refused:
         warnings.append(f"{refused}; running without the cache")
@@ -64,7 +69,14 @@ def open_records(
             cache.touch(store.path)
             warnings.extend(f"{path}: {w}" for w in store.warnings)
             return store
-    return _read(path, cache_dir=cache_dir, seen=seen is not None, status=status, warnings=warnings)
+    return _read(
+        path,
+        cache_dir=cache_dir,
+        seen=seen is not None,
+        status=status,
+        warnings=warnings,
+        notice=notice,
+    )
 
 
 def _read(
@@ -74,6 +86,7 @@ def _read(
     seen: bool = False,
     status: os.stat_result | None = None,
     warnings: list[str] | None = None,
+    notice: Callable[[str], object] | None = None,
 ) -> Records:
     """The file read and validated; noted as seen, or stored if it was seen before."""
     found: list[str] = []
@@ -98,6 +111,8 @@ def _read(
     target = cache.store_path(cache_dir, content)
     own = [w.removeprefix(f"{path}: ") for w in found]
     store = None if not target.exists() else Store.open(target, content, reread=lambda: memory)
+    if store is None and notice is not None:
+        notice(f"keeping the records of {path} in the cache: this once, later runs are faster")
     if store is None and cache.write_atomically(
         target, lambda tmp: build(tmp, catalogue, content, own)
     ):
