@@ -377,6 +377,36 @@ def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     assert stderr == b"interrupted\n"
 
 
+@pytest.fixture(scope="module")
+def settled_10k(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """10,000 records (23 MB: a second to build their database), dated an hour back."""
+    path = write_scaled(10_000, tmp_path_factory.mktemp("big") / "big.json")
+    os.utime(path, (time.time() - 3600, time.time() - 3600))
+    return path
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_while_a_database_is_built_leaves_nothing_behind(
+    settled_10k: Path, tmp_path: Path, name: str
+) -> None:
+    path = settled_10k
+    cache = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"}
+    env["PARTNERS_CACHE_DIR"] = str(cache)
+    command = [PARTNERS, "--data", str(path), "list", "--json"]
+    subprocess.run(command, stdout=subprocess.DEVNULL, env=env, check=True)  # noted
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 60
+    while not list(cache.glob(".tmp-*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the database was built before the signal could be sent"
+    proc.send_signal(getattr(signal, name))
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert stderr == b"interrupted\n"
+    assert [p.name for p in cache.iterdir()] == [n.name for n in cache.glob("*.seen")]
+
+
 # -- a dataset crafted to attack the terminal --------------------------------------------------------------
 
 ATTACK = {
