@@ -104,26 +104,45 @@ def _read(
     if not seen:
         cache.remember(cache_dir, stat_key, "")
         return memory
-    limit = cache.budget(os.environ)
-    content = cache.content_key(path, FORMAT_VERSION)
-    if content is None or status.st_size * GROWTH > limit:
-        return memory  # its database would not fit the budget: it would be built every time
-    target = cache.store_path(cache_dir, content)
     own = [w.removeprefix(f"{path}: ") for w in found]
-    store = None if not target.exists() else Store.open(target, content, reread=lambda: memory)
-    if store is None and notice is not None:
-        notice(f"keeping the records of {path} in the cache: this once, later runs are faster")
-    if store is None and cache.write_atomically(
-        target, lambda tmp: build(tmp, catalogue, content, own)
-    ):
-        store = Store.open(target, content, reread=lambda: memory)
-    if store is not None and cache.size_of(target) > limit:  # larger than foreseen
-        store.db.close()
-        cache.discard(target)
-        store = None
+    store = _keep(path, memory, own, size=status.st_size, cache_dir=cache_dir, notice=notice)
     if store is None:
         return memory
-    cache.remember(cache_dir, stat_key, content)
+    cache.remember(cache_dir, stat_key, store.content)
+    return store
+
+
+def _keep(
+    path: str,
+    memory: InMemory,
+    warnings: list[str],
+    *,
+    size: int,
+    cache_dir: Path,
+    notice: Callable[[str], object] | None,
+) -> Store | None:
+    """The database of this validated file, found or built, if it fits the cache's budget."""
+    limit = cache.budget(os.environ)
+    if size * GROWTH > limit:
+        return None  # its database would not fit the budget: it would be built every time
+    content = cache.content_key(path, FORMAT_VERSION)
+    if content is None:
+        return None
+    target = cache.store_path(cache_dir, content)
+    store = Store.open(target, content, reread=lambda: memory) if target.exists() else None
+    if store is None:
+        if notice is not None:
+            notice(f"keeping the records of {path} in the cache: this once, later runs are faster")
+        if cache.write_atomically(
+            target, lambda tmp: build(tmp, memory.catalogue, content, warnings)
+        ):
+            store = Store.open(target, content, reread=lambda: memory)
+    if store is None:
+        return None
+    if cache.size_of(target) > limit:  # larger than foreseen
+        store.db.close()
+        cache.discard(target)
+        return None
     cache.tidy(cache_dir, limit=limit, keep=target)
     return store
 
@@ -216,6 +235,7 @@ class Store:
         reread: Callable[[], Records],
     ) -> None:
         self.db, self.path = db, path
+        self.content = meta["key"]
         self.rows = int(meta["rows"])
         self._header = msgspec.json.decode(meta["header"], type=Catalogue)
         self.warnings: list[str] = json.loads(meta["warnings"])
