@@ -307,6 +307,18 @@ def test_damage_found_while_answering_falls_back_to_the_file(
     assert found.names().exact("wipo-3") == {"wipo-3"}
 
 
+def test_a_search_index_damaged_while_searching_is_deleted_like_any_damage(
+    big: Catalogue, big_file: Path, tmp_path: Path
+) -> None:
+    found = stored(big_file, tmp_path)
+    writer = sqlite3.connect(database(tmp_path))
+    writer.execute("DROP TABLE words")
+    writer.commit()
+    writer.close()
+    assert search.search(found, "drugs") == search.search(big, "drugs")
+    assert not list(tmp_path.glob(f"*{cache.STORE_SUFFIX}"))  # deleted, to be built again
+
+
 def test_an_index_naming_a_missing_record_falls_back_to_the_file(
     big: Catalogue, big_file: Path, tmp_path: Path
 ) -> None:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Final, NamedTuple, Protocol, TypeVar
 
 from partnercli.catalogue import parse, read_file
 from partnercli.models import Catalogue, Partner, PartnerType, sort_by_name
 
 if TYPE_CHECKING:
     import sqlite3
+
+T = TypeVar("T")
 
 #: A smaller file (up to some 500 partners) is read whole every time, as fast as a database
 #: could answer, without a look at the cache nor the cost of importing it.
@@ -87,8 +89,8 @@ class Records(Protocol):
 
     def names(self) -> Names: ...
 
-    def index(self) -> sqlite3.Connection:
-        """The full-text index of `search` (rowid = position in the file)."""
+    def searched(self, run: Callable[[sqlite3.Connection], T]) -> T:
+        """`run` on the full-text index of `search` (rowid = position in the file)."""
         ...
 
 
@@ -125,10 +127,10 @@ class InMemory:
 
         return Steps([(p.id, partner_names(p)) for p in self.catalogue.partners])
 
-    def index(self) -> sqlite3.Connection:
+    def searched(self, run: Callable[[sqlite3.Connection], T]) -> T:
         from partnercli import search
 
-        return search.in_memory(self.catalogue)
+        return run(search.in_memory(self.catalogue))
 
 
 def open_file(

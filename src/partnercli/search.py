@@ -438,14 +438,13 @@ def search(
         return []
     source = records.of(data)
     total = len(source)
-    try:
-        db = source.index()
-        found = with_prefixes(db, found)
-        ranked = rank(db, found, total)
-    except sqlite3.Error:  # a cached index damaged while in use: answer from memory instead
-        db = in_memory(source.everything())
-        found = with_prefixes(db, found)
-        ranked = rank(db, found, total)
+
+    def ranking(db: sqlite3.Connection) -> tuple[list[Term], list[_Ranked]]:
+        prefixed = with_prefixes(db, found)
+        return prefixed, rank(db, prefixed, total)
+
+    # A cached index damaged while in use is the store's to handle, as any damage to it.
+    found, ranked = source.searched(ranking)
     partners = dict(zip((r.rowid for r in ranked), source.at(r.rowid for r in ranked), strict=True))
     if candidates is not None:
         allowed = {p.id for p in candidates}

@@ -329,8 +329,8 @@ class Store:
     def names(self) -> Names:
         return StoredNames(self)
 
-    def index(self) -> sqlite3.Connection:
-        return self.safely(lambda: self.db, lambda r: r.index())
+    def searched(self, run: Callable[[sqlite3.Connection], T]) -> T:
+        return self.safely(lambda: run(self.db), lambda r: r.searched(run))
 
 
 class StoredNames:
