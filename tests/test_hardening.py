@@ -309,7 +309,7 @@ def test_c_locale_keeps_non_ascii_data() -> None:
     assert "故宫博物院" in result.stdout.decode("utf-8")
 
 
-def test_ascii_only_output_degrades_without_crashing() -> None:
+def test_ascii_only_output_degrades_without_crashing(tmp_path: Path) -> None:
     env = {"PYTHONIOENCODING": "ascii"}
     plain = run_process("show", "palace-museum", env=env)
     assert plain.returncode == 0, plain.stderr
@@ -320,14 +320,10 @@ def test_ascii_only_output_degrades_without_crashing() -> None:
     as_json = run_process("show", "palace-museum", "--json", env=env)
     assert as_json.stdout.isascii()
     assert json.loads(as_json.stdout)["aliases"][0] == "故宫博物院"  # escaped, not lost
-    emoji = run_process("--data", str(_emoji_dataset()), "list", "--json", env=env)
+    emoji_data = tmp_path / "emoji.json"
+    emoji_data.write_text(json.dumps(minimal_dataset(record("emoji", name="Museum 🏛️"))))
+    emoji = run_process("--data", str(emoji_data), "list", "--json", env=env)
     assert json.loads(emoji.stdout)[0]["name"] == "Museum 🏛️"
-
-
-def _emoji_dataset() -> Path:
-    path = Path(os.environ.get("TMPDIR", "/tmp")) / f"partners-emoji-{os.getpid()}.json"
-    path.write_text(json.dumps(minimal_dataset(record("emoji", name="Museum 🏛️"))), encoding="utf-8")
-    return path
 
 
 def test_closed_stdout_is_one_error_line() -> None:
