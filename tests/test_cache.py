@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.datasets import write_scaled
-from partnercli import cache, catalogue, records, search, store
+from partnercli import cache, catalogue, output, records, search, store
 from partnercli.errors import DataError
-from partnercli.models import Catalogue
+from partnercli.models import Catalogue, Partner
 from partnercli.records import Filter, InMemory, Records
 from tests.conftest import Invoke
 
@@ -211,6 +211,10 @@ COMMANDS = [
     ["search", "traficking"],
     ["themes", "--json"],
     ["list", "--country", "atlantis"],
+    ["list", "--country", "atlantis", "--json"],
+    ["list", "--reverse", "--limit", "4", "--json"],
+    ["list", "--theme", "emergencies", "--fields", "id,name", "--json"],
+    ["list", "--type", "museum", "--format", "jsonl"],
     ["related", "unesco-4", "--json"],
 ]
 
@@ -236,6 +240,44 @@ def test_a_stored_file_answers_as_the_file_does(
         expected.stdout,
         expected.stderr,
     )
+
+
+def test_a_listing_as_json_is_written_from_the_kept_lines(
+    big_file: Path, stored_dir: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every field as JSON is the lines the database keeps, never decoded into records; any
+    other listing decodes them."""
+    decoded: list[int] = []
+    real = store._PARTNERS
+
+    class Counting:
+        def decode(self, text: str) -> list[Partner]:
+            decoded.append(len(text))
+            return real.decode(text)
+
+    monkeypatch.setattr(store, "_PARTNERS", Counting())
+    env = {"PARTNERS_CACHE_DIR": str(stored_dir)}
+    for args, decodes in (
+        (["list", "--type", "ngo", "--json"], 0),
+        (["list", "--json", "--reverse", "--limit", "3"], 0),
+        (["list", "--type", "ngo", "--json", "--sort", "founded"], 1),
+        (["list", "--type", "ngo", "--json", "--fields", "id"], 1),
+    ):
+        decoded.clear()
+        assert invoke("--data", str(big_file), *args, env=env).exit_code == 0
+        assert len(decoded) == decodes, args
+
+
+def test_an_ascii_only_stream_gets_escapes_not_the_kept_lines(
+    big_file: Path, stored_dir: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "takes_any_character", lambda stream: False)
+    args = ("--data", str(big_file), "list", "--json")
+    expected = invoke(*args, env={"PARTNERS_CACHE_DIR": ""})
+    result = invoke(*args, env={"PARTNERS_CACHE_DIR": str(stored_dir)})
+    assert result.stdout.isascii()
+    assert "\\u" in result.stdout
+    assert result.stdout == expected.stdout
 
 
 def test_the_run_that_builds_the_database_answers_from_it(

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 import typer.main
@@ -30,7 +30,7 @@ from partnercli.errors import (
     PartnersError,
     UsageError,
 )
-from partnercli.formats import Format
+from partnercli.formats import Format, json_array
 from partnercli.models import (
     PARTNER_FIELDS,
     Catalogue,
@@ -64,6 +64,8 @@ class Shell(StrEnum):
     FISH = "fish"
     POWERSHELL = "powershell"
 
+
+T = TypeVar("T")
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (an empty result too), 1 not found, ambiguous or invalid data, "
@@ -272,13 +274,16 @@ def _same_file(one: str, other: str) -> bool:
 
 def arrange(partners: list[Partner], options: dict[str, Any]) -> list[Partner]:
     """Partners in the order --sort and --reverse ask for (by name without them), --limit kept."""
-    sort, reverse, limit = options["sort"], options["reverse"], options["limit"]
-    if sort is not None:
-        descending = sort.startswith("-") != reverse
-        partners = sort_partners(partners, sort.removeprefix("-"), reverse=descending)
-    elif reverse:
-        partners = partners[::-1]
-    return partners[:limit]
+    sort = options["sort"]
+    if sort is None:
+        return in_name_order(partners, options)
+    descending = sort.startswith("-") != options["reverse"]
+    return sort_partners(partners, sort.removeprefix("-"), reverse=descending)[: options["limit"]]
+
+
+def in_name_order(items: list[T], options: dict[str, Any]) -> list[T]:
+    """Items already by name, as --reverse and --limit ask."""
+    return (items[::-1] if options["reverse"] else items)[: options["limit"]]
 
 
 def wanted(
@@ -353,8 +358,16 @@ def list_(
     """
     out = choose(ctx, available=PARTNER_FIELDS, **options)
     data = records(ctx)
-    chosen = arrange(data.select(wanted(data, type_, theme, country)), options)
-    output.emit(views.partners_view(chosen, data.header), out)
+    chosen = wanted(data, type_, theme, country)
+    # A large file seen before keeps each record as the line --json writes for it.
+    kept = (
+        data.select_lines(chosen) if options["sort"] is None and output.takes_lines(out) else None
+    )
+    if kept:
+        output.deliver(json_array(in_name_order(kept, options)), out)
+    else:
+        partners = arrange(data.select(chosen), options)
+        output.emit(views.partners_view(partners, data.header), out)
 
 
 @commands.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -117,18 +117,24 @@ def write_json(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
     rows = [pick(r, fields) for r in view.records]
     if view.single:
         return inert_json(json.dumps(rows[0], ensure_ascii=ensure_ascii, indent=2)) + "\n"
-    body = inert_json(",\n".join(map(_compact(ensure_ascii), rows)))
-    return f"[\n{body}\n]\n" if body else "[]\n"
+    return json_array(json_lines(rows, ensure_ascii))
 
 
 def write_jsonl(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
-    encode = _compact(ensure_ascii)
-    return inert_json("".join(encode(pick(r, fields)) + "\n" for r in view.records))
+    return _lines(json_lines((pick(r, fields) for r in view.records), ensure_ascii))
 
 
-def _compact(ensure_ascii: bool) -> Callable[[Any], str]:
-    """`json.dumps` on one line; one encoder for all rows (`dumps` with options makes one per call)."""
-    return json.JSONEncoder(ensure_ascii=ensure_ascii, separators=(",", ":")).encode
+def json_lines(records: Iterable[Record], ensure_ascii: bool) -> Iterator[str]:
+    """Each record as one line of JSON: `json.dumps` on one line (one encoder for all rows:
+    `dumps` with options makes one per call), made inert."""
+    encode = json.JSONEncoder(ensure_ascii=ensure_ascii, separators=(",", ":")).encode
+    return (inert_json(encode(record)) for record in records)
+
+
+def json_array(lines: Iterable[str]) -> str:
+    """`json_lines` as a JSON array, a record per line (no line is empty: `{}` at least)."""
+    body = ",\n".join(lines)
+    return f"[\n{body}\n]\n" if body else "[]\n"
 
 
 def _lines(rows: Iterable[str]) -> str:

@@ -189,6 +189,16 @@ def emit(view: View, out: Output) -> None:
     deliver((writer or WRITERS[out.format])(view, fields, ensure_ascii), out)
 
 
+def takes_lines(out: Output) -> bool:
+    """Does `out` ask for every field as JSON, to a file or a stream that takes any character:
+    what `formats.json_lines` wrote of each record (`Records.select_lines` keeps them)?"""
+    return (
+        out.format is Format.JSON
+        and out.fields is None
+        and (out.path is not None or takes_any_character(sys.stdout))
+    )
+
+
 def deliver(content: str | bytes, out: Output) -> None:
     """To the file --output names, else through the pager when that is due, else to stdout."""
     if out.path is not None:

@@ -79,6 +79,11 @@ class Records(Protocol):
         """The partners `wanted` admits, by name (ties by id)."""
         ...
 
+    def select_lines(self, wanted: Filter = EVERY) -> list[str] | None:
+        """`select`'s partners, each as the line of JSON `list --json` writes for it
+        (`formats.json_lines`, not ASCII-only), when they are kept that way; else None."""
+        ...
+
     def countries(self) -> list[str]: ...
 
     def at(self, rows: Iterable[int]) -> list[Partner]:
@@ -112,6 +117,9 @@ class InMemory:
 
     def select(self, wanted: Filter = EVERY) -> list[Partner]:
         return sort_by_name([p for p in self.catalogue.partners if wanted.admits(p)])
+
+    def select_lines(self, wanted: Filter = EVERY) -> list[str] | None:
+        return None  # encoded when written
 
     def countries(self) -> list[str]:
         return self.catalogue.countries()

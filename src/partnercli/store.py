@@ -29,16 +29,18 @@ import msgspec
 
 from partnercli import cache, records
 from partnercli.catalogue import parse, read_file
+from partnercli.formats import json_lines
 from partnercli.lookup import key, partner_names
 from partnercli.models import Catalogue, Partner
 from partnercli.records import EVERY, Filter, InMemory, Names, Records
+from partnercli.views import record
 
 #: A database takes up to about this many times its file (1.6 at 100,000 records: compact
 #: records, names and the full-text index); a file whose database would not fit the cache's
 #: budget is never stored.
 GROWTH: Final = 2
 #: Changes whenever what a database holds changes: one of another version is rebuilt.
-FORMAT_VERSION: Final = "1"
+FORMAT_VERSION: Final = "2"
 #: A file changed this recently may change again within the same mtime: its stat proves nothing.
 SETTLED_NS: Final = 2_000_000_000
 
@@ -169,20 +171,21 @@ def build(path: Path, catalogue: Catalogue, content: str, warnings: list[str]) -
             CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE partners (
                 row INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
-                country TEXT, sort TEXT NOT NULL, record BLOB NOT NULL
+                country TEXT, sort TEXT NOT NULL, record TEXT NOT NULL
             );
             CREATE TABLE themes (theme TEXT NOT NULL, row INTEGER NOT NULL);
             CREATE TABLE names (key TEXT NOT NULL, step INTEGER NOT NULL, row INTEGER NOT NULL);
             """
         )
         partners = catalogue.partners
-        encode = msgspec.json.Encoder().encode
+        # Each record as the line `list --json` writes for it: such a listing is these lines.
+        lines = json_lines(map(record, partners), ensure_ascii=False)
         db.executemany(
             "INSERT INTO partners VALUES (?, ?, ?, ?, ?, ?)",
             (
                 (row, p.id, p.type.value, p.headquarters and p.headquarters.country,
-                 p.name.casefold(), encode(p))
-                for row, p in enumerate(partners)
+                 p.name.casefold(), line)
+                for row, (p, line) in enumerate(zip(partners, lines, strict=True))
             ),
         )  # fmt: skip
         db.executemany(
@@ -274,9 +277,14 @@ class Store:
                 self._fallback = self._reread()
         return instead(self._fallback)
 
+    def _lines(self, sql: str, parameters: Iterable[object] = ()) -> list[str]:
+        lines = [line for (line,) in self.db.execute(sql, tuple(parameters))]
+        if not all(isinstance(line, str) for line in lines):
+            raise sqlite3.DatabaseError("a record is not text")
+        return lines
+
     def _decode(self, sql: str, parameters: Iterable[object] = ()) -> list[Partner]:
-        rows = self.db.execute(sql, tuple(parameters)).fetchall()
-        return _PARTNERS.decode(b"[" + b",".join(record for (record,) in rows) + b"]")
+        return _PARTNERS.decode("[" + ",".join(self._lines(sql, parameters)) + "]")
 
     @property
     def header(self) -> Catalogue:
@@ -293,15 +301,12 @@ class Store:
         return self.safely(query, lambda r: r.partner(partner_id))
 
     def select(self, wanted: Filter = EVERY) -> list[Partner]:
-        conditions = {
-            "type = ?": wanted.type_ and wanted.type_.value,
-            "row IN (SELECT row FROM themes WHERE theme = ?)": wanted.theme,
-            "country = ?": wanted.country,
-        }
-        where = " AND ".join(["1", *(c for c, value in conditions.items() if value is not None)])
-        values = [value for value in conditions.values() if value is not None]
-        sql = f"SELECT record FROM partners WHERE {where} ORDER BY sort, id"
+        sql, values = _selecting(wanted)
         return self.safely(lambda: self._decode(sql, values), lambda r: r.select(wanted))
+
+    def select_lines(self, wanted: Filter = EVERY) -> list[str] | None:
+        sql, values = _selecting(wanted)
+        return self.safely(lambda: self._lines(sql, values), lambda r: r.select_lines(wanted))
 
     def countries(self) -> list[str]:
         sql = "SELECT DISTINCT country FROM partners WHERE country IS NOT NULL ORDER BY country"
@@ -331,6 +336,18 @@ class Store:
 
     def searched(self, run: Callable[[sqlite3.Connection], T]) -> T:
         return self.safely(lambda: run(self.db), lambda r: r.searched(run))
+
+
+def _selecting(wanted: Filter) -> tuple[str, list[str]]:
+    """The query for the records `wanted` admits, by name, and its parameters."""
+    conditions = {
+        "type = ?": wanted.type_ and wanted.type_.value,
+        "row IN (SELECT row FROM themes WHERE theme = ?)": wanted.theme,
+        "country = ?": wanted.country,
+    }
+    where = " AND ".join(["1", *(c for c, value in conditions.items() if value is not None)])
+    values = [value for value in conditions.values() if value is not None]
+    return f"SELECT record FROM partners WHERE {where} ORDER BY sort, id", values
 
 
 class StoredNames:
