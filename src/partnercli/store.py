@@ -45,6 +45,8 @@ FORMAT_VERSION: Final = "2"
 SETTLED_NS: Final = 2_000_000_000
 
 _PARTNERS = msgspec.json.Decoder(list[Partner])
+#: A record as the UTF-8 bytes it is stored as, for msgspec (the text is for `list --json`).
+RECORD_BYTES: Final = "CAST(record AS BLOB)"
 _LAST = "\U0010ffff"  # after every character: `key >= 'abc' AND key < 'abc' || _LAST` is a prefix
 T = TypeVar("T")
 
@@ -277,14 +279,16 @@ class Store:
                 self._fallback = self._reread()
         return instead(self._fallback)
 
-    def _lines(self, sql: str, parameters: Iterable[object] = ()) -> list[str]:
-        lines = [line for (line,) in self.db.execute(sql, tuple(parameters))]
-        if not all(isinstance(line, str) for line in lines):
-            raise sqlite3.DatabaseError("a record is not text")
-        return lines
+    def _column(self, kind: type[T], sql: str, parameters: Iterable[object]) -> list[T]:
+        found = [value for (value,) in self.db.execute(sql, tuple(parameters))]
+        if not all(isinstance(value, kind) for value in found):
+            raise sqlite3.DatabaseError("a record is not what was kept")
+        return found
 
     def _decode(self, sql: str, parameters: Iterable[object] = ()) -> list[Partner]:
-        return _PARTNERS.decode("[" + ",".join(self._lines(sql, parameters)) + "]")
+        """The partners of `sql`, which selects `RECORD_BYTES` (msgspec decodes UTF-8 bytes
+        without a copy; a text would be made one)."""
+        return _PARTNERS.decode(b"[" + b",".join(self._column(bytes, sql, parameters)) + b"]")
 
     @property
     def header(self) -> Catalogue:
@@ -295,18 +299,18 @@ class Store:
 
     def partner(self, partner_id: str) -> Partner | None:
         def query() -> Partner | None:
-            found = self._decode("SELECT record FROM partners WHERE id = ?", [partner_id])
+            found = self._decode(f"SELECT {RECORD_BYTES} FROM partners WHERE id = ?", [partner_id])
             return found[0] if found else None
 
         return self.safely(query, lambda r: r.partner(partner_id))
 
     def select(self, wanted: Filter = EVERY) -> list[Partner]:
-        sql, values = _selecting(wanted)
+        sql, values = _selecting(wanted, RECORD_BYTES)
         return self.safely(lambda: self._decode(sql, values), lambda r: r.select(wanted))
 
     def select_lines(self, wanted: Filter = EVERY) -> list[str] | None:
-        sql, values = _selecting(wanted)
-        return self.safely(lambda: self._lines(sql, values), lambda r: r.select_lines(wanted))
+        sql, values = _selecting(wanted, "record")
+        return self.safely(lambda: self._column(str, sql, values), lambda r: r.select_lines(wanted))
 
     def countries(self) -> list[str]:
         sql = "SELECT DISTINCT country FROM partners WHERE country IS NOT NULL ORDER BY country"
@@ -316,7 +320,9 @@ class Store:
         wanted = list(rows)
 
         def query() -> list[Partner]:
-            sql = "SELECT record FROM json_each(?) JOIN partners ON row = value ORDER BY key"
+            sql = (
+                f"SELECT {RECORD_BYTES} FROM json_each(?) JOIN partners ON row = value ORDER BY key"
+            )
             found = self._decode(sql, [json.dumps(wanted)])
             if len(found) != len(wanted):  # the index names a row the table lacks
                 raise sqlite3.DatabaseError("a record of the index is missing")
@@ -326,7 +332,7 @@ class Store:
 
     def everything(self) -> Catalogue:
         def query() -> Catalogue:
-            partners = self._decode("SELECT record FROM partners ORDER BY row")
+            partners = self._decode(f"SELECT {RECORD_BYTES} FROM partners ORDER BY row")
             return msgspec.structs.replace(self._header, partners=tuple(partners))
 
         return self.safely(query, lambda r: r.everything())
@@ -338,8 +344,8 @@ class Store:
         return self.safely(lambda: run(self.db), lambda r: r.searched(run))
 
 
-def _selecting(wanted: Filter) -> tuple[str, list[str]]:
-    """The query for the records `wanted` admits, by name, and its parameters."""
+def _selecting(wanted: Filter, column: str) -> tuple[str, list[str]]:
+    """The query for `column` of the records `wanted` admits, by name, and its parameters."""
     conditions = {
         "type = ?": wanted.type_ and wanted.type_.value,
         "row IN (SELECT row FROM themes WHERE theme = ?)": wanted.theme,
@@ -347,7 +353,7 @@ def _selecting(wanted: Filter) -> tuple[str, list[str]]:
     }
     where = " AND ".join(["1", *(c for c, value in conditions.items() if value is not None)])
     values = [value for value in conditions.values() if value is not None]
-    return f"SELECT record FROM partners WHERE {where} ORDER BY sort, id", values
+    return f"SELECT {column} FROM partners WHERE {where} ORDER BY sort, id", values
 
 
 class StoredNames:
