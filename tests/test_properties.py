@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -21,7 +23,7 @@ from typer.testing import CliRunner
 
 from partnercli.cli import app
 from partnercli.text import fold
-from tests.conftest import minimal_dataset
+from tests.conftest import minimal_dataset, record
 
 RUNNER = CliRunner()
 COMMANDS = ["list", "show", "themes", "theme", "search", "fields"]
@@ -305,7 +307,7 @@ def test_a_stored_hostile_dataset_answers_as_its_file(
 
 #: Ways to write a dataset that are valid JSON but unusual, or not quite a dataset: each must be
 #: read by the record-at-a-time path exactly as by decoding the file whole.
-SPELLINGS = {
+SPELLINGS: dict[str, Callable[[str], str]] = {
     "as is": lambda text: text,
     "byte-order mark": lambda text: "\ufeff" + text,
     "a top-level key twice": lambda text: text.replace("{", '{"themes": [], ', 1),
@@ -336,17 +338,22 @@ def _partners_text(text: str) -> str:
     return text[start:end]
 
 
-@example(minimal_dataset(), "a key that spells the empty partners", None, None, True)
-@example(minimal_dataset(), "a title that spells the empty partners", None, None, True)
+@example(minimal_dataset(), "a key that spells the empty partners", None, (None, True, False))
+@example(minimal_dataset(), "a title that spells the empty partners", None, (None, True, False))
+@example(minimal_dataset(record("one")), "a key twice in a record", None, (1, False, False))
+@example(minimal_dataset(record("one")), "as is", None, (None, True, False))
+@example(minimal_dataset(record("one")), "as is", None, (None, True, True))
 @given(
     datasets(),
     st.sampled_from(sorted(SPELLINGS)),
     st.sampled_from([None, *sorted(CORRUPTIONS)]),
-    st.sampled_from([None, 1]),
-    st.booleans(),
+    st.tuples(st.sampled_from([None, 1]), st.booleans(), st.booleans()),
 )
 def test_reading_a_record_at_a_time_is_reading_the_whole_file(
-    data: dict[str, Any], spelling: str, corruption: str | None, indent: int | None, last: bool
+    data: dict[str, Any],
+    spelling: str,
+    corruption: str | None,
+    layout: tuple[int | None, bool, bool],
 ) -> None:
     """The loader's fast path (each partner decoded from the bytes on its own) accepts, refuses
     and warns exactly as decoding the whole file does, whatever the file's spelling."""
@@ -355,11 +362,12 @@ def test_reading_a_record_at_a_time_is_reading_the_whole_file(
     from partnercli import catalogue
     from partnercli.errors import DataError
 
+    indent, last, escaped = layout  # escaped: every character past ASCII as \\uXXXX
     if corruption and data["partners"]:
         CORRUPTIONS[corruption](data["partners"][0])
     if not last:  # the partners at the start of the file, not its end
         data = {"partners": data["partners"]} | data
-    text = SPELLINGS[spelling](json.dumps(data, ensure_ascii=False, indent=indent))
+    text = SPELLINGS[spelling](json.dumps(data, ensure_ascii=escaped, indent=indent))
 
     def outcome() -> tuple[object, ...]:
         warnings: list[str] = []
@@ -375,3 +383,11 @@ def test_reading_a_record_at_a_time_is_reading_the_whole_file(
     assert fast == whole
     if spelling == "as is" and corruption is None:  # an ordinary file: the fast path read it
         assert catalogue._by_record(text.encode()) is not None
+    if spelling == "as is" and not escaped:  # ...each record by msgspec alone
+
+        def strict(text: str) -> object:
+            raise AssertionError(f"decoded again: {text}")
+
+        top = msgspec.json.decode(text.encode(), type=dict[str, msgspec.Raw])
+        for item in msgspec.json.decode(top["partners"], type=list[msgspec.Raw]):
+            catalogue._record(item, strict)
