@@ -61,6 +61,8 @@ def test_bundled_data_is_read_as_a_package_resource() -> None:
         (b'{"partners": {}}', "partners: expected an array of partner objects, got an object"),
         (b'{"partners": [1]}', "partners[0]: expected an object, got a number"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"partners": [], "x": ' + b"[" * 5_000 + b"]" * 5_000 + b"}", "nested too deeply"),
+        (b'{"partners": [{"x": ' + b"[" * 5_000 + b"]" * 5_000 + b"}]}", "nested too deeply"),
     ],
 )
 def test_unreadable_json_is_one_clear_problem(

@@ -241,7 +241,12 @@ def _by_record(data: bytes) -> tuple[dict[str, Any], Catalogue, list[str]] | Non
                 f"{_where(index, record)}: unknown field '{key}' ignored"
                 for key in _unknown(record, top=False)
             )
-    except (msgspec.MsgspecError, ValueError, TypeError):  # JSONDecodeError is a ValueError
+    except (
+        msgspec.MsgspecError,
+        ValueError,
+        TypeError,
+        RecursionError,
+    ):  # JSONDecodeError: a ValueError
         return None
     if duplicates:
         return None
