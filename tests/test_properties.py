@@ -381,9 +381,11 @@ def test_reading_a_record_at_a_time_is_reading_the_whole_file(
     with mock.patch.object(catalogue, "_by_record", return_value=None):
         whole = outcome()
     assert fast == whole
-    if spelling == "as is" and corruption is None:  # an ordinary file: the fast path read it
-        assert catalogue._by_record(text.encode()) is not None
-    if spelling == "as is" and not escaped:  # ...each record by msgspec alone
+    if spelling == "as is" and not escaped:  # an ordinary file: the fast path read it...
+        # (Escaped, a character past U+FFFF is a surrogate pair, which the fast path leaves to
+        # the whole-file path along with the lone surrogates it must word.)
+        if corruption is None:
+            assert catalogue._by_record(text.encode()) is not None
 
         def strict(text: str) -> object:
             raise AssertionError(f"decoded again: {text}")
