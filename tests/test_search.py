@@ -257,3 +257,12 @@ def test_search_query_after_double_dash(invoke: Invoke) -> None:
     result = invoke("search", "--", "--json")
     assert result.exit_code == 0
     assert result.stdout == ""  # "--json" is a query word here, and nothing matches "json"
+
+
+def test_the_index_gathers_16_mb_before_it_writes_a_segment(bundled: Catalogue) -> None:
+    """FTS5's 'hashsize' (a third less work on a large file's index) is set, not swallowed by
+    the guard kept for an SQLite without the option."""
+    db = search.in_memory(bundled)
+    (value,) = db.execute("SELECT v FROM words_config WHERE k = 'hashsize'").fetchone()
+    assert value == 16 * 2**20
+    assert len(search._rows(db, "illicit")) > 0

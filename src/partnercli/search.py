@@ -15,6 +15,7 @@ own text before those matched only through a theme's vocabulary; when fewer than
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import math
@@ -75,6 +76,10 @@ _WORD = re.compile(r"\w+")
 _QUOTED_OR_BARE = re.compile(r'"([^"]*)"?|([^\s"]+)')
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 _TOKENIZER = "unicode61 remove_diacritics 0"  # the words arrive folded and stemmed
+#: FTS5 gathers this much of an index in memory before it writes a segment (and merges
+#: segments); its default, 1 MB, makes a third more work of a large file's index (0.35 s of
+#: 1.1 s at 100,000 records, measured; 16 MB does as well as 64).
+_PENDING_BYTES = 16 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +237,8 @@ def build_index(db: sqlite3.Connection, catalogue: Catalogue) -> None:
     db.execute(
         f"CREATE VIRTUAL TABLE words USING fts5({columns}, content='', tokenize='{_TOKENIZER}')"
     )
+    with contextlib.suppress(sqlite3.OperationalError):  # an SQLite without it: as before
+        db.execute("INSERT INTO words(words, rank) VALUES ('hashsize', ?)", (_PENDING_BYTES,))
     placeholders = ", ".join("?" for _ in COLUMNS)
     rows = (
         (i, *(" ".join(terms(text)) for text in _column_texts(p, catalogue).values()))
