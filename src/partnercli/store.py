@@ -4,10 +4,11 @@ with SQL instead of being read and validated again.
 A file of `records.STORED_FROM_BYTES` or more is read and validated in full the first time,
 like any other; that run only notes that it saw the file (by its size, modification time and inode, as
 git does). The next run that reads the same file validates it once more and keeps its records
-in the cache: one SQLite database per content, holding each record as compact JSON, indexes on
-id, type and name order, the folded names `show` looks up, and the full-text index `search`
-uses. From then on a run finds that database by the file's stat alone (no reading, no hashing)
-and decodes only the records it shows. A file read once never costs a database.
+in the cache: one SQLite database per content, holding each record as the line of JSON
+`list --json` writes for it, indexes on id, type and name order, the folded names `show` looks
+up, and the full-text index `search` uses. From then on a run finds that database by the file's
+stat alone (no reading, no hashing) and decodes only the records it shows (a listing of every
+field as JSON is the kept lines, decoded not at all). A file read once never costs a database.
 
 A database is written only by a run that validated its content, and checked when opened: the
 content hash and format version it was built from, and its row count. A damaged or foreign
@@ -35,9 +36,9 @@ from partnercli.models import Catalogue, Partner
 from partnercli.records import EVERY, Filter, InMemory, Names, Records
 from partnercli.views import record
 
-#: A database takes up to about this many times its file (1.6 at 100,000 records: compact
-#: records, names and the full-text index); a file whose database would not fit the cache's
-#: budget is never stored.
+#: A database takes up to about this many times its file (1.6 at 100,000 records: the
+#: records' JSON lines, names and the full-text index); a file whose database would not fit
+#: the cache's budget is never stored.
 GROWTH: Final = 2
 #: Changes whenever what a database holds changes: one of another version is rebuilt.
 FORMAT_VERSION: Final = "2"
@@ -46,7 +47,7 @@ SETTLED_NS: Final = 2_000_000_000
 
 _PARTNERS = msgspec.json.Decoder(list[Partner])
 #: A record as the UTF-8 bytes it is stored as, for msgspec (the text is for `list --json`).
-RECORD_BYTES: Final = "CAST(record AS BLOB)"
+_RECORD_BYTES: Final = "CAST(record AS BLOB)"
 _LAST = "\U0010ffff"  # after every character: `key >= 'abc' AND key < 'abc' || _LAST` is a prefix
 T = TypeVar("T")
 
@@ -286,7 +287,7 @@ class Store:
         return found
 
     def _decode(self, sql: str, parameters: Iterable[object] = ()) -> list[Partner]:
-        """The partners of `sql`, which selects `RECORD_BYTES` (msgspec decodes UTF-8 bytes
+        """The partners of `sql`, which selects `_RECORD_BYTES` (msgspec decodes UTF-8 bytes
         without a copy; a text would be made one)."""
         return _PARTNERS.decode(b"[" + b",".join(self._column(bytes, sql, parameters)) + b"]")
 
@@ -299,13 +300,13 @@ class Store:
 
     def partner(self, partner_id: str) -> Partner | None:
         def query() -> Partner | None:
-            found = self._decode(f"SELECT {RECORD_BYTES} FROM partners WHERE id = ?", [partner_id])
+            found = self._decode(f"SELECT {_RECORD_BYTES} FROM partners WHERE id = ?", [partner_id])
             return found[0] if found else None
 
         return self.safely(query, lambda r: r.partner(partner_id))
 
     def select(self, wanted: Filter = EVERY) -> list[Partner]:
-        sql, values = _selecting(wanted, RECORD_BYTES)
+        sql, values = _selecting(wanted, _RECORD_BYTES)
         return self.safely(lambda: self._decode(sql, values), lambda r: r.select(wanted))
 
     def select_lines(self, wanted: Filter = EVERY) -> list[str] | None:
@@ -320,9 +321,7 @@ class Store:
         wanted = list(rows)
 
         def query() -> list[Partner]:
-            sql = (
-                f"SELECT {RECORD_BYTES} FROM json_each(?) JOIN partners ON row = value ORDER BY key"
-            )
+            sql = f"SELECT {_RECORD_BYTES} FROM json_each(?) JOIN partners ON row = value ORDER BY key"
             found = self._decode(sql, [json.dumps(wanted)])
             if len(found) != len(wanted):  # the index names a row the table lacks
                 raise sqlite3.DatabaseError("a record of the index is missing")
@@ -332,7 +331,7 @@ class Store:
 
     def everything(self) -> Catalogue:
         def query() -> Catalogue:
-            partners = self._decode(f"SELECT {RECORD_BYTES} FROM partners ORDER BY row")
+            partners = self._decode(f"SELECT {_RECORD_BYTES} FROM partners ORDER BY row")
             return msgspec.structs.replace(self._header, partners=tuple(partners))
 
         return self.safely(query, lambda r: r.everything())
