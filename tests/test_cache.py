@@ -349,6 +349,28 @@ def test_damage_found_while_answering_falls_back_to_the_file(
     assert found.names().exact("wipo-3") == {"wipo-3"}
 
 
+@pytest.mark.parametrize(
+    "kept", ["42", "'{\"id\":'", "'{}, {}'", "'{\"id\":\"' || char(27) || '\"}'", "x'ff'"]
+)
+@pytest.mark.parametrize("listing", [["--json"], ["--format", "csv"]], ids=" ".join)
+def test_a_kept_record_of_the_wrong_kind_falls_back_to_the_file(
+    kept: str, listing: list[str], big_file: Path, tmp_path: Path, invoke: Invoke
+) -> None:
+    """A kept record that is not one JSON object (a number, broken JSON, two objects, a raw
+    escape, not UTF-8) is damage, whether its line is written as it is or decoded: the
+    listing comes from the file, as it would without the cache, and the database is deleted."""
+    stored(big_file, tmp_path)
+    writer = sqlite3.connect(database(tmp_path))
+    writer.execute(f"UPDATE partners SET record = {kept} WHERE id = 'unesco-3'")
+    writer.commit()
+    writer.close()
+    args = ("--data", str(big_file), "list", "--type", "igo", *listing)
+    expected = invoke(*args, env={"PARTNERS_CACHE_DIR": ""})
+    result = invoke(*args, env={"PARTNERS_CACHE_DIR": str(tmp_path)})
+    assert (result.exit_code, result.stdout) == (0, expected.stdout)
+    assert not list(tmp_path.glob(f"*{cache.STORE_SUFFIX}"))  # deleted, to be built again
+
+
 def test_a_search_index_damaged_while_searching_is_deleted_like_any_damage(
     big: Catalogue, big_file: Path, tmp_path: Path
 ) -> None:

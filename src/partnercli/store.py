@@ -46,7 +46,8 @@ FORMAT_VERSION: Final = "2"
 SETTLED_NS: Final = 2_000_000_000
 
 _PARTNERS = msgspec.json.Decoder(list[Partner])
-#: A record as the UTF-8 bytes it is stored as, for msgspec (the text is for `list --json`).
+_ONE_VALUE = msgspec.json.Decoder(msgspec.Raw)
+#: A record as the UTF-8 bytes it is stored as: what msgspec reads without a copy.
 _RECORD_BYTES: Final = "CAST(record AS BLOB)"
 _LAST = "\U0010ffff"  # after every character: `key >= 'abc' AND key < 'abc' || _LAST` is a prefix
 T = TypeVar("T")
@@ -310,8 +311,18 @@ class Store:
         return self.safely(lambda: self._decode(sql, values), lambda r: r.select(wanted))
 
     def select_lines(self, wanted: Filter = EVERY) -> list[str] | None:
-        sql, values = _selecting(wanted, "record")
-        return self.safely(lambda: self._column(str, sql, values), lambda r: r.select_lines(wanted))
+        sql, values = _selecting(wanted, _RECORD_BYTES)
+
+        def query() -> list[str]:
+            # Written out as they are, so checked as they are: one JSON object each.
+            lines = self._column(bytes, sql, values)
+            for line in lines:
+                _ONE_VALUE.decode(line)  # valid JSON and UTF-8, nothing after it
+                if not line.startswith(b"{"):
+                    raise sqlite3.DatabaseError("a kept line is not a JSON object")
+            return [line.decode() for line in lines]
+
+        return self.safely(query, lambda r: r.select_lines(wanted))
 
     def countries(self) -> list[str]:
         sql = "SELECT DISTINCT country FROM partners WHERE country IS NOT NULL ORDER BY country"
