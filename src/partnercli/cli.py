@@ -449,9 +449,11 @@ def theme(
     """
     out = choose(ctx, available=PARTNER_FIELDS, **options)
     data = records(ctx)
-    found = lookup.resolve_theme(data.header, name)
-    chosen = arrange(data.select(wanted(data, type_, found.id, country)), options)
-    output.emit(views.partners_view(chosen, data.header, title=found.name), out)
+    chosen = wanted(data, type_, name, country)
+    found = data.header.theme(chosen.theme or "")
+    assert found is not None  # wanted() resolved NAME to one of the data's themes
+    partners = arrange(data.select(chosen), options)
+    output.emit(views.partners_view(partners, data.header, title=found.name), out)
 
 
 @commands.command()
