@@ -7,6 +7,7 @@ median ratio with its min and max, peak memory (RSS) where asked, and writes the
     python -m benchmarks.bench                 # everything, as quoted in the README
     python -m benchmarks.bench --quick         # fewer runs and records, for a quick look
     python -m benchmarks.bench --only startup  # just the start-up pairs (no jq needed)
+    python -m benchmarks.bench --only checks   # just the dataset rules (benchmarks/checks.py)
 """
 
 from __future__ import annotations
@@ -150,7 +151,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="5 runs, 10,000 records at most")
-    parser.add_argument("--only", choices=["startup", "scale"], help="run one group of pairs")
+    parser.add_argument(
+        "--only", choices=["startup", "scale", "checks"], help="run one group of pairs"
+    )
     parser.add_argument(
         "--runs", type=int, help="alternations per pair (default 30 start-up, 5 scale)"
     )
@@ -176,6 +179,7 @@ def main() -> None:
 
     compileall.compile_dir(Path(partnercli.__file__).parent, quiet=1)
     pairs: list[Pair] = []
+    rules: dict[str, object] | None = None
     try:
         if args.only in (None, "startup"):
             (work / "baseline_json.py").write_text(BASELINE_JSON, encoding="utf-8")
@@ -198,6 +202,17 @@ def main() -> None:
                 for pair in scale_pairs(work, jq, size, big=size == sizes[-1], env=env):
                     pairs.append(measure(pair, runs=scale_runs, warmup=pair.warmup, env=env))
                     print_row(pairs[-1])
+        if args.only in (None, "checks"):
+            # In a process of its own, like the commands: this one stays small and undisturbed.
+            checks = subprocess.run(
+                [PYTHON, "-m", "benchmarks.checks", str(sizes[-1])],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=HERE.parent,
+            ).stdout.splitlines()
+            print(checks[0])
+            rules = json.loads(checks[-1])
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -213,6 +228,7 @@ def main() -> None:
         },
         "pairs": [p.summary() for p in pairs],
         "growth": growth,
+        "checks": rules,
     }
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {args.output}")
