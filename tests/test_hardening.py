@@ -6,6 +6,7 @@ and a dataset crafted to attack the terminal. Each case would fail without its h
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -381,6 +382,15 @@ def settled_10k(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def building(cache: Path) -> bool:
+    """Is a database being written in `cache` (a temporary file with something in it)?"""
+    for path in cache.glob(".tmp-*"):
+        with contextlib.suppress(FileNotFoundError):  # gone between the listing and the look
+            if path.stat().st_size > 0:
+                return True
+    return False
+
+
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
 def test_a_signal_while_a_database_is_built_leaves_nothing_behind(
     settled_10k: Path, tmp_path: Path, name: str
@@ -393,7 +403,8 @@ def test_a_signal_while_a_database_is_built_leaves_nothing_behind(
     subprocess.run(command, stdout=subprocess.DEVNULL, env=env, check=True)  # noted
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     deadline = time.monotonic() + 60
-    while not list(cache.glob(".tmp-*")) and proc.poll() is None and time.monotonic() < deadline:
+    # Until SQLite has written to its temporary file: the database is being built.
+    while not building(cache) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
     assert proc.poll() is None, "the database was built before the signal could be sent"
     proc.send_signal(getattr(signal, name))

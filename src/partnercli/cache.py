@@ -77,13 +77,11 @@ def write_atomically(target: Path, write: Callable[[Path], object]) -> bool:
     """Make `target` with `write(temporary path)`, then move it in place; False if it failed."""
     import tempfile
 
-    try:
+    temporary = None
+    try:  # from the moment the temporary file exists: a signal must not leave it behind
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
         os.close(fd)
-    except OSError:
-        return False
-    try:
         os.unlink(temporary)  # sqlite3 wants to create its file itself
         write(Path(temporary))
         os.replace(temporary, target)
@@ -91,7 +89,7 @@ def write_atomically(target: Path, write: Callable[[Path], object]) -> bool:
     except Exception:  # whatever went wrong, a cache that cannot be written only slows this run
         return False
     finally:
-        if os.path.exists(temporary):
+        if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
 
 
