@@ -728,7 +728,8 @@ def completion(
     """Print the shell completion script for SHELL, to load it or save it.
 
     It completes commands, options, partner ids, acronyms and one-word aliases (OMPI, 故宫博物院),
-    themes, types, fields, formats, sort keys and countries.
+    themes, types, fields, formats, sort keys and countries. A dataset file of 1 MB or more
+    completes those once the cache keeps it (from its second reading by a command).
 
     Examples:
 

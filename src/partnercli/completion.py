@@ -1,38 +1,61 @@
 """Shell completion for the values people type: partner ids and acronyms, themes, types, fields.
 
 Completion reads the dataset the command would read (`--data` and `PARTNERS_DATA` are honoured)
-and never imports the search engine.
+and never imports the search engine. A file large enough to be kept in the cache is answered
+from its database once it has one, and completes nothing before: reading it whole would take
+seconds at every TAB.
 """
+
+import os
 
 import typer
 
 from partnercli import catalogue
 from partnercli.errors import PartnersError
-from partnercli.models import PARTNER_FIELDS, TYPE_SYNONYMS, Catalogue, PartnerType
+from partnercli.lookup import key
+from partnercli.models import PARTNER_FIELDS, TYPE_SYNONYMS, PartnerType
+from partnercli.records import STORED_FROM_BYTES, InMemory, Records, regular
 from partnercli.text import fold
 from partnercli.views import HIT_FIELDS, THEME_FIELDS
 
 Completions = list[tuple[str, str]]
+#: Past this many partners, only their ids are offered: naming each would decode its record.
+MANY: int = 10_000
 
 
-def _catalogue(ctx: typer.Context) -> Catalogue | None:
+def _records(ctx: typer.Context) -> Records | None:
+    """The data the command would read; None if it is broken (the command itself will say
+    why), or large and not kept in the cache yet."""
+    path = ctx.params.get("data") or ctx.find_root().params.get("data")
     try:
-        return catalogue.load(ctx.params.get("data") or ctx.find_root().params.get("data"))
-    except PartnersError:  # a broken dataset completes nothing; the command itself will say why
+        if path is None:
+            return InMemory(catalogue.load())
+        status = regular(path)
+        if status is None or status.st_size < STORED_FROM_BYTES:
+            return InMemory(catalogue.load(path))
+    except PartnersError:
         return None
+    from partnercli import cache, store  # SQLite: only for a file large enough to be kept
+
+    cache_dir = cache.default_dir(os.environ)
+    return None if cache_dir is None else store.kept(path, status, cache_dir=cache_dir)
 
 
 def partners(ctx: typer.Context, incomplete: str) -> Completions:
     """Partner ids, then acronyms and one-word aliases in any language (OMPI, 故宫博物院), that
     start with what was typed (any case or accents)."""
-    cat = _catalogue(ctx)
-    if cat is None:
+    data = _records(ctx)
+    if data is None:
         return []
     start = fold(incomplete)
-    found = [(p.id, p.name) for p in cat.partners if p.id.startswith(start)]
+    ids = sorted(data.names().starting(key(incomplete)))
+    if len(ids) > MANY:
+        return [(partner_id, "") for partner_id in ids if partner_id.startswith(start)]
+    named = [p for p in map(data.partner, ids) if p is not None]
+    found = [(p.id, p.name) for p in named if p.id.startswith(start)]
     found += [
         (name, p.name)
-        for p in cat.partners
+        for p in named
         for name in ([p.acronym] if p.acronym else []) + [a for a in p.aliases if " " not in a]
         if fold(name).startswith(start) and name != p.id
     ]
@@ -51,22 +74,22 @@ def countries(ctx: typer.Context, incomplete: str) -> Completions:
     """The country codes of the data's seats, with their names."""
     from partnercli.models import COUNTRY_NAMES
 
-    cat = _catalogue(ctx)
-    if cat is None:
+    data = _records(ctx)
+    if data is None:
         return []
     lower = incomplete.islower()  # shells keep only what starts with what was typed, as typed
     return [
         (code.lower() if lower else code, COUNTRY_NAMES.get(code, code))
-        for code in cat.countries()
+        for code in data.countries()
         if code.lower().startswith(incomplete.lower())
     ]
 
 
 def themes(ctx: typer.Context, incomplete: str) -> Completions:
-    cat = _catalogue(ctx)
-    if cat is None:
+    data = _records(ctx)
+    if data is None:
         return []
-    return [(t.id, t.name) for t in cat.themes if t.id.startswith(fold(incomplete))]
+    return [(t.id, t.name) for t in data.header.themes if t.id.startswith(fold(incomplete))]
 
 
 def types(incomplete: str) -> Completions:

@@ -69,12 +69,10 @@ def open_records(
         warnings.append(f"{refused}; running without the cache")
         return InMemory(parse(read_file(path), source_name=path, warnings=warnings))
     seen = cache.seen(cache_dir, _stat_key(status))
-    if seen:
-        store = Store.open(cache.store_path(cache_dir, seen), seen, reread=lambda: _read(path))
-        if store is not None:
-            cache.touch(store.path)
-            warnings.extend(f"{path}: {w}" for w in store.warnings)
-            return store
+    store = _stored(path, seen, cache_dir)
+    if store is not None:
+        warnings.extend(f"{path}: {w}" for w in store.warnings)
+        return store
     return _read(
         path,
         cache_dir=cache_dir,
@@ -83,6 +81,25 @@ def open_records(
         warnings=warnings,
         notice=notice,
     )
+
+
+def kept(path: str, status: os.stat_result, *, cache_dir: Path) -> Store | None:
+    """The database kept for the large file at `path` (of `status`), or None if there is none
+    yet: the file is not read, and nothing is noted or built (for shell completion, which must
+    answer at once)."""
+    if not cache_dir.is_dir() or cache.problem(cache_dir) is not None:
+        return None
+    return _stored(path, cache.seen(cache_dir, _stat_key(status)), cache_dir)
+
+
+def _stored(path: str, seen: str | None, cache_dir: Path) -> Store | None:
+    """The database that a file's note (`seen`) names, if it opens; marked as used."""
+    if not seen:
+        return None
+    store = Store.open(cache.store_path(cache_dir, seen), seen, reread=lambda: _read(path))
+    if store is not None:
+        cache.touch(store.path)
+    return store
 
 
 def _read(
