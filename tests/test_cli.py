@@ -65,6 +65,12 @@ def test_list_bad_type_is_a_usage_error_listing_valid_values(invoke: Invoke) -> 
     assert result.stdout == ""
 
 
+def test_a_misspelled_type_is_suggested(invoke: Invoke) -> None:
+    result = invoke("list", "--type", "NGI")
+    assert result.exit_code == 2
+    assert "unknown type 'NGI'; did you mean ngo? expected one of: ngo," in result.stderr
+
+
 def test_list_filters_combine(invoke: Invoke) -> None:
     result = invoke("list", "--type", "museum", "--theme", "funding")
     assert ids_of(result.stdout) == ["french-ministry-of-culture", "getty-foundation"]
@@ -190,7 +196,7 @@ def test_theme_unknown_lists_themes(invoke: Invoke) -> None:
     result = invoke("theme", "ilicit")
     assert result.exit_code == 1
     assert (
-        "no theme 'ilicit'; did you mean illicit-trafficking?; themes: illicit-trafficking"
+        "no theme 'ilicit'; did you mean illicit-trafficking? themes: illicit-trafficking"
         in result.stderr
     )
 

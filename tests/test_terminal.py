@@ -51,9 +51,16 @@ def test_every_sort_key(invoke: Invoke, key: str) -> None:
 
 
 def test_an_unknown_sort_key_is_a_usage_error(invoke: Invoke) -> None:
-    result = invoke("list", "--sort", "size")
+    result = invoke("list", "--sort", "weight")
     assert result.exit_code == 2
-    assert "unknown sort key 'size'" in result.stderr
+    assert "unknown sort key 'weight'; expected one of name, id," in result.stderr
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("nmae", "name"), ("-fonded", "-founded")])
+def test_a_misspelled_sort_key_is_suggested(invoke: Invoke, typed: str, meant: str) -> None:
+    result = invoke("list", "--sort", typed)
+    assert result.exit_code == 2
+    assert f"unknown sort key '{typed}'; did you mean {meant}? expected one of" in result.stderr
 
 
 def test_limit_on_list_theme_and_search(invoke: Invoke) -> None:
@@ -93,6 +100,17 @@ def test_an_unknown_country_lists_those_present(invoke: Invoke) -> None:
         "error: --country: no partner is seated in 'XX'; "
         "countries in the data: AT, BE, CH, CN, FR, IT, NL, TN, US\n"
     )
+
+
+@pytest.mark.parametrize("typed", ["frnce", "Frence"])
+def test_a_misspelled_country_name_is_suggested_with_its_code(invoke: Invoke, typed: str) -> None:
+    result = invoke("list", "--country", typed)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: --country: no partner is seated in '{typed}'; did you mean FR (France)? "
+        "countries in the data: AT, BE, CH, CN, FR, IT, NL, TN, US\n"
+    )
+    assert ids(invoke, "list", "--country", "FRANCE ") == ids(invoke, "list", "--country", "fr")
 
 
 def test_a_since_column_when_any_partner_has_one(invoke: Invoke) -> None:

@@ -19,7 +19,7 @@ from partnercli import records
 from partnercli.errors import AmbiguousError, NotFoundError, UsageError
 from partnercli.models import TYPE_SYNONYMS, Catalogue, Partner, PartnerType, Theme
 from partnercli.records import Names, Records
-from partnercli.text import fold
+from partnercli.text import did_you_mean, fold
 
 #: How many candidates an "ambiguous" message lists before "…".
 MAX_LISTED: Final = 8
@@ -185,8 +185,8 @@ def resolve_theme(catalogue: Catalogue, query: str) -> Theme:
     theme_ids = ", ".join(t.id for t in catalogue.themes) or "(none in this dataset)"
 
     def hints(_: str, suggestions: list[str]) -> list[str]:
-        found = [f"did you mean {' or '.join(suggestions)}?"] if suggestions else []
-        return [*found, f"themes: {theme_ids}"]
+        found = f"did you mean {' or '.join(suggestions)}? " if suggestions else ""
+        return [f"{found}themes: {theme_ids}"]
 
     theme_id = _resolve(
         query,
@@ -205,8 +205,11 @@ def parse_type(value: str) -> PartnerType:
     try:
         return TYPE_SYNONYMS.get(folded) or PartnerType(folded)
     except ValueError:
-        valid = ", ".join([*(t.value for t in PartnerType), *TYPE_SYNONYMS])
-        raise UsageError(f"unknown type '{value}'; expected one of: {valid}") from None
+        valid = [*(t.value for t in PartnerType), *TYPE_SYNONYMS]
+        hint = did_you_mean(folded, valid)
+        raise UsageError(
+            f"unknown type '{value}'; {hint}expected one of: {', '.join(valid)}"
+        ) from None
 
 
 def parse_country(data: Catalogue | Records, value: str) -> str:
@@ -219,6 +222,12 @@ def parse_country(data: Catalogue | Records, value: str) -> str:
     code = wanted.upper() if len(wanted) == 2 else by_name.get(wanted, "")
     if code in present:
         return code
+    # A name misspelled: 'frnce' suggests `FR (France)`.
+    names = {
+        key(COUNTRY_NAMES[c]): f"{c} ({COUNTRY_NAMES[c]})" for c in present if c in COUNTRY_NAMES
+    }
+    hint = did_you_mean(wanted, names)
     raise UsageError(
-        f"--country: no partner is seated in '{value}'; countries in the data: {', '.join(present)}"
+        f"--country: no partner is seated in '{value}'; {hint}countries in the data: "
+        f"{', '.join(present)}"
     )

@@ -14,6 +14,7 @@ from partnercli.errors import UsageError
 from partnercli.formats import Format
 from partnercli.lookup import parse_type
 from partnercli.models import SORT_KEYS, PartnerType
+from partnercli.text import did_you_mean
 
 
 def _type_option(value: str | PartnerType | None) -> PartnerType | None:
@@ -137,8 +138,10 @@ CitedArg = Annotated[
 
 def _sort_option(value: str | None) -> str | None:
     if value is not None and value.removeprefix("-") not in SORT_KEYS:
+        descending = "-" if value.startswith("-") else ""
+        hint = did_you_mean(value, [descending + k for k in SORT_KEYS])
         raise typer.BadParameter(
-            f"unknown sort key '{value}'; expected one of {', '.join(SORT_KEYS)} "
+            f"unknown sort key '{value}'; {hint}expected one of {', '.join(SORT_KEYS)} "
             "(a leading - sorts in descending order)"
         )
     return value

@@ -24,7 +24,7 @@ from partnercli.formats import (
     own_presentation,
     write_xlsx,
 )
-from partnercli.text import for_display
+from partnercli.text import did_you_mean, for_display
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -98,10 +98,7 @@ def parse_fields(values: list[str] | None, available: Sequence[str]) -> tuple[st
         raise UsageError(f"--fields needs at least one field name; available: {listing}")
     for name in names:
         if name not in available:
-            import difflib
-
-            close = difflib.get_close_matches(name, available, n=1)
-            hint = f"did you mean {close[0]}? " if close else ""
+            hint = did_you_mean(name, available)
             raise UsageError(f"--fields: unknown field '{name}'; {hint}available: {listing}")
     return tuple(dict.fromkeys(names))
 

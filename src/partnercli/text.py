@@ -1,9 +1,11 @@
-"""Text helpers shared by lookup, search and rendering: folding for comparison, cleaning for display."""
+"""Text helpers shared by lookup, search and rendering: folding for comparison, cleaning for display,
+suggesting what a typo meant."""
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 #: Marks around a matched word in a search snippet; renderers turn them into bold or `[ ]`.
@@ -50,3 +52,14 @@ def for_cell(text: str) -> str:
     """`text` for a CSV/TSV cell: control characters dropped, but tabs and line breaks kept
     (the `csv` module quotes them), so a spreadsheet gets the text and a terminal no escapes."""
     return re.sub(_CONTROL_IN_CELL, "", text)  # compiled on first use, cached by `re`
+
+
+def did_you_mean(value: str, choices: Iterable[str] | Mapping[str, str]) -> str:
+    """`did you mean X? ` for the choice closest to `value` (a typo), or nothing if none is.
+    `choices` are the spellings compared, or a mapping from each to how it is shown."""
+    import difflib  # only a value that was not understood pays for it
+
+    close = difflib.get_close_matches(value, list(choices), n=1)
+    if not close:
+        return ""
+    return f"did you mean {choices[close[0]] if isinstance(choices, Mapping) else close[0]}? "
