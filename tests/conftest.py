@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import termios
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,14 @@ BUNDLED: dict[str, Any] = json.loads(catalogue.bundled_bytes())
 
 Invoke = Callable[..., Result]
 WriteData = Callable[[Any], Path]
+
+
+def settle(path: Path) -> Path:
+    """Date a file an hour back: a file changed within the last seconds is never noted (its
+    stat proves nothing yet), so a test that wants a file kept in the cache settles it first."""
+    past = time.time() - 3600
+    os.utime(path, (past, past))
+    return path
 
 
 @pytest.fixture(autouse=True)

@@ -17,17 +17,9 @@ from partnercli import cache, catalogue, output, records, search, store
 from partnercli.errors import DataError
 from partnercli.models import Catalogue, Partner
 from partnercli.records import Filter, InMemory, Records
-from tests.conftest import Invoke
+from tests.conftest import Invoke, settle
 
 RECORDS = 1050  # 2.4 MB: large enough to be kept
-HOUR = 3600
-
-
-def settle(path: Path) -> Path:
-    """Date a file an hour back: a file changed within the last seconds is never noted."""
-    past = time.time() - HOUR
-    os.utime(path, (past, past))
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,7 @@ import typer
 from benchmarks.datasets import write_scaled
 from partnercli import catalogue, completion, records, store
 from partnercli.cli import app
-from tests.conftest import WriteData, minimal_dataset, record
-from tests.test_cache import settle
+from tests.conftest import WriteData, minimal_dataset, record, settle
 
 PARTNERS = str(Path(sys.executable).with_name("partners"))
 
