@@ -14,7 +14,7 @@ from partnercli import catalogue
 from partnercli.errors import PartnersError
 from partnercli.lookup import key
 from partnercli.models import PARTNER_FIELDS, TYPE_SYNONYMS, PartnerType
-from partnercli.records import STORED_FROM_BYTES, InMemory, Records, regular
+from partnercli.records import InMemory, Records, large
 from partnercli.text import fold
 from partnercli.views import HIT_FIELDS, THEME_FIELDS
 
@@ -30,8 +30,8 @@ def _records(ctx: typer.Context) -> Records | None:
     try:
         if path is None:
             return InMemory(catalogue.load())
-        status = regular(path)
-        if status is None or status.st_size < STORED_FROM_BYTES:
+        status = large(path)
+        if status is None:
             return InMemory(catalogue.load(path))
     except PartnersError:
         return None

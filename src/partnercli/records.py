@@ -151,12 +151,18 @@ def open_file(
     """The dataset at `path`: a large regular file through the cache (`store`; `notice` is told
     before a database is built), any other read and validated in full. Raise `DataError` on bad
     data."""
-    status = regular(path) if cache_dir is not None else None
-    if cache_dir is None or status is None or status.st_size < STORED_FROM_BYTES:
+    status = large(path) if cache_dir is not None else None
+    if cache_dir is None or status is None:
         return InMemory(parse(read_file(path), source_name=path, warnings=warnings))
     from partnercli import store  # SQLite and hashing: only for a file large enough to keep
 
     return store.open_records(path, status, cache_dir=cache_dir, warnings=warnings, notice=notice)
+
+
+def large(path: str) -> os.stat_result | None:
+    """The file's status if it is a regular file large enough to be kept in the cache."""
+    status = regular(path)
+    return status if status is not None and status.st_size >= STORED_FROM_BYTES else None
 
 
 def regular(path: str) -> os.stat_result | None:
