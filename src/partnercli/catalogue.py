@@ -15,7 +15,7 @@ import os
 import pkgutil
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -585,7 +585,7 @@ def _where(index: int, record: Any) -> str:
     return f"partners[{index}]" + (f" (id '{record_id}')" if named else "")
 
 
-def each_record_holds(partners: Iterable[Partner]) -> bool:
+def each_record_holds(partners: Sequence[Partner]) -> bool:
     """Do the rules within a record that no field type expresses hold: no text that is only
     spaces, fields that agree? (`_Problems._locate` says where not.)"""
     texts = (
