@@ -7,7 +7,6 @@ median ratio with its min and max, peak memory (RSS) where asked, and writes the
     python -m benchmarks.bench                 # everything, as quoted in the README
     python -m benchmarks.bench --quick         # fewer runs and records, for a quick look
     python -m benchmarks.bench --only startup  # just the start-up pairs (no jq needed)
-    python -m benchmarks.bench --only checks   # just the dataset rules (benchmarks/checks.py)
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -83,13 +81,10 @@ class Pair:
     theirs_seconds: list[float] = field(default_factory=list)
     ours_rss_mb: float = 0.0
     theirs_rss_mb: float = 0.0
-    #: Run, untimed, before each of our timed runs (e.g. to empty the cache).
-    prepare: Callable[[], object] | None = field(default=None, repr=False)
     warmup: int = 1
 
     def summary(self) -> dict[str, object]:
         row = asdict(self)
-        del row["prepare"]
         row.update(
             median=round(statistics.median(self.ratios), 3),
             min=round(min(self.ratios), 3),
@@ -134,8 +129,6 @@ def measure(pair: Pair, *, runs: int, warmup: int, env: dict[str, str]) -> Pair:
             order.reverse()
         results = {}
         for command, is_ours in order:
-            if is_ours and pair.prepare is not None:
-                pair.prepare()
             results[is_ours] = timed(command, env)
         (ours_s, ours_rss), (theirs_s, theirs_rss) = results[True], results[False]
         pair.ours_seconds.append(ours_s)
@@ -151,9 +144,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="5 runs, 10,000 records at most")
-    parser.add_argument(
-        "--only", choices=["startup", "scale", "checks"], help="run one group of pairs"
-    )
+    parser.add_argument("--only", choices=["startup", "scale"], help="run one group of pairs")
     parser.add_argument(
         "--runs", type=int, help="alternations per pair (default 30 start-up, 5 scale)"
     )
@@ -169,7 +160,7 @@ def main() -> None:
     env = {
         k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR", "PARTNERS_DATA"}
     }
-    env.update(PARTNERS_CACHE_DIR=str(work / "cache"), COLUMNS="100")
+    env.update(COLUMNS="100")
     # Measure the tool as installed: pip byte-compiles a package when it installs it, but an
     # editable install (and PYTHONDONTWRITEBYTECODE, set on some machines) would leave ours to be
     # compiled from source on every run, while Typer's bytecode is already there.
@@ -179,7 +170,6 @@ def main() -> None:
 
     compileall.compile_dir(Path(partnercli.__file__).parent, quiet=1)
     pairs: list[Pair] = []
-    rules: dict[str, object] | None = None
     try:
         if args.only in (None, "startup"):
             (work / "baseline_json.py").write_text(BASELINE_JSON, encoding="utf-8")
@@ -202,17 +192,6 @@ def main() -> None:
                 for pair in scale_pairs(work, jq, size, big=size == sizes[-1], env=env):
                     pairs.append(measure(pair, runs=scale_runs, warmup=pair.warmup, env=env))
                     print_row(pairs[-1])
-        if args.only in (None, "checks"):
-            # In a process of its own, like the commands: this one stays small and undisturbed.
-            checks = subprocess.run(
-                [PYTHON, "-m", "benchmarks.checks", str(sizes[-1])],
-                check=True,
-                capture_output=True,
-                text=True,
-                cwd=HERE.parent,
-            ).stdout.splitlines()
-            print(checks[0])
-            rules = json.loads(checks[-1])
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -228,33 +207,20 @@ def main() -> None:
         },
         "pairs": [p.summary() for p in pairs],
         "growth": growth,
-        "checks": rules,
     }
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {args.output}")
 
 
 def scale_pairs(work: Path, jq: str, size: int, *, big: bool, env: dict[str, str]) -> list[Pair]:
-    """The pairs against jq on a file of `size` records: a file never seen before (the cache
-    emptied before each of our runs), and for the largest file also its second reading (which
-    builds its database) and runs of a file seen before."""
+    """The pairs against jq on a file of `size` records, read and validated in full each run
+    (jq reads it each run too)."""
     # Made in a process of its own: a child's peak RSS counts the pages it inherits from this
     # process at fork, so this process must stay small.
     path = work / f"partners-{size}.json"
     subprocess.run(
         [PYTHON, "-m", "benchmarks.datasets", str(size), str(path)], check=True, cwd=HERE.parent
     )
-    # Dated an hour back: a file changed in the last seconds is never cached.
-    os.utime(path, (time.time() - 3600, time.time() - 3600))
-    cache = Path(env["PARTNERS_CACHE_DIR"])
-
-    def empty() -> None:
-        shutil.rmtree(cache, ignore_errors=True)
-
-    def read_once() -> None:
-        empty()
-        timed(listing, env)
-
     label = f"{size:,} records"
     listing = [PARTNERS, "--data", str(path), "list", "--type", "ngo", "--json"]
     searching = [PARTNERS, "--data", str(path), "search", "illicit", "--json"]
@@ -263,26 +229,19 @@ def scale_pairs(work: Path, jq: str, size: int, *, big: bool, env: dict[str, str
     jq_search = [jq, JQ_SEARCH, str(path)]
     jq_show = [jq, '.partners[] | select(.id=="unesco-5")', str(path)]
 
-    def name(number: str, kind: str, when: str, ours: list[str]) -> str:
-        return f"{number}. scale, {kind} ({label}), {when}: {' '.join(ours[3:])} vs jq"
+    def name(number: str, kind: str, ours: list[str]) -> str:
+        return f"{number}. scale, {kind} ({label}): {' '.join(ours[3:])} vs jq"
 
     if not big:  # for the growth figure
         return [
-            Pair(name("10", "filter", "never seen", listing), listing, jq_filter, None, prepare=empty),
-            Pair(name("10", "search", "never seen", searching), searching, jq_search, None, prepare=empty),
-        ]  # fmt: skip
+            Pair(name("6", "filter", listing), listing, jq_filter, None),
+            Pair(name("6", "search", searching), searching, jq_search, None),
+        ]
     return [
-        Pair(name("3", "filter", "never seen", listing), listing, jq_filter, 1.0, prepare=empty),
-        Pair(name("4", "search", "never seen", searching), searching, jq_search, 1.0, prepare=empty),
-        Pair(name("5", "show", "never seen", showing), showing, jq_show, 1.0, prepare=empty),
-        Pair(name("6", "filter", "second reading, builds the database", listing), listing,
-             jq_filter, None, prepare=read_once),
-        # Seen before: the two warm-up runs of the first build the database; the rest use it.
-        Pair(name("7", "filter", "seen before", listing), listing, jq_filter, 0.15,
-             memory_target=0.5, prepare=None, warmup=2),
-        Pair(name("8", "search", "seen before", searching), searching, jq_search, 0.4, warmup=2),
-        Pair(name("9", "show", "seen before", showing), showing, jq_show, 0.1, warmup=2),
-    ]  # fmt: skip
+        Pair(name("3", "filter", listing), listing, jq_filter, 1.2, memory_target=1.2),
+        Pair(name("4", "search", searching), searching, jq_search, 1.2),
+        Pair(name("5", "show", showing), showing, jq_show, 1.2),
+    ]
 
 
 def installed(work: Path) -> tuple[str, str]:
@@ -308,7 +267,7 @@ def growth_factors(pairs: list[Pair], sizes: list[int]) -> list[str]:
             statistics.median(p.ours_seconds)
             for size in sizes
             for p in pairs
-            if f"{kind} ({size:,} records), never seen" in p.name
+            if f"{kind} ({size:,} records)" in p.name
         ]
         if len(times) != len(sizes):  # this group was not run
             continue

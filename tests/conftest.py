@@ -12,7 +12,6 @@ import struct
 import subprocess
 import sys
 import termios
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,22 +39,6 @@ BUNDLED: dict[str, Any] = json.loads(catalogue.bundled_bytes())
 
 Invoke = Callable[..., Result]
 WriteData = Callable[[Any], Path]
-
-
-def settle(path: Path) -> Path:
-    """Date a file an hour back: a file changed within the last seconds is never noted (its
-    stat proves nothing yet), so a test that wants a file kept in the cache settles it first."""
-    past = time.time() - 3600
-    os.utime(path, (past, past))
-    return path
-
-
-@pytest.fixture(autouse=True)
-def private_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No test writes to the user's real cache, in-process or in a child process."""
-    monkeypatch.setenv("PARTNERS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(scope="session")

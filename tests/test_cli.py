@@ -7,15 +7,14 @@ import re
 from typing import Any
 
 import pytest
-from typer.main import get_group
 
 from partnercli import __version__
-from partnercli.cli import app
+from partnercli.cli import commands
 from partnercli.models import Catalogue
 from tests.conftest import Invoke, WriteData, minimal_dataset, record
 
 #: Every command, from the live registry: a new command is covered without editing a list.
-COMMANDS = sorted(get_group(app).commands)
+COMMANDS = sorted(info.name or "" for info in commands.registered_commands)
 
 ANSI = re.compile(r"\x1b\[")
 BOX = re.compile(r"[─│╭╮╰╯━┃]")

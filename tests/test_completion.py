@@ -15,9 +15,9 @@ import pytest
 import typer
 
 from benchmarks.datasets import write_scaled
-from partnercli import catalogue, completion, records, store
+from partnercli import catalogue, completion
 from partnercli.cli import app
-from tests.conftest import WriteData, minimal_dataset, record, settle
+from tests.conftest import WriteData, minimal_dataset, record
 
 PARTNERS = str(Path(sys.executable).with_name("partners"))
 
@@ -172,7 +172,7 @@ def test_completion_offers_aliases_sort_keys_and_countries() -> None:
     assert "FR" in complete_bash("partners list --country F")
 
 
-# -- a large file: from its database once kept, nothing before -------------------------------------
+# -- a large file completes nothing, and is not read ------------------------------------------------
 
 
 def context(data: Path) -> typer.Context:
@@ -182,56 +182,24 @@ def context(data: Path) -> typer.Context:
     return ctx
 
 
-@pytest.fixture
-def kept_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A file large enough to be kept, in an empty cache of its own."""
-    monkeypatch.setenv("PARTNERS_CACHE_DIR", str(tmp_path / "cache"))
-    return settle(write_scaled(1050, tmp_path / "big.json"))  # 2.4 MB: 50 copies of each record
-
-
-def test_a_large_file_never_kept_completes_nothing_and_is_not_read(
-    kept_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_file_past_the_size_completes_nothing_and_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    big = write_scaled(1050, tmp_path / "big.json")  # 2.4 MB: 50 copies of each record
+    assert big.stat().st_size > completion.MAX_COMPLETED_BYTES
+
     def no_reading(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("completion read a large file whole")
 
     monkeypatch.setattr(catalogue, "read_file", no_reading)
-    assert completion.partners(context(kept_file), "unesco-1") == []
-    assert completion.themes(context(kept_file), "ill") == []
-    # Nothing noted either: completing is not a reading that counts towards keeping a file.
-    cache_dir = tmp_path / "cache"
-    assert not cache_dir.exists() or list(cache_dir.iterdir()) == []
+    assert completion.partners(context(big), "unesco-1") == []
+    assert completion.themes(context(big), "ill") == []
+    assert completion.countries(context(big), "F") == []
 
 
-def test_a_large_file_kept_completes_from_its_database(
-    kept_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for _ in range(2):  # noted, then kept
-        records.open_file(str(kept_file), cache_dir=tmp_path / "cache", warnings=[])
-
-    def no_reading(*args: object, **kwargs: object) -> bytes:
-        raise AssertionError("completion read the file although its database is kept")
-
-    monkeypatch.setattr(store, "read_file", no_reading)
-    monkeypatch.setattr(catalogue, "read_file", no_reading)
-    found = completion.partners(context(kept_file), "unesco-1")
-    assert sorted(value for value, _ in found) == ["unesco-1"] + [f"unesco-1{i}" for i in range(10)]
-    assert all(name == "United Nations Educational, Scientific and Cultural Organization"
-               for _, name in found)  # fmt: skip
-    assert ("UNESCO 1", found[0][1]) in completion.partners(context(kept_file), "UNESCO 1")
-    assert [t for t, _ in completion.themes(context(kept_file), "ill")] == ["illicit-trafficking"]
-    assert ("FR", "France") in completion.countries(context(kept_file), "F")
-
-
-def test_past_many_partners_only_their_ids_are_offered(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(completion, "MANY", 2)
-    bundled = typer.Context(typer.main.get_command(app))  # no --data: the bundled dataset
-    assert sorted(completion.partners(bundled, "un")) == [
-        ("unesco", ""),
-        ("unidroit", ""),
-        ("unodc", ""),
-    ]
-    monkeypatch.setattr(completion, "MANY", 21)  # every partner: named, acronyms too
-    assert ("UNESCO", "United Nations Educational, Scientific and Cultural Organization") in (
-        completion.partners(bundled, "un")
-    )
+def test_a_file_under_the_size_completes_its_names(tmp_path: Path) -> None:
+    small = write_scaled(42, tmp_path / "small.json")
+    found = completion.partners(context(small), "unesco-1")
+    assert sorted(value for value, _ in found) == ["unesco-1"]
+    assert [t for t, _ in completion.themes(context(small), "ill")] == ["illicit-trafficking"]
+    assert ("FR", "France") in completion.countries(context(small), "F")

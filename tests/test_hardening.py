@@ -6,7 +6,6 @@ and a dataset crafted to attack the terminal. Each case would fail without its h
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -174,12 +173,10 @@ def test_unknown_fields_warn_and_load(invoke: Invoke, write_data: WriteData) -> 
 
 
 def test_a_large_file_works_in_a_real_process(tmp_path: Path) -> None:
-    """The same code path as 100,000 records (validation, a cached search index), on a file
+    """The same code path as 100,000 records (validation, a search index), on a file
     small enough for the tests; benchmarks/bench.py runs the full size."""
     path = write_scaled(2_000, tmp_path / "big.json")
-    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"} | {
-        "PARTNERS_CACHE_DIR": str(tmp_path / "c")
-    }
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"}
     result = subprocess.run(
         [PARTNERS, "--data", str(path), "search", "drugs", "--type", "igo", "--limit", "3", "--json"],
         capture_output=True, text=True, env=env, timeout=300, check=False,
@@ -360,7 +357,7 @@ def test_ctrl_c_in_process_is_exit_130(invoke: Invoke, monkeypatch: pytest.Monke
 def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     path = tmp_path / "never-written"
     os.mkfifo(path)  # reading it waits for a writer, for as long as it takes to interrupt
-    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"} | {"PARTNERS_CACHE_DIR": ""}
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"}
     proc = subprocess.Popen(
         [PARTNERS, "--data", str(path), "list"],
         stdout=subprocess.PIPE,
@@ -372,46 +369,6 @@ def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert stderr == b"interrupted\n"
-
-
-@pytest.fixture(scope="module")
-def settled_10k(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """10,000 records (23 MB: a second to build their database), dated an hour back."""
-    path = write_scaled(10_000, tmp_path_factory.mktemp("big") / "big.json")
-    os.utime(path, (time.time() - 3600, time.time() - 3600))
-    return path
-
-
-def building(cache: Path) -> bool:
-    """Is a database being written in `cache` (a temporary file with something in it)?"""
-    for path in cache.glob(".tmp-*"):
-        with contextlib.suppress(FileNotFoundError):  # gone between the listing and the look
-            if path.stat().st_size > 0:
-                return True
-    return False
-
-
-@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
-def test_a_signal_while_a_database_is_built_leaves_nothing_behind(
-    settled_10k: Path, tmp_path: Path, name: str
-) -> None:
-    path = settled_10k
-    cache = tmp_path / "cache"
-    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"}
-    env["PARTNERS_CACHE_DIR"] = str(cache)
-    command = [PARTNERS, "--data", str(path), "list", "--json"]
-    subprocess.run(command, stdout=subprocess.DEVNULL, env=env, check=True)  # noted
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    deadline = time.monotonic() + 60
-    # Until SQLite has written to its temporary file: the database is being built.
-    while not building(cache) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert proc.poll() is None, "the database was built before the signal could be sent"
-    proc.send_signal(getattr(signal, name))
-    _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
-    assert stderr == b"interrupted\n"
-    assert [p.name for p in cache.iterdir()] == [n.name for n in cache.glob("*.seen")]
 
 
 # -- a dataset crafted to attack the terminal --------------------------------------------------------------
@@ -670,11 +627,7 @@ def test_search_with_an_underscore_still_finds(invoke: Invoke) -> None:
 
 
 def test_a_home_less_run_makes_no_folder_named_tilde(tmp_path: Path) -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"HOME", "PARTNERS_CACHE_DIR", "XDG_CACHE_HOME"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in {"HOME", "XDG_CACHE_HOME"}}
     subprocess.run(
         [PARTNERS, "--data", str(DATA_DIR / "mine.json"), "search", "x"],
         cwd=tmp_path,
@@ -683,22 +636,3 @@ def test_a_home_less_run_makes_no_folder_named_tilde(tmp_path: Path) -> None:
         check=False,
     )
     assert not (tmp_path / "~").exists()
-
-
-def test_the_cyclic_collector_is_off_while_a_command_runs_and_back_on_after(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import gc
-
-    seen: list[bool] = []
-    emit = output.emit
-
-    def watching(*args: Any, **kwargs: Any) -> None:
-        seen.append(gc.isenabled())
-        emit(*args, **kwargs)
-
-    monkeypatch.setattr(output, "emit", watching)
-    assert invoke("show", "unesco", "--json").exit_code == 0
-    assert invoke("show", "no-such-partner").exit_code == 1  # an error ends the run too
-    assert seen == [False]
-    assert gc.isenabled()

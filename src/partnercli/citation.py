@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
+from partnercli.formats import inert_json
 from partnercli.models import Catalogue, CiteFormat, Partner
 from partnercli.text import for_display
 
@@ -164,8 +165,6 @@ def render(refs: Sequence[Reference], fmt: CiteFormat, accessed: datetime.date) 
     if fmt is CiteFormat.BIBTEX:
         return bibtex(refs, accessed)
     if fmt is CiteFormat.CSL_JSON:
-        from partnercli.formats import inert_json
-
         return (
             inert_json(json.dumps(csl_items(refs, accessed), ensure_ascii=False, indent=2)) + "\n"
         )

@@ -6,10 +6,12 @@ string annotations would make it `eval` each of them each time.
 """
 
 import datetime
-import gc
+import difflib
 import os
+import signal
 import sys
-from collections.abc import Iterator, Sequence
+import webbrowser
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -18,9 +20,11 @@ import typer.main
 from typer._click.core import Context
 from typer._click.exceptions import NoArgsIsHelpError  # Typer 0.28 vendors Click (pinned)
 from typer._click.exceptions import UsageError as ClickUsageError
+from typer._completion_classes import completion_init  # Typer 0.28 (pinned)
+from typer._completion_shared import get_completion_script
 from typer.core import TyperGroup
 
-from partnercli import __version__, catalogue, lookup, output, views
+from partnercli import __version__, catalogue, citation, fields, lookup, network, output, views
 from partnercli.errors import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -30,9 +34,8 @@ from partnercli.errors import (
     PartnersError,
     UsageError,
 )
-from partnercli.formats import Format, json_array
+from partnercli.lookup import EVERY, Filter
 from partnercli.models import (
-    PARTNER_FIELDS,
     Catalogue,
     CiteFormat,
     EdgeSet,
@@ -42,20 +45,20 @@ from partnercli.models import (
     sort_partners,
 )
 from partnercli.options import (
-    LISTING,
-    OUTPUT,
     AroundOpt,
     CitedArg,
-    CommandDataOpt,
+    Common,
     CountryOpt,
     DataOpt,
+    Order,
     PartnerArg,
+    Shape,
     ThemeArg,
     ThemeOpt,
     TypeOpt,
-    shared,
+    grouped,
 )
-from partnercli.records import EVERY, Filter, InMemory, Records, open_file
+from partnercli.terminal import Terminal, takes_any_character
 
 
 class Shell(StrEnum):
@@ -93,63 +96,39 @@ def _quiet_broken_pipe() -> None:
 
 
 #: The commands, declared with Typer as usual; the group below builds each into a Click command
-#: only when it is needed (Click's "lazy subcommands"): a run builds its own command, not all 14.
+#: only when it is asked for (Click's "lazy loading subcommands" pattern: `list_commands` and
+#: `get_command`), so a run builds its own command, not all 13 (~7 ms, a tenth of a start).
 commands = typer.Typer()
-
-
-class LazyCommands(dict[str, Any]):
-    """The group's commands by name; each is built from its Typer declaration on first use."""
-
-    def __init__(self, registry: typer.Typer) -> None:
-        super().__init__()
-        self._infos = {info.name or info.callback.__name__: info for info in registry.registered_commands if info.callback}  # fmt: skip
-
-    def _build(self, name: str) -> Any:
-        if not super().__contains__(name):
-            command = typer.main.get_command_from_info(
-                self._infos[name], pretty_exceptions_short=False, rich_markup_mode=None
-            )
-            super().__setitem__(name, command)
-        return super().__getitem__(name)
-
-    def __getitem__(self, name: str) -> Any:
-        return self._build(name)
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self._build(name) if name in self._infos else default
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._infos
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._infos)
-
-    def __len__(self) -> int:
-        return len(self._infos)
-
-    def keys(self) -> Any:
-        return self._infos.keys()
-
-    def items(self) -> Any:
-        return [(name, self._build(name)) for name in self._infos]
-
-    def values(self) -> Any:
-        return [self._build(name) for name in self._infos]
 
 
 class PartnersGroup(TyperGroup):
     """Typer's group, with its commands built on demand and every error in one shape: `error: …`
     on one line and an exit code."""
 
-    def __init__(self, **settings: Any) -> None:
-        super().__init__(**settings)
-        self.commands = LazyCommands(commands)
+    def list_commands(self, ctx: Context) -> list[str]:
+        return [info.name or "" for info in commands.registered_commands]
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            found = [i for i in commands.registered_commands if i.name == cmd_name]
+            if not found:
+                return None
+            self.commands[cmd_name] = typer.main.get_command_from_info(
+                found[0], pretty_exceptions_short=False, rich_markup_mode=None
+            )
+        return self.commands[cmd_name]
+
+    def resolve_command(self, ctx: Context, args: list[str]) -> Any:
+        try:
+            return self._click_resolve_command(ctx, args)
+        except ClickUsageError as exc:  # Typer suggests from the commands built; these are lazy
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close:
+                suggestions = ", ".join(f"{m!r}" for m in close)
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
 
     def invoke(self, ctx: Context) -> Any:
-        # A run makes records, not garbage cycles: the cyclic collector would only walk them,
-        # again and again, as they are made (a third of a large file's loading, a tenth of a
-        # cached answer). It is off while a command runs, and back on after it.
-        gc.disable()
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()
@@ -164,14 +143,10 @@ class PartnersGroup(TyperGroup):
             output.message(f"error: cannot write output: {exc.strerror or exc}")
             _quiet_broken_pipe()  # and keep Python from failing again at exit
             raise typer.Exit(EXIT_FAILURE) from None
-        finally:
-            gc.enable()
 
     def main(self, args: Sequence[str] | None = None, *pos: Any, **extra: Any) -> Any:
         extra["standalone_mode"] = False
         if "_PARTNERS_COMPLETE" in os.environ:  # the shell asks for completions
-            from typer._completion_classes import completion_init  # Typer 0.28 (pinned)
-
             completion_init()
         try:
             code = super().main(args, *pos, **extra)
@@ -202,38 +177,31 @@ app = typer.Typer(
 )
 
 
-def data_path(ctx: typer.Context) -> str | None:
-    """The --data a run gave, before or after its command (or PARTNERS_DATA), if any."""
-    given = ctx.params.get("data")
-    return given if isinstance(given, str) else ctx.meta.get("partners.data")
+def terminal(ctx: typer.Context) -> Terminal:
+    """The terminal `main()` found (tests give their own), else this process's."""
+    given = ctx.find_root().obj
+    return given if isinstance(given, Terminal) else Terminal.detect()
 
 
-def records(ctx: typer.Context) -> Records:
-    """The dataset the run asked for (--data or PARTNERS_DATA, else the bundled one); a large
-    file seen before comes from the cache, which decodes only the records a command shows."""
-    path = data_path(ctx)
+def data_path(ctx: typer.Context, common: Common) -> str | None:
+    """The --data a run gave, after its command or before it (or PARTNERS_DATA), if any."""
+    given = ctx.find_root().params.get("data")
+    return common.data or (given if isinstance(given, str) else None)
+
+
+def load(ctx: typer.Context, common: Common) -> Catalogue:
+    """The dataset the run asked for: --data or PARTNERS_DATA, else the bundled one."""
+    path = data_path(ctx, common)
     if path is None:
-        return InMemory(catalogue.load())
-    from partnercli import cache
-
+        return catalogue.load()
     warnings: list[str] = []
-    found = open_file(
-        path,
-        cache_dir=cache.default_dir(os.environ),
-        warnings=warnings,
-        notice=output.message if output.stderr_is_terminal() else None,  # a pause explained
-    )
+    found = catalogue.load(path, warnings=warnings)
     for warning in warnings:
         output.message(f"warning: {warning}")
     return found
 
 
-def load(ctx: typer.Context) -> Catalogue:
-    """The whole dataset the run asked for, for commands that use every record."""
-    return records(ctx).everything()
-
-
-def find_partner(cat: Catalogue | Records, name: str) -> Partner:
+def find_partner(cat: Catalogue, name: str) -> Partner:
     """The partner NAME names; one found only by the start of a name is named on stderr, so
     that a surprise is visible."""
     partner, exact = lookup.find_partner(cat, name)
@@ -242,56 +210,68 @@ def find_partner(cat: Catalogue | Records, name: str) -> Partner:
     return partner
 
 
-def choose(
-    ctx: typer.Context,
-    *,
-    available: Sequence[str],
-    format_: Format | None = None,
-    json_: bool = False,
-    fields: list[str] | None = None,
-    output_: str | None = None,
-    no_pager: bool = False,
-    wide: bool = False,
-    raw: bool = False,
-    **_: object,  # the other shared options: data (read by `load`), sort, reverse, limit
-) -> output.Output:
-    """The output the shared options ask for; --output may never name the dataset being read."""
-    read = data_path(ctx)
-    if output_ is not None and read is not None and _same_file(output_, read):
-        raise UsageError(f"--output {output_} is the dataset being read; choose another file")
+def writes(ctx: typer.Context, common: Common) -> output.Destination:
+    """Where a command that writes text of its own sends it (-o, --no-pager)."""
+    _not_the_data(ctx, common)
+    term = terminal(ctx)
+    if term.pager_problem and not common.no_pager:
+        output.message(f"warning: {term.pager_problem}")
+    return output.destination(term, common.output, no_pager=common.no_pager)
+
+
+def shaped(ctx: typer.Context, shape: Shape, *, sources: bool = False) -> output.Output:
+    """The output the shared options ask for, with the fields of the command at hand."""
+    where = writes(ctx, shape)
     return output.choose(
-        format_, json_, fields, available=available, path=output_, pager=not no_pager, wide=wide,
-        raw=raw,
-    )  # fmt: skip
+        where.terminal,
+        format_=shape.format,
+        json_=shape.json,
+        fields=shape.fields,
+        available=views.fields_for(ctx.command.name or "", sources=sources),
+        path=shape.output,
+        no_pager=shape.no_pager,
+        wide=shape.wide,
+        raw=shape.raw,
+    )
 
 
-def _same_file(one: str, other: str) -> bool:
+def _not_the_data(ctx: typer.Context, common: Common) -> None:
+    """--output may never name the dataset being read."""
+    read = data_path(ctx, common)
+    if common.output is None or read is None:
+        return
     try:
-        return os.path.samefile(one, other)
+        same = os.path.samefile(common.output, read)
     except (OSError, ValueError):  # one does not exist (yet), or cannot be a path
-        return False
+        same = False
+    if same:
+        raise UsageError(f"--output {common.output} is the dataset being read; choose another file")
 
 
-def arrange(partners: list[Partner], options: dict[str, Any]) -> list[Partner]:
-    """Partners in the order --sort and --reverse ask for (by name without them), --limit kept."""
-    sort = options["sort"]
-    if sort is None:
-        return in_name_order(partners, options)
-    descending = sort.startswith("-") != options["reverse"]
-    return sort_partners(partners, sort.removeprefix("-"), reverse=descending)[: options["limit"]]
+def arrange(items: list[T], order: Order, key: Callable[[T], Partner]) -> list[T]:
+    """Items in the order --sort and --reverse ask for (as they come without), --limit kept."""
+    if order.sort is not None:
+        descending = order.sort.startswith("-") != order.reverse
+        by = sort_partners(
+            [key(i) for i in items], order.sort.removeprefix("-"), reverse=descending
+        )
+        position = {p.id: n for n, p in enumerate(by)}
+        items = sorted(items, key=lambda i: position[key(i).id])
+    elif order.reverse:
+        items = items[::-1]
+    return items[: order.limit]
 
 
-def in_name_order(items: list[T], options: dict[str, Any]) -> list[T]:
-    """Items already by name, as --reverse and --limit ask."""
-    return (items[::-1] if options["reverse"] else items)[: options["limit"]]
+def _partner(partner: Partner) -> Partner:
+    return partner
 
 
 def wanted(
-    data: Records, type_: PartnerType | None, theme: str | None, country: str | None
+    cat: Catalogue, type_: PartnerType | None, theme: str | None, country: str | None
 ) -> Filter:
     """What --type, --theme and --country ask for, each resolved against the data."""
-    theme_id = None if theme is None else lookup.resolve_theme(data.header, theme).id
-    code = None if country is None else lookup.parse_country(data, country)
+    theme_id = None if theme is None else lookup.resolve_theme(cat, theme).id
+    code = None if country is None else lookup.parse_country(cat, country)
     return Filter(type_, theme_id, code)
 
 
@@ -310,7 +290,6 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    ctx: typer.Context,
     data: DataOpt = None,
     version: Annotated[
         bool,
@@ -332,17 +311,17 @@ def main_options(
       partners theme illicit-trafficking
       partners list --json | jq -r '.[].name'
     """
-    ctx.meta["partners.data"] = data
 
 
 @commands.command("list")
-@shared(*LISTING)
+@grouped
 def list_(
     ctx: typer.Context,
+    shape: Shape,
+    order: Order,
     type_: TypeOpt = None,
     theme: ThemeOpt = None,
     country: CountryOpt = None,
-    **options: Any,
 ) -> None:
     """List partners, sorted by name; filters combine.
 
@@ -356,32 +335,24 @@ def list_(
       partners list -o partners.xlsx
       partners list --json | jq -r '.[] | select(.since) | "\\(.id) \\(.since)"'
     """
-    out = choose(ctx, available=PARTNER_FIELDS, **options)
-    data = records(ctx)
-    chosen = wanted(data, type_, theme, country)
-    # A large file seen before keeps each record as the line --json writes for it.
-    kept = (
-        data.select_lines(chosen) if options["sort"] is None and output.takes_lines(out) else None
-    )
-    if kept:
-        output.deliver(json_array(in_name_order(kept, options)), out)
-    else:
-        partners = arrange(data.select(chosen), options)
-        output.emit(views.partners_view(partners, data.header), out)
+    out = shaped(ctx, shape)
+    cat = load(ctx, shape)
+    partners = lookup.select(cat, wanted(cat, type_, theme, country))
+    output.emit(views.partners_view(arrange(partners, order, _partner), cat), out)
 
 
-@commands.command()
-@shared(*OUTPUT)
+@commands.command("show")
+@grouped
 def show(
     ctx: typer.Context,
     name: PartnerArg,
+    shape: Shape,
     sources: Annotated[
         bool, typer.Option("--sources", help="Show each fact with where it comes from.")
     ] = False,
     web: Annotated[
         bool, typer.Option("--web", help="Open the partner's website in the browser instead.")
     ] = False,
-    **options: Any,
 ) -> None:
     """Show everything known about one partner.
 
@@ -398,25 +369,20 @@ def show(
       partners show unesco --sources
       partners show unesco --format markdown >> report.md
     """
-    available = views.SOURCE_FIELDS if sources else PARTNER_FIELDS
-    out = choose(ctx, available=available, **options)
-    data = records(ctx)
-    partner = find_partner(data, " ".join(name))
+    out = shaped(ctx, shape, sources=sources)
+    cat = load(ctx, shape)
+    partner = find_partner(cat, " ".join(name))
     if web:
-        open_website(partner)
-        return
-    if sources:
-        output.emit(views.sources_view(partner, data.header), out)
-    else:  # the other partners are read only if the format shows what they share with it
-        output.emit(views.partner_view(partner, data.everything), out)
+        open_website(partner, terminal(ctx))
+    elif sources:
+        output.emit(views.sources_view(partner, cat), out)
+    else:
+        output.emit(views.partner_view(partner, lambda: cat), out)
 
 
-@commands.command()
-@shared("format_", "json_", "fields", "output_", "raw", "data")
-def themes(
-    ctx: typer.Context,
-    **options: Any,
-) -> None:
+@commands.command("themes")
+@grouped
+def themes(ctx: typer.Context, shape: Shape) -> None:
     """List every theme, with how many partners work on it, most first.
 
     Examples:
@@ -425,18 +391,19 @@ def themes(
       partners themes
       partners themes --json | jq -r '.[] | "\\(.count)\\t\\(.id)"'
     """
-    out = choose(ctx, available=views.THEME_FIELDS, **options)
-    output.emit(views.themes_view(load(ctx)), out)
+    out = shaped(ctx, shape)
+    output.emit(views.themes_view(load(ctx, shape)), out)
 
 
-@commands.command()
-@shared(*LISTING)
+@commands.command("theme")
+@grouped
 def theme(
     ctx: typer.Context,
     name: ThemeArg,
+    shape: Shape,
+    order: Order,
     type_: TypeOpt = None,
     country: CountryOpt = None,
-    **options: Any,
 ) -> None:
     """List the partners working on a theme.
 
@@ -447,27 +414,26 @@ def theme(
       partners theme illicit
       partners theme emergencies --type igo --json
     """
-    out = choose(ctx, available=PARTNER_FIELDS, **options)
-    data = records(ctx)
-    chosen = wanted(data, type_, name, country)
-    found = data.header.theme(chosen.theme or "")
-    assert found is not None  # wanted() resolved NAME to one of the data's themes
-    partners = arrange(data.select(chosen), options)
-    output.emit(views.partners_view(partners, data.header, title=found.name), out)
+    out = shaped(ctx, shape)
+    cat = load(ctx, shape)
+    found = lookup.resolve_theme(cat, name)
+    partners = lookup.select(cat, wanted(cat, type_, found.id, country))
+    output.emit(views.partners_view(arrange(partners, order, _partner), cat, title=found.name), out)
 
 
-@commands.command()
-@shared(*LISTING)
+@commands.command("search")
+@grouped
 def search(
     ctx: typer.Context,
     query: Annotated[
         list[str],
         typer.Argument(metavar="QUERY...", help='Words to search for; "quoted words" as a phrase.'),
     ],
+    shape: Shape,
+    order: Order,
     type_: TypeOpt = None,
     theme: ThemeOpt = None,
     country: CountryOpt = None,
-    **options: Any,
 ) -> None:
     """Search every partner's names, themes, seat and texts, best match first.
 
@@ -482,30 +448,29 @@ def search(
       partners search "stolen objects" --type igo
       partners search musee --json | jq -r '.[] | "\\(.score)\\t\\(.id)\\t\\(.snippet)"'
     """
-    from partnercli import search as search_mod  # FTS5 and sqlite3: only searches pay for them
+    from partnercli import search as search_mod  # FTS5, stemming (~5 ms): only searches pay
 
-    out = choose(ctx, available=views.HIT_RECORD_FIELDS, **options)
+    out = shaped(ctx, shape)
     text = " ".join(query)
-    data = records(ctx)
-    filters = wanted(data, type_, theme, country)
-    candidates = None if filters == EVERY else data.select(filters)
-    reordered = options["sort"] is not None or options["reverse"]
-    limit = None if reordered else options["limit"]
-    hits = search_mod.search(data, text, candidates=candidates, limit=limit)
+    cat = load(ctx, shape)
+    filters = wanted(cat, type_, theme, country)
+    candidates = None if filters == EVERY else lookup.select(cat, filters)
+    reordered = order.sort is not None or order.reverse
+    hits = search_mod.search(
+        cat, text, candidates=candidates, limit=None if reordered else order.limit
+    )
     if reordered:  # relevance order, unless another is asked for
-        order = arrange([h.partner for h in hits], options)
-        by_id = {h.partner.id: h for h in hits}
-        hits = [by_id[p.id] for p in order]
+        hits = arrange(hits, order, lambda hit: hit.partner)
     empty = f"no partners match '{text}'"
     if not hits:
-        suggestion = search_mod.did_you_mean(data, text)
+        suggestion = search_mod.did_you_mean(cat, text)
         empty += f"; did you mean: partners search {suggestion}" if suggestion else ""
     output.emit(views.hits_view(hits, empty=empty), out)
 
 
 @commands.command("fields")
-@shared("format_", "json_")
-def fields_(ctx: typer.Context, **options: Any) -> None:
+@grouped
+def fields_(ctx: typer.Context, shape: Shape) -> None:
     """List the fields of a partner record, for --fields and for scripts.
 
     Search results also have score, matched_in and snippet. Themes have id, name, description
@@ -517,19 +482,13 @@ def fields_(ctx: typer.Context, **options: Any) -> None:
       partners fields
       partners list --fields id,name,website
     """
-    from partnercli.fields import HIT_FIELD_INFO, partner_fields
-
-    out = choose(ctx, available=views.FIELD_FIELDS, **options)
-    output.emit(views.fields_view([*partner_fields(), *HIT_FIELD_INFO]), out)
+    out = shaped(ctx, shape)
+    output.emit(views.fields_view([*fields.partner_fields(), *fields.HIT_FIELD_INFO]), out)
 
 
-@commands.command()
-@shared(*OUTPUT, "wide")
-def related(
-    ctx: typer.Context,
-    name: PartnerArg,
-    **options: Any,
-) -> None:
+@commands.command("related")
+@grouped
+def related(ctx: typer.Context, name: PartnerArg, shape: Shape) -> None:
     """List the partners connected to one, strongest first.
 
     First its relations (with their label, from its side), then the rest of its group (the
@@ -541,17 +500,24 @@ def related(
       partners related blue-shield
       partners related interpol --json | jq -r '.[] | "\\(.id)\\t\\(.connection.label)"'
     """
-    from partnercli import network
-
-    out = choose(ctx, available=views.CONNECTION_FIELDS, **options)
-    cat = load(ctx)
+    out = shaped(ctx, shape)
+    cat = load(ctx, shape)
     partner = find_partner(cat, " ".join(name))
     output.emit(views.related_view(partner, network.related(cat, partner)), out)
 
 
-@commands.command()
+#: The graph format a file's extension asks for, with --output and no --format.
+GRAPH_EXTENSIONS = {
+    ".txt": GraphFormat.PLAIN, ".mmd": GraphFormat.MERMAID, ".dot": GraphFormat.DOT,
+    ".gv": GraphFormat.DOT, ".graphml": GraphFormat.GRAPHML, ".json": GraphFormat.JSON,
+}  # fmt: skip
+
+
+@commands.command("graph")
+@grouped
 def graph(
     ctx: typer.Context,
+    common: Common,
     around: AroundOpt = None,
     depth: Annotated[
         int, typer.Option(min=1, metavar="N", help="How many links away from --around.")
@@ -567,7 +533,7 @@ def graph(
             "-f",
             case_sensitive=False,
             help="table (a tree), plain (one link per line), mermaid, dot, graphml or json "
-            "[default: table on a terminal, plain on a pipe].",
+            "[default: table on a terminal, plain on a pipe; with -o, the file's extension].",
             show_default=False,
         ),
     ] = None,
@@ -584,41 +550,37 @@ def graph(
       partners graph --around unesco --depth 1
       partners graph -f mermaid > network.mmd
       partners graph -f dot | dot -Tsvg > network.svg
-      partners graph --by theme -f graphml > network.graphml
+      partners graph --by theme -o network.graphml
     """
-    from partnercli import network
-
-    cat = load(ctx)
+    where = writes(ctx, common)
+    tty = where.terminal.stdout_tty and where.path is None
+    chosen = output.format_for(
+        where.path, format_, GRAPH_EXTENSIONS, GraphFormat.TABLE if tty else GraphFormat.PLAIN
+    )
+    cat = load(ctx, common)
     drawn = network.build(cat, by=by)
     if around is not None:
         drawn = network.around(drawn, find_partner(cat, around).id, depth)
-    chosen = format_ or (GraphFormat.TABLE if sys.stdout.isatty() else GraphFormat.PLAIN)
     if chosen is GraphFormat.TABLE:
-        from rich.console import Console
+        from partnercli import render  # Rich (~27 ms): only a table pays for it
 
-        from partnercli import render
-
-        Console(highlight=False, markup=False, emoji=False).print(render.network_tree(drawn, cat))
-        return
-    if chosen is GraphFormat.JSON:
-        ascii_only = not output.takes_any_character(sys.stdout)
-        sys.stdout.write(network.to_json(drawn, ensure_ascii=ascii_only))
-        return
-    writers = {
-        GraphFormat.PLAIN: network.plain,
-        GraphFormat.MERMAID: network.mermaid,
-        GraphFormat.DOT: network.dot,
-        GraphFormat.GRAPHML: network.graphml,
-    }
-    sys.stdout.write(writers[chosen](drawn))
+        output.deliver(output.render(render.network_tree(drawn, cat), where), where)
+    elif chosen is GraphFormat.JSON:
+        ascii_only = where.path is None and not where.terminal.any_character
+        output.deliver(network.to_json(drawn, ensure_ascii=ascii_only), where)
+    else:
+        writers = {
+            GraphFormat.PLAIN: network.plain,
+            GraphFormat.MERMAID: network.mermaid,
+            GraphFormat.DOT: network.dot,
+            GraphFormat.GRAPHML: network.graphml,
+        }
+        output.deliver(writers[chosen](drawn), where)
 
 
-@commands.command()
-@shared("format_", "json_", "data")
-def about(
-    ctx: typer.Context,
-    **options: Any,
-) -> None:
+@commands.command("about")
+@grouped
+def about(ctx: typer.Context, shape: Shape) -> None:
     """Describe the dataset: its source, version, date, contents, licence and how to cite it.
 
     Examples:
@@ -627,23 +589,33 @@ def about(
       partners about
       partners about --json | jq -r .version
     """
-    from partnercli import citation
-
-    out = choose(ctx, available=(), **options)
-    cat = load(ctx)
+    out = shaped(ctx, shape)
+    cat = load(ctx, shape)
     refs = citation.references(cat)
     text = citation.text(refs, datetime.date.today())
     output.emit(views.about_view(cat, citation=text), out)
 
 
-@commands.command()
+#: The citation format a file's extension asks for, with --output and no --format.
+CITE_EXTENSIONS = {".txt": CiteFormat.TEXT, ".bib": CiteFormat.BIBTEX, ".json": CiteFormat.CSL_JSON}
+
+
+@commands.command("cite")
+@grouped
 def cite(
     ctx: typer.Context,
+    common: Common,
     name: CitedArg = None,
     format_: Annotated[
-        CiteFormat,
-        typer.Option("--format", "-f", case_sensitive=False, help="How to write the citation."),
-    ] = CiteFormat.TEXT,
+        CiteFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="How to write the citation [default: text; with -o, the file's extension].",
+            show_default=False,
+        ),
+    ] = None,
     accessed: Annotated[
         str | None,
         typer.Option(
@@ -664,16 +636,14 @@ def cite(
       partners cite
       partners cite unesco
       partners cite --format bibtex >> references.bib
-      partners cite --format csl-json > partners.json
+      partners cite -o partners.bib
     """
-    from partnercli import citation
-
+    where = writes(ctx, common)
+    chosen = output.format_for(where.path, format_, CITE_EXTENSIONS, CiteFormat.TEXT)
     day = _access_date(accessed)
-    cat = load(ctx)
+    cat = load(ctx, common)
     partner = None if name is None else find_partner(cat, name)
-    sys.stdout.write(
-        citation.render(citation.references(cat, partner), format_, day),
-    )
+    output.deliver(citation.render(citation.references(cat, partner), chosen, day), where)
 
 
 def _access_date(value: str | None) -> datetime.date:
@@ -686,7 +656,8 @@ def _access_date(value: str | None) -> datetime.date:
 
 
 @commands.command("open")
-def open_(ctx: typer.Context, name: PartnerArg, data: CommandDataOpt = None) -> None:
+@grouped
+def open_(ctx: typer.Context, name: PartnerArg, common: Common) -> None:
     """Open a partner's website in the browser; on a pipe, or with no browser, print its URL.
 
     The browser is the system's default, or $BROWSER.
@@ -698,17 +669,19 @@ def open_(ctx: typer.Context, name: PartnerArg, data: CommandDataOpt = None) -> 
       partners open "world customs"
       partners open wipo | pbcopy
     """
-    open_website(find_partner(load(ctx), " ".join(name)))
+    where = writes(ctx, common)
+    partner = find_partner(load(ctx, common), " ".join(name))
+    if where.path is not None:
+        output.deliver(f"{partner.website}\n" if partner.website else "", where)
+    open_website(partner, where.terminal)
 
 
-def open_website(partner: Partner) -> None:
+def open_website(partner: Partner, term: Terminal) -> None:
     """The partner's website in a browser when stdout is a terminal and one can be started,
     else its URL on stdout (so `partners open x | pbcopy` works)."""
     if partner.website is None:
         raise PartnersError(f"{partner.id} has no website in the data")
-    if sys.stdout.isatty():
-        import webbrowser
-
+    if term.stdout_tty:
         try:
             if webbrowser.get().open(partner.website):
                 output.message(f"opening {partner.website}")
@@ -718,7 +691,7 @@ def open_website(partner: Partner) -> None:
     typer.echo(partner.website)
 
 
-@commands.command()
+@commands.command("completion")
 def completion(
     shell: Annotated[
         Shell,
@@ -728,8 +701,8 @@ def completion(
     """Print the shell completion script for SHELL, to load it or save it.
 
     It completes commands, options, partner ids, acronyms and one-word aliases (OMPI, 故宫博物院),
-    themes, types, fields, formats, sort keys and countries. A dataset file of 1 MB or more
-    completes those once the cache keeps it (from its second reading by a command).
+    themes, types, fields, formats, sort keys and countries. A --data file larger than 2 MB
+    completes no names (it would be read at every TAB).
 
     Examples:
 
@@ -739,58 +712,16 @@ def completion(
       partners completion fish > ~/.config/fish/completions/partners.fish
       partners completion powershell >> $PROFILE
     """
-    from typer._completion_classes import completion_init  # Typer 0.28 (pinned)
-    from typer._completion_shared import get_completion_script
-
     completion_init()
-
     script = get_completion_script(
         prog_name="partners", complete_var="_PARTNERS_COMPLETE", shell=shell.value
     )
     typer.echo(script)
 
 
-class CacheAction(StrEnum):
-    CLEAR = "clear"
-
-
-@commands.command("cache")
-def cache_(
-    action: Annotated[
-        CacheAction | None, typer.Argument(help="clear: empty the cache.", show_default=False)
-    ] = None,
-) -> None:
-    """Show where the cache of large datasets is and its size, or empty it.
-
-    A --data file of 1 MB or more (some 500 partners), read a second time, keeps its
-    validated records there (one database per content), so that later runs answer without
-    reading the file; at most $PARTNERS_CACHE_MAX_MB (512 MB), the least recently used first.
-
-    Examples:
-
-    \b
-      partners cache
-      partners cache clear
-    """
-    from partnercli import cache
-
-    where = cache.default_dir(os.environ)
-    if where is None:
-        typer.echo("cache: off (PARTNERS_CACHE_DIR is empty, or there is no home folder)")
-        return
-    if action is CacheAction.CLEAR:
-        output.message(f"removed {cache.clear(where)} file(s) from {where}")
-        return
-    found = cache.entries(where)
-    megabytes = cache.size(where) / 2**20
-    limit = cache.budget(os.environ) / 2**20
-    typer.echo(
-        f"cache:\t{where}\nentries:\t{len(found)}\nsize:\t{megabytes:.1f} MB of {limit:.0f} MB"
-    )
-
-
-@commands.command()
-def schema() -> None:
+@commands.command("schema")
+@grouped
+def schema(ctx: typer.Context, common: Common) -> None:
     """Print the JSON Schema of the dataset format, generated from the data model.
 
     Editors can check a dataset file of your own against it; the loader checks a few rules
@@ -800,10 +731,11 @@ def schema() -> None:
 
     \b
       partners schema > partners.schema.json
+      partners schema -o partners.schema.json
     """
-    from partnercli.fields import json_schema
-
-    sys.stdout.write(json_schema())
+    where = writes(ctx, common)
+    output.format_for(where.path, None, {".json": "json"}, "json")  # only JSON can be written
+    output.deliver(fields.json_schema(), where)
 
 
 def _prepare_streams() -> None:
@@ -816,23 +748,21 @@ def _prepare_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         if (
             stream is not None
-            and not output.takes_any_character(stream)
+            and not takes_any_character(stream)
             and hasattr(stream, "reconfigure")
         ):
             stream.reconfigure(errors="replace")
 
 
 def _stop(signum: int, frame: object) -> None:
-    """SIGTERM and SIGHUP end a run as Ctrl-C does: cleaning up (a half-built cache entry) first."""
+    """SIGTERM and SIGHUP end a run as Ctrl-C does: cleaning up (a half-written file) first."""
     raise KeyboardInterrupt
 
 
 def main() -> None:
     """Entry point of the `partners` console script and of `python -m partnercli`."""
-    import signal
-
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
     _prepare_streams()
-    app()
+    app(obj=Terminal.detect())

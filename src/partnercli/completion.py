@@ -1,56 +1,50 @@
 """Shell completion for the values people type: partner ids and acronyms, themes, types, fields.
 
 Completion reads the dataset the command would read (`--data` and `PARTNERS_DATA` are honoured)
-and never imports the search engine. A file large enough to be kept in the cache is answered
-from its database once it has one, and completes nothing before: reading it whole would take
-seconds at every TAB.
+and never imports the search engine. A `--data` file larger than `MAX_COMPLETED_BYTES`
+completes nothing: reading it whole would take seconds at every TAB.
 """
 
 import os
+from typing import Final
 
 import typer
 
 from partnercli import catalogue
 from partnercli.errors import PartnersError
-from partnercli.lookup import key
-from partnercli.models import PARTNER_FIELDS, TYPE_SYNONYMS, PartnerType
-from partnercli.records import InMemory, Records, large
+from partnercli.lookup import key, partner_steps
+from partnercli.models import COUNTRY_NAMES, SORT_KEYS, TYPE_SYNONYMS, Catalogue, PartnerType
 from partnercli.text import fold
-from partnercli.views import HIT_FIELDS, THEME_FIELDS
+from partnercli.views import fields_for
 
 Completions = list[tuple[str, str]]
-#: Past this many partners, only their ids are offered: naming each would decode its record.
-MANY: int = 10_000
+#: A --data file larger than this (some 1,000 partners) completes nothing: reading it whole
+#: at every TAB would keep the shell waiting.
+MAX_COMPLETED_BYTES: Final = 2 * 2**20
 
 
-def _records(ctx: typer.Context) -> Records | None:
+def _catalogue(ctx: typer.Context) -> Catalogue | None:
     """The data the command would read; None if it is broken (the command itself will say
-    why), or large and not kept in the cache yet."""
+    why) or too large to read at every TAB."""
     path = ctx.params.get("data") or ctx.find_root().params.get("data")
     try:
         if path is None:
-            return InMemory(catalogue.load())
-        status = large(path)
-        if status is None:
-            return InMemory(catalogue.load(path))
-    except PartnersError:
+            return catalogue.load()
+        if os.stat(path).st_size > MAX_COMPLETED_BYTES:
+            return None
+        return catalogue.load(path)
+    except (PartnersError, OSError, ValueError):
         return None
-    from partnercli import cache, store  # SQLite: only for a file large enough to be kept
-
-    cache_dir = cache.default_dir(os.environ)
-    return None if cache_dir is None else store.kept(path, status, cache_dir=cache_dir)
 
 
 def partners(ctx: typer.Context, incomplete: str) -> Completions:
     """Partner ids, then acronyms and one-word aliases in any language (OMPI, 故宫博物院), that
     start with what was typed (any case or accents)."""
-    data = _records(ctx)
+    data = _catalogue(ctx)
     if data is None:
         return []
     start = fold(incomplete)
-    ids = sorted(data.names().starting(key(incomplete)))
-    if len(ids) > MANY:
-        return [(partner_id, "") for partner_id in ids if partner_id.startswith(start)]
+    ids = sorted(partner_steps(data).starting(key(incomplete)))
     named = [p for p in map(data.partner, ids) if p is not None]
     found = [(p.id, p.name) for p in named if p.id.startswith(start)]
     found += [
@@ -64,17 +58,13 @@ def partners(ctx: typer.Context, incomplete: str) -> Completions:
 
 def sort_keys(incomplete: str) -> list[str]:
     """Sort keys, and their descending forms once a `-` is typed."""
-    from partnercli.models import SORT_KEYS
-
     keys = [f"-{k}" for k in SORT_KEYS] if incomplete.startswith("-") else list(SORT_KEYS)
     return [k for k in keys if k.startswith(incomplete)]
 
 
 def countries(ctx: typer.Context, incomplete: str) -> Completions:
     """The country codes of the data's seats, with their names."""
-    from partnercli.models import COUNTRY_NAMES
-
-    data = _records(ctx)
+    data = _catalogue(ctx)
     if data is None:
         return []
     lower = incomplete.islower()  # shells keep only what starts with what was typed, as typed
@@ -86,10 +76,10 @@ def countries(ctx: typer.Context, incomplete: str) -> Completions:
 
 
 def themes(ctx: typer.Context, incomplete: str) -> Completions:
-    data = _records(ctx)
+    data = _catalogue(ctx)
     if data is None:
         return []
-    return [(t.id, t.name) for t in data.header.themes if t.id.startswith(fold(incomplete))]
+    return [(t.id, t.name) for t in data.themes if t.id.startswith(fold(incomplete))]
 
 
 def types(incomplete: str) -> Completions:
@@ -100,10 +90,7 @@ def types(incomplete: str) -> Completions:
 
 def fields(ctx: typer.Context, incomplete: str) -> list[str]:
     """Field names for the command at hand, also after commas: `id,na` gives `id,name`."""
-    command = ctx.command.name
-    available = THEME_FIELDS if command == "themes" else PARTNER_FIELDS
-    if command == "search":
-        available = (*available, *HIT_FIELDS)
+    available = fields_for(ctx.command.name or "", sources=bool(ctx.params.get("sources")))
     done, _, last = incomplete.rpartition(",")
     chosen = set(done.split(",")) if done else set()
     prefix = f"{done}," if done else ""

@@ -11,14 +11,21 @@ partner's: they are an error that says so.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final, NamedTuple
 
-from partnercli import records
 from partnercli.errors import AmbiguousError, NotFoundError, UsageError
-from partnercli.models import TYPE_SYNONYMS, Catalogue, Partner, PartnerType, Theme
-from partnercli.records import Names, Records
+from partnercli.models import (
+    COUNTRY_NAMES,
+    TYPE_SYNONYMS,
+    Catalogue,
+    Partner,
+    PartnerType,
+    Theme,
+    sort_by_name,
+)
 from partnercli.text import did_you_mean, fold
 
 #: How many candidates an "ambiguous" message lists before "…".
@@ -38,6 +45,32 @@ def key(name: str) -> str:
     return stripped or folded
 
 
+class Filter(NamedTuple):
+    """Which partners a listing wants: of a type, on a theme, seated in a country (each given
+    must hold; none given: every partner)."""
+
+    type_: PartnerType | None = None
+    theme: str | None = None
+    country: str | None = None
+
+    def admits(self, partner: Partner) -> bool:
+        seat = partner.headquarters
+        return (
+            (self.type_ is None or partner.type is self.type_)
+            and (self.theme is None or self.theme in partner.themes)
+            and (self.country is None or (seat is not None and seat.country == self.country))
+        )
+
+
+#: The filter that admits every partner.
+EVERY: Final = Filter()
+
+
+def select(catalogue: Catalogue, wanted: Filter = EVERY) -> list[Partner]:
+    """The partners `wanted` admits, by name (ties by id)."""
+    return sort_by_name([p for p in catalogue.partners if wanted.admits(p)])
+
+
 class Found(NamedTuple):
     """What a name resolved to, and whether it was an exact name (not only the start of one)."""
 
@@ -52,8 +85,8 @@ def partner_names(partner: Partner) -> tuple[list[str], list[str], list[str]]:
 
 
 class Steps:
-    """`Names` of items held in memory: for each resolution step, each name's key and the ids
-    of the items it names."""
+    """The names items answer to: for each resolution step, each name's key and the ids of the
+    items it names."""
 
     def __init__(self, items: Sequence[tuple[str, Sequence[Sequence[str]]]]) -> None:
         depth = max((len(names) for _, names in items), default=0)
@@ -87,7 +120,7 @@ def _resolve(
     query: str,
     *,
     what: str,
-    names: Names,
+    names: Steps,
     not_found_hints: Callable[[str, list[str]], list[str]],
 ) -> Found:
     """The id of the one item `query` names, through the exact steps and then by prefix."""
@@ -116,8 +149,6 @@ def closest(
     needle: str, names: Mapping[str, Iterable[str]], *, limit: int = MAX_SUGGESTED
 ) -> list[str]:
     """Ids of the items whose names, or a word in them, are closest to `needle` (a typo)."""
-    import difflib  # only a name that was not found pays for it
-
     by_word: dict[str, set[str]] = {}
     for name, ids in names.items():
         for word in {name, *re.split(_WORD_SPLIT, name)}:
@@ -138,16 +169,21 @@ def _one(ids: set[str], *, query: str, what: str) -> str:
     )
 
 
-def _not_icom(data: Records, query: str) -> None:
+def partner_steps(catalogue: Catalogue) -> Steps:
+    """The names of a catalogue's partners, by resolution step."""
+    return Steps([(p.id, partner_names(p)) for p in catalogue.partners])
+
+
+def _not_icom(catalogue: Catalogue, names: Steps, query: str) -> None:
     """ICOM's own names are an error that says whose partners these are."""
-    icom = data.header.icom
+    icom = catalogue.icom
     if icom is None:
         return
-    names = {key(n) for n in (icom.name, icom.acronym or icom.name, *icom.aliases)}
-    if key(query) not in names:
+    own = {key(n) for n in (icom.name, icom.acronym or icom.name, *icom.aliases)}
+    if key(query) not in own:
         return
     short = icom.acronym or icom.name
-    similar = sorted(data.names().starting(key(short)))[:MAX_SUGGESTED]
+    similar = sorted(names.starting(key(short)))[:MAX_SUGGESTED]
     hint = f"did you mean {' or '.join(similar)}?" if similar else "run 'partners about'"
     raise NotFoundError(
         f"'{query}' is {short} itself, the organisation these are partners of, not a partner",
@@ -155,7 +191,7 @@ def _not_icom(data: Records, query: str) -> None:
     )
 
 
-def find_partner(data: Catalogue | Records, query: str) -> tuple[Partner, bool]:
+def find_partner(catalogue: Catalogue, query: str) -> tuple[Partner, bool]:
     """The partner `query` names and whether it named it exactly (False: by the start of a
     name), or `NotFoundError` / `AmbiguousError` saying why not."""
 
@@ -164,20 +200,20 @@ def find_partner(data: Catalogue | Records, query: str) -> tuple[Partner, bool]:
             return [f"did you mean {' or '.join(suggestions)}?"]
         return ["run 'partners list' to see every partner, or 'partners search' to search them"]
 
-    found_in = records.of(data)
-    _not_icom(found_in, query)
-    exact = found_in.partner(key(query))
+    exact = catalogue.partner(key(query))
     if exact is not None:  # an id: no need to fold every name of a large file
         return exact, True
-    found = _resolve(query, what="partner", names=found_in.names(), not_found_hints=hints)
-    partner = found_in.partner(found.id)
+    names = partner_steps(catalogue)
+    _not_icom(catalogue, names, query)
+    found = _resolve(query, what="partner", names=names, not_found_hints=hints)
+    partner = catalogue.partner(found.id)
     assert partner is not None  # the id came from the catalogue
     return partner, found.exact
 
 
-def resolve_partner(data: Catalogue | Records, query: str) -> Partner:
+def resolve_partner(catalogue: Catalogue, query: str) -> Partner:
     """The partner `query` names (see `find_partner`)."""
-    return find_partner(data, query)[0]
+    return find_partner(catalogue, query)[0]
 
 
 def resolve_theme(catalogue: Catalogue, query: str) -> Theme:
@@ -212,11 +248,9 @@ def parse_type(value: str) -> PartnerType:
         ) from None
 
 
-def parse_country(data: Catalogue | Records, value: str) -> str:
+def parse_country(catalogue: Catalogue, value: str) -> str:
     """A country of the data's seats from its ISO code (any case) or its English name."""
-    from partnercli.models import COUNTRY_NAMES
-
-    present = data.countries()
+    present = catalogue.countries()
     wanted = key(value)
     by_name = {key(name): code for code, name in COUNTRY_NAMES.items()}
     code = wanted.upper() if len(wanted) == 2 else by_name.get(wanted, "")

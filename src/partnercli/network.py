@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from partnercli.formats import inert_json
 from partnercli.models import Catalogue, EdgeSet, Partner, PartnerType
 from partnercli.text import for_display
 
@@ -196,8 +197,6 @@ def _node_record(node: Node) -> dict[str, str]:
 
 
 def to_json(graph: Graph, *, ensure_ascii: bool = False) -> str:
-    from partnercli.formats import inert_json
-
     return inert_json(json.dumps(node_link(graph), ensure_ascii=ensure_ascii, indent=2)) + "\n"
 
 
@@ -255,7 +254,7 @@ def _xml_text(text: str) -> str:
 
 def graphml(graph: Graph) -> str:
     """GraphML, as Gephi, yEd and Cytoscape import it."""
-    import xml.etree.ElementTree as ET  # only this format pays for it
+    import xml.etree.ElementTree as ET  # ~4 ms: only GraphML pays for it
 
     ns = "http://graphml.graphdrawing.org/xmlns"
     root = ET.Element("graphml", xmlns=ns)

@@ -3,8 +3,11 @@
 No `from __future__ import annotations` here or in `cli`: see the note there.
 """
 
+import dataclasses
+import functools
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -220,39 +223,63 @@ RawOpt = Annotated[
 ]
 
 
-#: The options several commands share, each declared once above, with its default.
-SHARED: dict[str, tuple[Any, Any]] = {
-    "sort": (SortOpt, None),
-    "reverse": (ReverseOpt, False),
-    "limit": (LimitOpt, None),
-    "format_": (FormatOpt, None),
-    "json_": (JsonOpt, False),
-    "fields": (FieldsOpt, None),
-    "output_": (OutputOpt, None),
-    "raw": (RawOpt, False),
-    "no_pager": (NoPagerOpt, False),
-    "wide": (WideOpt, False),
-    "data": (CommandDataOpt, None),
-}
-#: How a command writes: its format, fields, file, pager, the CSV guard, and --data after it.
-OUTPUT = ("format_", "json_", "fields", "output_", "raw", "no_pager", "data")
-#: What commands that list partners take besides: order, count and whole cells.
-LISTING = ("sort", "reverse", "limit", *OUTPUT, "wide")
+@dataclass(frozen=True)
+class Common:
+    """What every command that prints a result takes: --data after the command, -o and
+    --no-pager."""
+
+    data: CommandDataOpt = None
+    output: OutputOpt = None
+    no_pager: NoPagerOpt = False
+
+
+@dataclass(frozen=True)
+class Shape(Common):
+    """How a command's records are written: format, fields, whole cells, the CSV guard."""
+
+    format: FormatOpt = None
+    json: JsonOpt = False
+    fields: FieldsOpt = None
+    raw: RawOpt = False
+    wide: WideOpt = False
+
+
+@dataclass(frozen=True)
+class Order:
+    """The order and count of a listing."""
+
+    sort: SortOpt = None
+    reverse: ReverseOpt = False
+    limit: LimitOpt = None
+
+
+_GROUPS = (Common, Shape, Order)
 Command = TypeVar("Command", bound=Callable[..., None])
 
 
-def shared(*names: str) -> Callable[[Command], Command]:
-    """Give a command the shared options `names`, as sqlite-utils' `@output_options` does: they
-    join the command's signature (what Typer reads) and reach it in its `**options`."""
-
-    def decorate(command: Command) -> Command:
-        signature = inspect.signature(command)
-        own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
-        added = [
-            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=SHARED[name][1], annotation=SHARED[name][0])
-            for name in names
+def grouped(command: Command) -> Command:
+    """Give a command the options of each group its parameters are typed with (`Shape`,
+    `Order`…), as sqlite-utils' `@output_options` does: the group's options join the signature
+    Typer reads, and reach the command gathered in one typed value."""
+    signature = inspect.signature(command)
+    params: list[inspect.Parameter] = []
+    added: list[inspect.Parameter] = []
+    groups: dict[str, type[Any]] = {}
+    for param in signature.parameters.values():
+        if param.annotation not in _GROUPS:
+            params.append(param)
+            continue
+        groups[param.name] = param.annotation
+        added += [
+            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.type)
+            for f in dataclasses.fields(param.annotation)
         ]  # fmt: skip
-        command.__signature__ = signature.replace(parameters=[*own, *added])  # type: ignore[attr-defined]  # read by inspect.signature
-        return command
 
-    return decorate
+    @functools.wraps(command)
+    def gathered(*args: Any, **kwargs: Any) -> None:
+        for name, group in groups.items():
+            kwargs[name] = group(**{f.name: kwargs.pop(f.name) for f in dataclasses.fields(group)})
+        command(*args, **kwargs)
+
+    gathered.__signature__ = signature.replace(parameters=[*params, *added])  # type: ignore[attr-defined]  # read by inspect.signature
+    return gathered  # type: ignore[return-value]  # the same call, with the groups gathered

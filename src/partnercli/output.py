@@ -7,11 +7,11 @@ one writer of its format, and pages output taller than the terminal, as `gh` and
 """
 
 import os
-import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from partnercli.errors import PartnersError, UsageError
 from partnercli.formats import (
@@ -24,46 +24,68 @@ from partnercli.formats import (
     own_presentation,
     write_xlsx,
 )
+from partnercli.terminal import Terminal
 from partnercli.text import did_you_mean, for_display
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-DEFAULT_PAGER = "less -FRX"
+F = TypeVar("F")
+#: What `-o`/`--output` takes to mean stdout.
+STDOUT = "-"
 
 
-class Output:
-    """How one command writes: a format, the fields chosen (None: the format's default), a file
-    instead of stdout, whether a pager may be used, and whether table cells may be cut."""
+@dataclass(frozen=True, kw_only=True)
+class Destination:
+    """Where one command writes: a file (None: stdout), whether a pager may be used, and the
+    terminal it runs in."""
 
-    __slots__ = ("fields", "format", "pager", "path", "raw", "wide")
+    terminal: Terminal
+    path: str | None = None
+    pager: bool = True
 
-    def __init__(
-        self,
-        format_: Format,
-        fields: tuple[str, ...] | None,
-        *,
-        path: str | None = None,
-        pager: bool = True,
-        wide: bool = False,
-        raw: bool = False,
-    ) -> None:
-        self.raw = raw
-        self.format = format_
-        self.fields = fields
-        self.path = path
-        self.pager = pager
-        self.wide = wide
+
+@dataclass(frozen=True, kw_only=True)
+class Output(Destination):
+    """How one command writes a `View`: a format, the fields chosen (None: the format's
+    default), whether table cells may be cut, and whether CSV keeps formula-like cells."""
+
+    format: Format
+    fields: tuple[str, ...] | None = None
+    wide: bool = False
+    raw: bool = False
+
+
+def destination(terminal: Terminal, path: str | None, *, no_pager: bool) -> Destination:
+    """Where `--output PATH` (`-`: stdout) and `--no-pager` send a command's text."""
+    return Destination(terminal=terminal, path=None if path == STDOUT else path, pager=not no_pager)
+
+
+def format_for(path: str | None, given: F | None, by_extension: Mapping[str, F], default: F) -> F:
+    """The format asked for: `given`, else the extension of the file written, else `default`.
+    An extension the command cannot write is a usage error that lists those it can."""
+    if given is not None:
+        return given
+    suffix = Path(path).suffix.lower() if path not in (None, STDOUT) else ""
+    if not suffix:
+        return default
+    if suffix not in by_extension:
+        known = ", ".join(by_extension)
+        raise UsageError(
+            f"--output: this command cannot write '{suffix}' files; use {known}, or give --format"
+        )
+    return by_extension[suffix]
 
 
 def choose(
+    terminal: Terminal,
+    *,
     format_: Format | None,
     json_: bool,
     fields: list[str] | None,
-    *,
     available: Sequence[str],
     path: str | None = None,
-    pager: bool = True,
+    no_pager: bool = False,
     wide: bool = False,
     raw: bool = False,
 ) -> Output:
@@ -73,18 +95,19 @@ def choose(
         raise UsageError(
             f"--json means --format json; drop one of --json and --format {format_.value}"
         )
-    if json_:
-        chosen = Format.JSON
-    elif format_ is not None:
-        chosen = format_
-    elif path is not None:
-        chosen = EXTENSIONS.get(Path(path).suffix.lower(), Format.PLAIN)
-    else:
-        chosen = Format.TABLE if sys.stdout.isatty() else Format.PLAIN
-    if chosen is Format.XLSX and path is None and sys.stdout.isatty():
+    where = destination(terminal, path, no_pager=no_pager)
+    default = Format.TABLE if terminal.stdout_tty and where.path is None else Format.PLAIN
+    chosen = format_for(where.path, Format.JSON if json_ else format_, EXTENSIONS, default)
+    if chosen is Format.XLSX and where.path is None and terminal.stdout_tty:
         raise UsageError("xlsx is a binary format; give --output FILE.xlsx or redirect stdout")
     return Output(
-        chosen, parse_fields(fields, available), path=path, pager=pager, wide=wide, raw=raw
+        terminal=terminal,
+        path=where.path,
+        pager=where.pager,
+        format=chosen,
+        fields=parse_fields(fields, available),
+        wide=wide,
+        raw=raw,
     )
 
 
@@ -114,30 +137,16 @@ def message(line: str) -> None:
         pass
 
 
-def stderr_is_terminal() -> bool:
-    """Does a person read stderr? (Scripts get no progress notices.)"""
-    try:
-        return sys.stderr is not None and sys.stderr.isatty()
-    except (OSError, ValueError):  # closed
-        return False
-
-
-def takes_any_character(stream: object) -> bool:
-    """Can `stream` take any character? Not under PYTHONIOENCODING=ascii, say."""
-    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
-    return encoding.startswith(("utf-8", "utf8", "utf-16", "utf-32"))
-
-
-def console(*, to_file: bool = False) -> "Console":
-    """A Rich console for stdout (Rich reads NO_COLOR, FORCE_COLOR and TERM itself). Under
-    TERM=dumb Rich assumes 80 columns: the terminal's real width (or COLUMNS) is used instead."""
+def console(terminal: Terminal, *, to_file: bool = False) -> "Console":
+    """A Rich console for stdout (Rich reads NO_COLOR, FORCE_COLOR and TERM itself); a file
+    gets 100 columns and no colour."""
     from rich.console import Console
 
     width = height = None
     if to_file:
         width = 100
-    elif os.environ.get("TERM") == "dumb":  # Rich takes the size only when given both
-        width, height = shutil.get_terminal_size()
+    elif terminal.dumb:  # Rich assumes 80 columns under TERM=dumb; it takes the size given both
+        width, height = terminal.width, terminal.height
     return Console(
         highlight=False,
         markup=False,
@@ -149,9 +158,9 @@ def console(*, to_file: bool = False) -> "Console":
     )
 
 
-def render(renderable: "RenderableType", *, to_file: bool = False) -> str:
+def render(renderable: "RenderableType", where: Destination) -> str:
     """A Rich renderable as the text (with colour codes where colour is on) it prints."""
-    drawing = console(to_file=to_file)
+    drawing = console(where.terminal, to_file=where.path is not None)
     with drawing.capture() as captured:
         drawing.print(renderable)
     return captured.get()
@@ -167,81 +176,85 @@ def emit(view: View, out: Output) -> None:
         deliver(write_xlsx(view, out.fields or view.fields), out)
         return
     if out.format is Format.TABLE:
-        from partnercli import render as draw
+        from partnercli import render as draw  # Rich (~27 ms): only a table pays for it
 
-        width = console(to_file=out.path is not None).width
+        width = console(out.terminal, to_file=out.path is not None).width
         if out.fields is None and view.table is not None:
             table = view.table(width, out.wide)
         else:
             table = draw.records_table(view, out.fields or view.fields)
-        deliver(render(table, to_file=out.path is not None), out)
+        deliver(render(table, out), out)
         return
     own = own_presentation(view, out.format) if out.fields is None else None
     if own is not None:
         deliver(own(), out)
         return
     fields = out.fields or default_fields(view, out.format)
-    ensure_ascii = out.path is None and not takes_any_character(sys.stdout)
+    ensure_ascii = out.path is None and not out.terminal.any_character
     writer = RAW_WRITERS.get(out.format) if out.raw else None
     deliver((writer or WRITERS[out.format])(view, fields, ensure_ascii), out)
 
 
-def takes_lines(out: Output) -> bool:
-    """Does `out` ask for every field as JSON, to a file or a stream that takes any character:
-    what `formats.json_lines` wrote of each record (`Records.select_lines` keeps them)?"""
-    return (
-        out.format is Format.JSON
-        and out.fields is None
-        and (out.path is not None or takes_any_character(sys.stdout))
-    )
-
-
-def deliver(content: str | bytes, out: Output) -> None:
+def deliver(content: str | bytes, where: Destination) -> None:
     """To the file --output names, else through the pager when that is due, else to stdout."""
-    if out.path is not None:
-        write_file(out.path, content)
+    if where.path is not None:
+        write_file(where.path, content)
     elif isinstance(content, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(content)
-    elif not (out.pager and page(content)):
+    elif not (where.pager and page(content, where.terminal)):
         sys.stdout.write(content)
 
 
 def write_file(path: str, content: str | bytes) -> None:
-    """Write an output file (never the dataset: the CLI checks), or say why it cannot be."""
+    """Write an output file whole or not at all: into a temporary file beside it, renamed into
+    place. Never the package's own data (the CLI also refuses the dataset being read)."""
+    import tempfile  # ~3 ms: only --output pays for it
+
+    target = Path(path)
     try:
-        if isinstance(content, bytes):
-            Path(path).write_bytes(content)
-        else:
-            with open(path, "w", encoding="utf-8", newline="") as file:
-                file.write(content)
+        if _is_package_data(target):
+            raise UsageError(f"--output {path} is partners' own data; choose another file")
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        folder = target.parent
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+            os.chmod(temporary, 0o666 & ~_umask())
+            os.replace(temporary, target)
+        except BaseException:
+            os.unlink(temporary)
+            raise
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise PartnersError(f"cannot write {path}: {reason}") from None
 
 
-def pager_command() -> list[str] | None:
-    """$PARTNERS_PAGER, else $PAGER, else `less -FRX`; None when paging is turned off."""
-    import shlex  # only a terminal that may page pays for it
-
-    command = os.environ.get("PARTNERS_PAGER") or os.environ.get("PAGER") or DEFAULT_PAGER
-    words = shlex.split(command)
-    return None if not words or words == ["cat"] else words
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
-def page(text: str) -> bool:
+def _is_package_data(target: Path) -> bool:
+    """Is `target` in the package's own folder (an editable install makes it writable)?"""
+    package = Path(__file__).resolve().parent
+    return target.resolve().is_relative_to(package)
+
+
+def page(text: str, terminal: Terminal) -> bool:
     """Show `text` through the pager if stdout is a terminal and `text` is taller than it.
     False when it did not (not a terminal, short output, no pager, or the pager is missing)."""
-    if not sys.stdout.isatty() or text.count("\n") < shutil.get_terminal_size().lines:
+    if not terminal.stdout_tty or text.count("\n") < terminal.height or not terminal.pager:
         return False
-    command = pager_command()
-    if command is None:
-        return False
-    import subprocess
+    import subprocess  # only a terminal that pages pays for it
 
     sys.stdout.flush()
     try:
-        pager = subprocess.Popen(command, stdin=subprocess.PIPE)
+        pager = subprocess.Popen(
+            terminal.pager, stdin=subprocess.PIPE, env=dict(terminal.pager_env)
+        )
     except OSError:  # the pager is not installed: print instead
         return False
     assert pager.stdin is not None

@@ -18,11 +18,11 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from partnercli.facts import partner_facts, shares_themes, theme_names
 from partnercli.formats import View, flatten
-from partnercli.models import Catalogue, Partner, PartnerType
+from partnercli.models import Catalogue, Partner, PartnerType, Theme
 from partnercli.network import TYPE_NAMES, UN_GROUP, Connection, Graph
 from partnercli.text import MARK_END, MARK_START, for_display
-from partnercli.views import partner_facts, shares_themes, theme_names
 
 if TYPE_CHECKING:
     from partnercli.search import Hit
@@ -131,18 +131,17 @@ def hits_table(
     return table
 
 
-def themes_table(catalogue: Catalogue) -> Table:
-    """Every theme: name over its id, how many partners, description."""
-    counts = catalogue.theme_counts()
+def themes_table(themes: Sequence[tuple[Theme, int]]) -> Table:
+    """Themes with their partner counts: name over its id, how many partners, description."""
     table = _table(title=None)
     table.add_column("Theme", min_width=12, overflow="fold")
     table.add_column("Partners", justify="right", no_wrap=True)
     table.add_column("Description", style="dim", ratio=1)
-    for theme in sorted(catalogue.themes, key=lambda t: (-counts[t.id], t.name.casefold())):
+    for theme, count in themes:
         label = _text(theme.name, "bold")
         label.append("\n")
         label.append_text(_text(theme.id, "cyan"))
-        table.add_row(label, str(counts.get(theme.id, 0)), _text(theme.description))
+        table.add_row(label, str(count), _text(theme.description))
     return table
 
 

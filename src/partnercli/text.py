@@ -3,8 +3,10 @@ suggesting what a typo meant."""
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Final
 
@@ -33,7 +35,6 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=65_536)
 def _fold_word(word: str) -> str:
-    import unicodedata  # only text beyond ASCII needs it
 
     decomposed = unicodedata.normalize("NFKD", word)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -57,7 +58,6 @@ def for_cell(text: str) -> str:
 def did_you_mean(value: str, choices: Iterable[str] | Mapping[str, str]) -> str:
     """`did you mean X? ` for the choice closest to `value` (a typo), or nothing if none is.
     `choices` are the spellings compared, or a mapping from each to how it is shown."""
-    import difflib  # only a value that was not understood pays for it
 
     close = difflib.get_close_matches(value, list(choices), n=1)
     if not close:

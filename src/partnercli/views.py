@@ -5,13 +5,14 @@ No Typer here, and Rich only inside the `table` callables, when a table is drawn
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from partnercli.facts import JOIN, partner_facts, shares_themes, text_of
 from partnercli.formats import View, markdown_text
-from partnercli.models import PARTNER_FIELDS, Catalogue, Partner
+from partnercli.models import PARTNER_FIELDS, Catalogue, Partner, Theme
 from partnercli.text import for_display
 
 if TYPE_CHECKING:
@@ -38,14 +39,9 @@ def record(partner: Partner) -> dict[str, Any]:
     return result
 
 
-def theme_names(themes: Iterable[str], catalogue: Catalogue) -> list[str]:
-    """Theme names for ids, falling back to the id for one the catalogue lacks."""
-    return [t.name if (t := catalogue.theme(theme_id)) else theme_id for theme_id in themes]
-
-
 def partners_view(partners: list[Partner], cat: Catalogue, *, title: str | None = None) -> View:
     def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render
+        from partnercli import render  # Rich (~27 ms): only a table pays for it
 
         return render.partners_table(partners, cat, width=width, title=title, wide=wide)
 
@@ -73,7 +69,7 @@ def hit_record(hit: Hit) -> dict[str, Any]:
 
 def hits_view(hits: list[Hit], *, empty: str) -> View:
     def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render
+        from partnercli import render  # Rich (~27 ms): only a table pays for it
 
         return render.hits_table(hits, width=width, wide=wide)
 
@@ -87,15 +83,21 @@ def hits_view(hits: list[Hit], *, empty: str) -> View:
     )
 
 
-def themes_view(cat: Catalogue) -> View:
+def themes_by_count(cat: Catalogue) -> list[tuple[Theme, int]]:
+    """Every theme with how many partners work on it, most first (ties by name, then id)."""
     counts = cat.theme_counts()
     ordered = sorted(cat.themes, key=lambda t: (-counts[t.id], t.name.casefold(), t.id))
-    records = [msgspec.to_builtins(t) | {"count": counts[t.id]} for t in ordered]
+    return [(t, counts[t.id]) for t in ordered]
+
+
+def themes_view(cat: Catalogue) -> View:
+    counted = themes_by_count(cat)
+    records = [msgspec.to_builtins(t) | {"count": count} for t, count in counted]
 
     def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render
+        from partnercli import render  # Rich (~27 ms): only a table pays for it
 
-        return render.themes_table(cat)
+        return render.themes_table(counted)
 
     return View(
         records=records,
@@ -116,36 +118,6 @@ def fields_view(infos: Sequence[FieldInfo]) -> View:
     )
 
 
-def _str(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-#: How lists are joined in every text format: `; `, which no name or theme contains.
-JOIN = "; "
-
-
-def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | None]]:
-    """The short facts of a partner as (label, text), for the panel and the Markdown section."""
-    return [
-        ("Type", partner.type.label),
-        ("Also known as", JOIN.join(partner.aliases)),
-        ("Formerly", JOIN.join(partner.former_names)),
-        ("Themes", JOIN.join(theme_names(partner.themes, cat))),
-        ("Partner since", _str(partner.since)),
-        ("Seat", _str(partner.headquarters)),
-        ("Founded", _str(partner.founded)),
-        ("UN system", partner.un_system.place.capitalize() if partner.un_system else None),
-    ]
-
-
-def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3) -> str:
-    """The partners it shares most themes with (at most `top`), and the themes."""
-    from partnercli.network import related
-
-    sharing = [c for c in related(cat, partner) if c.kind == "themes"][:top]
-    return JOIN.join(f"{c.partner.id} ({c.label})" for c in sharing)
-
-
 def partner_plain(partner: Partner, cat: Catalogue) -> str:
     """`field:<TAB>value` lines, then the long texts as paragraphs."""
     related = JOIN.join(f"{r.id} ({r.relation})" for r in partner.related)
@@ -157,9 +129,9 @@ def partner_plain(partner: Partner, cat: Catalogue) -> str:
         ("aliases", JOIN.join(partner.aliases)),
         ("former_names", JOIN.join(partner.former_names)),
         ("themes", JOIN.join(partner.themes)),
-        ("since", _str(partner.since)),
-        ("headquarters", _str(partner.headquarters)),
-        ("founded", _str(partner.founded)),
+        ("since", text_of(partner.since)),
+        ("headquarters", text_of(partner.headquarters)),
+        ("founded", text_of(partner.founded)),
         ("un_system", partner.un_system.place if partner.un_system else None),
         ("website", partner.website),
         ("related", related),
@@ -199,7 +171,7 @@ def partner_view(partner: Partner, context: Callable[[], Catalogue]) -> View:
     asked for only by the formats that show that."""
 
     def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render
+        from partnercli import render  # Rich (~27 ms): only a table pays for it
 
         return render.partner_panel(partner, context())
 
@@ -268,7 +240,7 @@ def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
 
 def sources_view(partner: Partner, cat: Catalogue) -> View:
     def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render
+        from partnercli import render  # Rich (~27 ms): only a table pays for it
 
         return render.sources_table(partner, source_rows(partner, cat))
 
@@ -282,8 +254,15 @@ def sources_view(partner: Partner, cat: Catalogue) -> View:
     )
 
 
+ABOUT_FIELDS: tuple[str, ...] = (
+    "title", "version", "compiled", "as_of", "as_of_note", "source", "icom", "licence",
+    "partners", "by_type", "by_theme", "cite",
+)  # fmt: skip
+
+
 def about_record(cat: Catalogue, *, citation: str) -> dict[str, Any]:
-    """What the dataset is, where it comes from, how current and how to cite it."""
+    """What the dataset is, where it comes from, how current and how to cite it (the fields
+    of `ABOUT_FIELDS`)."""
     counts: dict[str, int] = {}
     for partner in cat.partners:
         counts[partner.type.value] = counts.get(partner.type.value, 0) + 1
@@ -331,15 +310,15 @@ def about_view(cat: Catalogue, *, citation: str) -> View:
     about = about_record(cat, citation=citation)
 
     def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render
+        from partnercli import render  # Rich (~27 ms): only a table pays for it
 
         return render.about_panel(about_plain(about), title=about["title"] or "partners")
 
     return View(
         records=[about],
-        fields=tuple(about),
-        plain_fields=tuple(about),
-        markdown_fields=tuple(about),
+        fields=ABOUT_FIELDS,
+        plain_fields=ABOUT_FIELDS,
+        markdown_fields=ABOUT_FIELDS,
         single=True,
         table=table,
         plain=lambda: about_plain(about),
@@ -355,7 +334,7 @@ def related_view(partner: Partner, connections: Sequence[Connection]) -> View:
     """The partners connected to one: each partner's record and how it is connected."""
 
     def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render
+        from partnercli import render  # Rich (~27 ms): only a table pays for it
 
         return render.related_table(connections, title=f"Connected to {partner.name}")
 
@@ -375,3 +354,21 @@ def related_view(partner: Partner, connections: Sequence[Connection]) -> View:
             for c in connections
         ),
     )
+
+
+#: The fields each command's records have: what its --fields takes, and completes.
+COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
+    "list": PARTNER_FIELDS,
+    "show": PARTNER_FIELDS,
+    "theme": PARTNER_FIELDS,
+    "search": HIT_RECORD_FIELDS,
+    "themes": THEME_FIELDS,
+    "fields": FIELD_FIELDS,
+    "related": CONNECTION_FIELDS,
+    "about": ABOUT_FIELDS,
+}
+
+
+def fields_for(command: str, *, sources: bool = False) -> tuple[str, ...]:
+    """The fields of `command`'s records (`show --sources` has the fields of its sources)."""
+    return SOURCE_FIELDS if command == "show" and sources else COMMAND_FIELDS.get(command, ())

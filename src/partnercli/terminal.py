@@ -1,0 +1,93 @@
+"""The terminal a run writes to, as one value built once in `main()` (HTTPie's `Environment`, gh's
+`IOStreams`): which streams are terminals, the size, and the pager. Tests construct one instead of
+patching functions. No Rich here: Rich still decides colour (NO_COLOR, FORCE_COLOR, TERM) when it
+draws.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final, TextIO
+
+#: The pager when neither PARTNERS_PAGER nor PAGER names one (git's and gh's choice).
+DEFAULT_PAGER: Final = "less"
+#: What `less` is told when LESS is unset, as git and gh do: quit when the text fits (F), show
+#: colours rather than their codes (R), leave the text on the screen (X).
+LESS_DEFAULT: Final = "FRX"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Terminal:
+    """Where a run writes, and how a person reads it."""
+
+    stdout_tty: bool = False
+    stderr_tty: bool = False
+    #: Columns and lines of the terminal (or COLUMNS and LINES).
+    width: int = 80
+    height: int = 24
+    #: Under TERM=dumb Rich assumes 80 columns: the real width is then given to it.
+    dumb: bool = False
+    #: Can stdout take any character (not under PYTHONIOENCODING=ascii, say)?
+    any_character: bool = True
+    #: The pager's command words; empty: never page.
+    pager: tuple[str, ...] = ()
+    #: The environment the pager runs in (LESS set, when it was not).
+    pager_env: Mapping[str, str] = field(default_factory=dict)
+    #: Why the pager setting was not understood, for a warning; None when it was.
+    pager_problem: str | None = None
+
+    @classmethod
+    def detect(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+    ) -> Terminal:
+        """The terminal of this process (its environment and standard streams)."""
+        env = os.environ if environ is None else environ
+        out = sys.stdout if stdout is None else stdout
+        err = sys.stderr if stderr is None else stderr
+        size = shutil.get_terminal_size()
+        tty = _isatty(out)
+        pager, problem = pager_command(env) if tty else ((), None)  # only a terminal pages
+        return cls(
+            stdout_tty=tty,
+            stderr_tty=_isatty(err),
+            width=size.columns,
+            height=size.lines,
+            dumb=env.get("TERM") == "dumb",
+            any_character=takes_any_character(out),
+            pager=pager,
+            pager_env={**env, "LESS": env.get("LESS", LESS_DEFAULT)},
+            pager_problem=problem,
+        )
+
+
+def _isatty(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):  # closed
+        return False
+
+
+def takes_any_character(stream: object) -> bool:
+    """Can `stream` take any character? Not under PYTHONIOENCODING=ascii, say."""
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return encoding.startswith(("utf-8", "utf8", "utf-16", "utf-32"))
+
+
+def pager_command(environ: Mapping[str, str]) -> tuple[tuple[str, ...], str | None]:
+    """$PARTNERS_PAGER, else $PAGER, else `less`, as command words (none: never page), and why
+    the setting could not be read, if it could not (then nothing pages)."""
+    name = "PARTNERS_PAGER" if environ.get("PARTNERS_PAGER") else "PAGER"
+    command = environ.get(name) or DEFAULT_PAGER
+    try:
+        words = tuple(shlex.split(command))
+    except ValueError as exc:  # an unclosed quote, a trailing backslash
+        return (), f"{name} cannot be read ({exc}); output is not paged"
+    return (() if words in ((), ("cat",)) else words), None
