@@ -41,7 +41,6 @@ from partnercli.models import (
     EdgeSet,
     GraphFormat,
     Partner,
-    PartnerType,
     sort_partners,
 )
 from partnercli.options import (
@@ -50,11 +49,11 @@ from partnercli.options import (
     Common,
     CountryOpt,
     DataOpt,
+    Filters,
     Order,
     PartnerArg,
     Shape,
     ThemeArg,
-    ThemeOpt,
     TypeOpt,
     grouped,
 )
@@ -266,13 +265,11 @@ def _partner(partner: Partner) -> Partner:
     return partner
 
 
-def wanted(
-    cat: Catalogue, type_: PartnerType | None, theme: str | None, country: str | None
-) -> Filter:
+def wanted(cat: Catalogue, filters: Filters) -> Filter:
     """What --type, --theme and --country ask for, each resolved against the data."""
-    theme_id = None if theme is None else lookup.resolve_theme(cat, theme).id
-    code = None if country is None else lookup.parse_country(cat, country)
-    return Filter(type_, theme_id, code)
+    theme_id = None if filters.theme is None else lookup.resolve_theme(cat, filters.theme).id
+    code = None if filters.country is None else lookup.parse_country(cat, filters.country)
+    return Filter(filters.type, theme_id, code)
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -319,9 +316,7 @@ def list_(
     ctx: typer.Context,
     shape: Shape,
     order: Order,
-    type_: TypeOpt = None,
-    theme: ThemeOpt = None,
-    country: CountryOpt = None,
+    filters: Filters,
 ) -> None:
     """List partners, sorted by name; filters combine.
 
@@ -337,7 +332,7 @@ def list_(
     """
     out = shaped(ctx, shape)
     cat = load(ctx, shape)
-    partners = lookup.select(cat, wanted(cat, type_, theme, country))
+    partners = lookup.select(cat, wanted(cat, filters))
     output.emit(views.partners_view(arrange(partners, order, _partner), cat), out)
 
 
@@ -417,7 +412,7 @@ def theme(
     out = shaped(ctx, shape)
     cat = load(ctx, shape)
     found = lookup.resolve_theme(cat, name)
-    partners = lookup.select(cat, wanted(cat, type_, found.id, country))
+    partners = lookup.select(cat, wanted(cat, Filters(type_, found.id, country)))
     output.emit(views.partners_view(arrange(partners, order, _partner), cat, title=found.name), out)
 
 
@@ -431,9 +426,7 @@ def search(
     ],
     shape: Shape,
     order: Order,
-    type_: TypeOpt = None,
-    theme: ThemeOpt = None,
-    country: CountryOpt = None,
+    filters: Filters,
 ) -> None:
     """Search every partner's names, themes, seat and texts, best match first.
 
@@ -453,8 +446,8 @@ def search(
     out = shaped(ctx, shape)
     text = " ".join(query)
     cat = load(ctx, shape)
-    filters = wanted(cat, type_, theme, country)
-    candidates = None if filters == EVERY else lookup.select(cat, filters)
+    chosen = wanted(cat, filters)
+    candidates = None if chosen == EVERY else lookup.select(cat, chosen)
     reordered = order.sort is not None or order.reverse
     hits = search_mod.search(
         cat, text, candidates=candidates, limit=None if reordered else order.limit

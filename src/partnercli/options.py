@@ -253,7 +253,16 @@ class Order:
     limit: LimitOpt = None
 
 
-_GROUPS = (Common, Shape, Order)
+@dataclass(frozen=True)
+class Filters:
+    """Which partners a listing keeps: of a type, on a theme, seated in a country."""
+
+    type: TypeOpt = None
+    theme: ThemeOpt = None
+    country: CountryOpt = None
+
+
+_GROUPS = (Common, Shape, Order, Filters)
 Command = TypeVar("Command", bound=Callable[..., None])
 
 
