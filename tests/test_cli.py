@@ -81,10 +81,77 @@ def test_list_theme_resolves_like_theme(invoke: Invoke) -> None:
     )
 
 
-def test_list_unknown_theme_exits_1(invoke: Invoke) -> None:
-    result = invoke("list", "--theme", "nope")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("error: no theme 'nope'; themes: illicit-trafficking")
+def test_an_unknown_theme_option_is_a_usage_error_and_an_unknown_theme_argument_not_found(
+    invoke: Invoke,
+) -> None:
+    option = invoke("list", "--theme", "nope")
+    assert option.exit_code == 2  # a bad option value, as --type nope
+    assert option.stderr.startswith("error: --theme: no theme 'nope'; themes: illicit-trafficking")
+    assert invoke("list", "--type", "nope").exit_code == 2
+    argument = invoke("theme", "nope")
+    assert argument.exit_code == 1  # a command argument that names nothing
+    assert argument.stderr.startswith("error: no theme 'nope'; themes: illicit-trafficking")
+
+
+def test_a_theme_of_several_words_needs_no_quotes(invoke: Invoke) -> None:
+    words = invoke("theme", "illicit", "trafficking", "--fields", "id")
+    quoted = invoke("theme", "illicit trafficking", "--fields", "id")
+    assert words.exit_code == 0, words.output
+    assert words.stdout == quoted.stdout
+    assert "interpol" in words.stdout.split()
+
+
+@pytest.mark.parametrize(
+    ("value", "first"),
+    [
+        ("USA", "getty-foundation"), ("us", "getty-foundation"), ("U.S.", "getty-foundation"),
+        ("United States", "getty-foundation"), ("fra", "french-ministry-of-culture"),
+        ("suisse", "aliph"), ("CHE", "aliph"), ("Holland", "blue-shield"),
+    ],
+)  # fmt: skip
+def test_countries_as_people_write_them(invoke: Invoke, value: str, first: str) -> None:
+    result = invoke("list", "--country", value, "--fields", "id")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split()[0] == first
+
+
+@pytest.mark.parametrize("value", ["DE", "Germany", "uk", "JPN"])
+def test_a_country_with_no_partner_is_an_empty_result(invoke: Invoke, value: str) -> None:
+    result = invoke("list", "--country", value, "--json")
+    assert (result.exit_code, result.stdout) == (0, "[]\n")
+
+
+def test_an_unknown_country_is_a_usage_error_with_a_suggestion(invoke: Invoke) -> None:
+    result = invoke("list", "--country", "frnce")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: --country: unknown country 'frnce'; did you mean FR (France)?"
+    )
+
+
+def test_fields_suggest_across_case(invoke: Invoke) -> None:
+    result = invoke("list", "--fields", "ID,Name")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --fields: unknown field 'ID'; did you mean id?")
+
+
+def test_a_chinese_name_of_two_characters_is_a_whole_word(invoke: Invoke) -> None:
+    result = invoke("show", "故宫", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == "palace-museum"
+    assert invoke("show", "故").exit_code == 1  # one character says too little
+
+
+def test_command_summaries_are_whole_and_usage_metavars_plain(invoke: Invoke) -> None:
+    summaries = invoke("--help").stdout.split("Commands:")[1]
+    assert "..." not in summaries
+    assert "List every theme, with how many partners work on it, most first." in " ".join(
+        summaries.split()
+    )
+    assert invoke("show", "--help").stdout.startswith("Usage: partners show [OPTIONS] NAME...\n")
+    assert invoke("completion", "--help").stdout.startswith(
+        "Usage: partners completion [OPTIONS] SHELL\n"
+    )
 
 
 def test_empty_result_is_success(invoke: Invoke) -> None:
@@ -398,6 +465,6 @@ def test_show_icom_says_whose_partners_these_are(invoke: Invoke) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         "error: 'icom' is ICOM itself, the organisation these are partners of, not a partner; "
-        "did you mean icomos?\n"
+        "run 'partners about' for ICOM and its network; or did you mean icomos?\n"
     )
     assert result.stdout == ""

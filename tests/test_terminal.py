@@ -97,7 +97,7 @@ def test_an_unknown_country_lists_those_present(invoke: Invoke) -> None:
     result = invoke("list", "--country", "XX")
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: --country: no partner is seated in 'XX'; "
+        "error: --country: unknown country 'XX'; give an ISO code (FR, FRA) or a name; "
         "countries in the data: AT, BE, CH, CN, FR, IT, NL, TN, US\n"
     )
 
@@ -107,7 +107,8 @@ def test_a_misspelled_country_name_is_suggested_with_its_code(invoke: Invoke, ty
     result = invoke("list", "--country", typed)
     assert result.exit_code == 2
     assert result.stderr == (
-        f"error: --country: no partner is seated in '{typed}'; did you mean FR (France)? "
+        f"error: --country: unknown country '{typed}'; did you mean FR (France)? "
+        "give an ISO code (FR, FRA) or a name; "
         "countries in the data: AT, BE, CH, CN, FR, IT, NL, TN, US\n"
     )
     assert ids(invoke, "list", "--country", "FRANCE ") == ids(invoke, "list", "--country", "fr")

@@ -22,7 +22,7 @@ from typer._click.exceptions import NoArgsIsHelpError  # Typer 0.28 vendors Clic
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer._completion_classes import completion_init  # Typer 0.28 (pinned)
 from typer._completion_shared import get_completion_script
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from partnercli import __version__, catalogue, citation, fields, lookup, network, output, views
 from partnercli.errors import (
@@ -30,7 +30,9 @@ from partnercli.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    AmbiguousError,
     DataError,
+    NotFoundError,
     PartnersError,
     UsageError,
 )
@@ -98,6 +100,26 @@ def _quiet_broken_pipe() -> None:
 #: only when it is asked for (Click's "lazy loading subcommands" pattern: `list_commands` and
 #: `get_command`), so a run builds its own command, not all 13 (~7 ms, a tenth of a start).
 commands = typer.Typer()
+
+
+class PartnersCommand(TyperCommand):
+    """Typer's command, with plain metavars in its usage line (`NAME...`, not `{NAME...}`) and
+    its whole first line as its summary in `partners --help` (Click cuts it to fit, with '...')."""
+
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return (self.help or "").strip().split("\n")[0]
+
+
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+def command(name: str) -> Callable[[Function], Function]:
+    """Declare the command `name` (built only when a run asks for it)."""
+    return commands.command(name, cls=PartnersCommand)
 
 
 class PartnersGroup(TyperGroup):
@@ -267,9 +289,17 @@ def _partner(partner: Partner) -> Partner:
 
 def wanted(cat: Catalogue, filters: Filters) -> Filter:
     """What --type, --theme and --country ask for, each resolved against the data."""
-    theme_id = None if filters.theme is None else lookup.resolve_theme(cat, filters.theme).id
+    theme_id = None if filters.theme is None else _theme_option(cat, filters.theme)
     code = None if filters.country is None else lookup.parse_country(cat, filters.country)
     return Filter(filters.type, theme_id, code)
+
+
+def _theme_option(cat: Catalogue, value: str) -> str:
+    """--theme's theme: one it cannot name is a bad option value (exit 2), as for --type."""
+    try:
+        return lookup.resolve_theme(cat, value).id
+    except (NotFoundError, AmbiguousError) as exc:
+        raise UsageError(f"--theme: {exc.message}", hints=exc.hints) from None
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -305,12 +335,13 @@ def main_options(
     \b
       partners list --type ngo
       partners show unesco
+      partners search illicit
       partners theme illicit-trafficking
       partners list --json | jq -r '.[].name'
     """
 
 
-@commands.command("list")
+@command("list")
 @grouped
 def list_(
     ctx: typer.Context,
@@ -336,7 +367,7 @@ def list_(
     output.emit(views.partners_view(arrange(partners, order, _partner), cat), out)
 
 
-@commands.command("show")
+@command("show")
 @grouped
 def show(
     ctx: typer.Context,
@@ -375,7 +406,7 @@ def show(
         output.emit(views.partner_view(partner, lambda: cat), out)
 
 
-@commands.command("themes")
+@command("themes")
 @grouped
 def themes(ctx: typer.Context, shape: Shape) -> None:
     """List every theme, with how many partners work on it, most first.
@@ -390,7 +421,7 @@ def themes(ctx: typer.Context, shape: Shape) -> None:
     output.emit(views.themes_view(load(ctx, shape)), out)
 
 
-@commands.command("theme")
+@command("theme")
 @grouped
 def theme(
     ctx: typer.Context,
@@ -411,12 +442,12 @@ def theme(
     """
     out = shaped(ctx, shape)
     cat = load(ctx, shape)
-    found = lookup.resolve_theme(cat, name)
+    found = lookup.resolve_theme(cat, " ".join(name))
     partners = lookup.select(cat, wanted(cat, Filters(type_, found.id, country)))
     output.emit(views.partners_view(arrange(partners, order, _partner), cat, title=found.name), out)
 
 
-@commands.command("search")
+@command("search")
 @grouped
 def search(
     ctx: typer.Context,
@@ -461,7 +492,7 @@ def search(
     output.emit(views.hits_view(hits, empty=empty), out)
 
 
-@commands.command("fields")
+@command("fields")
 @grouped
 def fields_(ctx: typer.Context, shape: Shape) -> None:
     """List the fields of a partner record, for --fields and for scripts.
@@ -479,7 +510,7 @@ def fields_(ctx: typer.Context, shape: Shape) -> None:
     output.emit(views.fields_view([*fields.partner_fields(), *fields.HIT_FIELD_INFO]), out)
 
 
-@commands.command("related")
+@command("related")
 @grouped
 def related(ctx: typer.Context, name: PartnerArg, shape: Shape) -> None:
     """List the partners connected to one, strongest first.
@@ -506,7 +537,7 @@ GRAPH_EXTENSIONS = {
 }  # fmt: skip
 
 
-@commands.command("graph")
+@command("graph")
 @grouped
 def graph(
     ctx: typer.Context,
@@ -571,7 +602,7 @@ def graph(
         output.deliver(writers[chosen](drawn), where)
 
 
-@commands.command("about")
+@command("about")
 @grouped
 def about(ctx: typer.Context, shape: Shape) -> None:
     """Describe the dataset: its source, version, date, contents, licence and how to cite it.
@@ -593,7 +624,7 @@ def about(ctx: typer.Context, shape: Shape) -> None:
 CITE_EXTENSIONS = {".txt": CiteFormat.TEXT, ".bib": CiteFormat.BIBTEX, ".json": CiteFormat.CSL_JSON}
 
 
-@commands.command("cite")
+@command("cite")
 @grouped
 def cite(
     ctx: typer.Context,
@@ -648,7 +679,7 @@ def _access_date(value: str | None) -> datetime.date:
         raise UsageError(f"--accessed: '{value}' is not a date; give it as YYYY-MM-DD") from None
 
 
-@commands.command("open")
+@command("open")
 @grouped
 def open_(ctx: typer.Context, name: PartnerArg, common: Common) -> None:
     """Open a partner's website in the browser; on a pipe, or with no browser, print its URL.
@@ -684,11 +715,13 @@ def open_website(partner: Partner, term: Terminal) -> None:
     typer.echo(partner.website)
 
 
-@commands.command("completion")
+@command("completion")
 def completion(
     shell: Annotated[
         Shell,
-        typer.Argument(case_sensitive=False, help="The shell: bash, zsh, fish or powershell."),
+        typer.Argument(
+            case_sensitive=False, metavar="SHELL", help="The shell: bash, zsh, fish or powershell."
+        ),
     ],
 ) -> None:
     """Print the shell completion script for SHELL, to load it or save it.
@@ -712,7 +745,7 @@ def completion(
     typer.echo(script)
 
 
-@commands.command("schema")
+@command("schema")
 @grouped
 def schema(ctx: typer.Context, common: Common) -> None:
     """Print the JSON Schema of the dataset format, generated from the data model.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final, NamedTuple
 
@@ -134,15 +135,22 @@ def _resolve(
     found = names.exact(needle)
     if found:
         return Found(_one(found, query=query, what=what), exact=True)
-    if len(needle) >= MIN_PREFIX:
+    if long_enough(needle):
         by_prefix = names.starting(needle)
         if by_prefix:
             return Found(_one(by_prefix, query=query, what=what), exact=False)
     suggestions = closest(needle, names.everything())
     hints = not_found_hints(query, suggestions)
-    if len(needle) < MIN_PREFIX:
+    if not long_enough(needle):
         hints = [f"the start of a name needs at least {MIN_PREFIX} letters", *hints]
     raise NotFoundError(f"no {what} '{query}'", hints=hints)
+
+
+def long_enough(needle: str) -> bool:
+    """Is `needle` long enough to pick a name by its start? A wide character (Chinese, Japanese,
+    Korean) counts as two letters: two of them (故宫) are a word."""
+    wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in needle)
+    return len(needle) + wide >= MIN_PREFIX
 
 
 def closest(
@@ -184,10 +192,12 @@ def _not_icom(catalogue: Catalogue, names: Steps, query: str) -> None:
         return
     short = icom.acronym or icom.name
     similar = sorted(names.starting(key(short)))[:MAX_SUGGESTED]
-    hint = f"did you mean {' or '.join(similar)}?" if similar else "run 'partners about'"
+    hints = ["run 'partners about' for ICOM and its network"]
+    if similar:
+        hints.append(f"or did you mean {' or '.join(similar)}?")
     raise NotFoundError(
         f"'{query}' is {short} itself, the organisation these are partners of, not a partner",
-        hints=[hint],
+        hints=hints,
     )
 
 
@@ -248,13 +258,28 @@ def parse_type(value: str) -> PartnerType:
         ) from None
 
 
+#: Ways people write a country that ISO 3166 (and so pycountry) does not list, folded as `key`
+#: folds them: English short forms and a few names in the country's own languages.
+COUNTRY_FORMS: Final = {
+    "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
+    "us": "US", "u.s.": "US", "u.s.a.": "US", "america": "US",
+    "holland": "NL", "nederland": "NL", "suisse": "CH", "schweiz": "CH", "svizzera": "CH",
+    "deutschland": "DE", "osterreich": "AT", "belgique": "BE", "belgie": "BE",
+    "italia": "IT", "espana": "ES", "tunisie": "TN", "zhongguo": "CN", "中国": "CN",
+}  # fmt: skip
+
+
 def parse_country(catalogue: Catalogue, value: str) -> str:
-    """A country of the data's seats from its ISO code (any case) or its English name."""
+    """The ISO 3166-1 alpha-2 code of a country written as people write it: a code (FR, FRA,
+    any case), its English name, or a common form (UK, U.S., Holland, Suisse). A country where
+    no partner is seated is still a country: its listing is empty. Anything else is a usage
+    error that suggests a country of the data."""
     present = catalogue.countries()
     wanted = key(value)
-    by_name = {key(name): code for code, name in COUNTRY_NAMES.items()}
-    code = wanted.upper() if len(wanted) == 2 else by_name.get(wanted, "")
-    if code in present:
+    code = wanted.upper() if wanted.upper() in present else COUNTRY_FORMS.get(wanted)
+    if code is None:
+        code = {key(name): c for c, name in COUNTRY_NAMES.items()}.get(wanted) or _iso(value)
+    if code is not None:
         return code
     # A name misspelled: 'frnce' suggests `FR (France)`.
     names = {
@@ -262,6 +287,17 @@ def parse_country(catalogue: Catalogue, value: str) -> str:
     }
     hint = did_you_mean(wanted, names)
     raise UsageError(
-        f"--country: no partner is seated in '{value}'; {hint}countries in the data: "
-        f"{', '.join(present)}"
+        f"--country: unknown country '{value}'; {hint}give an ISO code (FR, FRA) or a name; "
+        f"countries in the data: {', '.join(present)}"
     )
+
+
+def _iso(value: str) -> str | None:
+    """The alpha-2 code ISO 3166 gives `value` (a code or a name), if any."""
+    import pycountry  # ~45 ms with importlib.metadata: only a country not in the data pays
+
+    try:
+        found = pycountry.countries.lookup(value.strip())
+    except LookupError:
+        return None
+    return str(found.alpha_2)

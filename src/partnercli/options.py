@@ -114,9 +114,11 @@ PartnerArg = Annotated[
     ),
 ]
 ThemeArg = Annotated[
-    str,
+    list[str],
     typer.Argument(
-        metavar="THEME", help="A theme id, name, or its start.", autocompletion=completion.themes
+        metavar="THEME...",
+        help="A theme id, name, or its start; several words need no quotes.",
+        autocompletion=completion.themes,
     ),
 ]
 

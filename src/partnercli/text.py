@@ -57,9 +57,8 @@ def for_cell(text: str) -> str:
 
 def did_you_mean(value: str, choices: Iterable[str] | Mapping[str, str]) -> str:
     """`did you mean X? ` for the choice closest to `value` (a typo), or nothing if none is.
-    `choices` are the spellings compared, or a mapping from each to how it is shown."""
-
-    close = difflib.get_close_matches(value, list(choices), n=1)
-    if not close:
-        return ""
-    return f"did you mean {choices[close[0]] if isinstance(choices, Mapping) else close[0]}? "
+    `choices` are the spellings compared (case aside), or a mapping from each to how it is shown."""
+    shown = choices if isinstance(choices, Mapping) else {c: c for c in choices}
+    folded = {c.casefold(): how for c, how in shown.items()}
+    close = difflib.get_close_matches(value.casefold(), list(folded), n=1)
+    return f"did you mean {folded[close[0]]}? " if close else ""
