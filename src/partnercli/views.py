@@ -6,12 +6,13 @@ No Typer here, and Rich only inside the `table` callables, when a table is drawn
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from partnercli.formats import View, markdown_text
-from partnercli.models import PARTNER_FIELDS, Catalogue, Partner
+from partnercli.formats import View, join, markdown_text
+from partnercli.models import MAP_FIELDS, PARTNER_FIELDS, Catalogue, Partner
 from partnercli.text import for_display
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def partners_view(partners: list[Partner], cat: Catalogue, *, title: str | None 
         markdown_fields=MARKDOWN_PARTNER_FIELDS,
         title=title,
         table=table,
+        maps=MAP_FIELDS,
     )
 
 
@@ -84,6 +86,7 @@ def hits_view(hits: list[Hit], *, empty: str) -> View:
         markdown_fields=("id", "name", "type", "score", "matched_in", "snippet"),
         empty=empty,
         table=table,
+        maps=MAP_FIELDS,
     )
 
 
@@ -120,17 +123,13 @@ def _str(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-#: How lists are joined in every text format: `; `, which no name or theme contains.
-JOIN = "; "
-
-
 def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | None]]:
     """The short facts of a partner as (label, text), for the panel and the Markdown section."""
     return [
         ("Type", partner.type.label),
-        ("Also known as", JOIN.join(partner.aliases)),
-        ("Formerly", JOIN.join(partner.former_names)),
-        ("Themes", JOIN.join(theme_names(partner.themes, cat))),
+        ("Also known as", join(partner.aliases)),
+        ("Formerly", join(partner.former_names)),
+        ("Themes", join(theme_names(partner.themes, cat))),
         ("Partner since", _str(partner.since)),
         ("Seat", _str(partner.headquarters)),
         ("Founded", _str(partner.founded)),
@@ -143,20 +142,20 @@ def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3) -> str:
     from partnercli.network import related
 
     sharing = [c for c in related(cat, partner) if c.kind == "themes"][:top]
-    return JOIN.join(f"{c.partner.id} ({c.label})" for c in sharing)
+    return join(f"{c.partner.id} ({', '.join(theme_names(c.themes, cat))})" for c in sharing)
 
 
 def partner_plain(partner: Partner, cat: Catalogue) -> str:
     """`field:<TAB>value` lines, then the long texts as paragraphs."""
-    related = JOIN.join(f"{r.id} ({r.relation})" for r in partner.related)
+    related = join(f"{r.id} ({r.relation})" for r in partner.related)
     fields = [
         ("id", partner.id),
         ("type", partner.type.value),
         ("name", partner.name),
         ("acronym", partner.acronym),
-        ("aliases", JOIN.join(partner.aliases)),
-        ("former_names", JOIN.join(partner.former_names)),
-        ("themes", JOIN.join(partner.themes)),
+        ("aliases", join(partner.aliases)),
+        ("former_names", join(partner.former_names)),
+        ("themes", join(partner.themes)),
         ("since", _str(partner.since)),
         ("headquarters", _str(partner.headquarters)),
         ("founded", _str(partner.founded)),
@@ -180,7 +179,7 @@ def partner_markdown(partner: Partner, cat: Catalogue) -> str:
         ("ID", partner.id),
         *partner_facts(partner, cat),
         ("Website", partner.website),
-        ("Related", JOIN.join(f"{r.id} ({r.relation})" for r in partner.related)),
+        ("Related", join(f"{r.id} ({r.relation})" for r in partner.related)),
         ("Shares themes with", shares_themes(partner, cat)),
     ]
     out = [f"## {markdown_text(title)}", ""]
@@ -212,6 +211,7 @@ def partner_view(partner: Partner, context: Callable[[], Catalogue]) -> View:
         table=table,
         plain=lambda: partner_plain(partner, context()),
         markdown=lambda: partner_markdown(partner, context()),
+        maps=MAP_FIELDS,
     )
 
 
@@ -221,8 +221,23 @@ SOURCE_FIELDS: tuple[str, ...] = ("field", "value", "source", "caveat")
 PAGE = "ICOM partners page"
 
 
-def _page(cat: Catalogue) -> str:
-    return f"{PAGE} ({cat.source.url})" if cat.source.url else PAGE
+@dataclass(frozen=True, slots=True)
+class SourcedFact:
+    """One fact of a partner and where it comes from: a named source, its URL if any, what the
+    source says for it (the phrase behind each theme) and a caveat."""
+
+    field: str
+    value: str
+    source: str
+    url: str | None = None
+    detail: str | None = None
+    caveat: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        source = self.source + (f" ({self.url})" if self.url else "")
+        if self.detail:
+            source += f": {self.detail}"
+        return {"field": self.field, "value": self.value, "source": source, "caveat": self.caveat}
 
 
 def _fact_value(partner: Partner, name: str) -> str:
@@ -230,19 +245,19 @@ def _fact_value(partner: Partner, name: str) -> str:
     if name == "headquarters" and partner.headquarters:
         return str(partner.headquarters)
     if name == "milestones":
-        return JOIN.join(f"{m.date}: {m.event}" for m in partner.milestones)
+        return join(f"{m.date}: {m.event}" for m in partner.milestones)
     if name == "un_system" and partner.un_system:
         return f"{partner.un_system.place} ('{partner.un_system.page}')"
     if name == "related":
-        return JOIN.join(f"{r.id} ({r.relation})" for r in partner.related)
+        return join(f"{r.id} ({r.relation})" for r in partner.related)
     if isinstance(value, list | tuple):
-        return JOIN.join(str(v) for v in value)
+        return join(str(v) for v in value)
     return "" if value is None else str(value)
 
 
-def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
+def sourced_facts(partner: Partner, cat: Catalogue) -> list[SourcedFact]:
     """Each fact of a partner with where it comes from: the page, or the source the record names."""
-    rows = []
+    facts = []
     for name in (
         "name", "acronym", "aliases", "former_names", "description", "partnership", "themes",
         "since", "milestones", "website", "headquarters", "founded", "un_system", "related",
@@ -251,26 +266,38 @@ def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
         value = _fact_value(partner, name)
         if not value:
             continue
-        cited = partner.sources.get(name)
-        source = cited.source + (f" ({cited.url})" if cited.url else "") if cited else _page(cat)
+        cited = None if name == "themes" else partner.sources.get(name)
+        detail = None
         if name == "themes":
-            source = f"{_page(cat)}: " + JOIN.join(
-                f"{t}: '{p}'" for t, p in partner.evidence.items()
-            )
+            detail = join(f"{t}: '{p}'" for t, p in partner.evidence.items())
         caveat = cited.caveat if cited else None
         if name in ("description", "partnership") and partner.corrections:
-            caveat = "typos fixed: " + JOIN.join(
+            caveat = "typos fixed: " + join(
                 f"'{c.page}' -> '{c.dataset}'" for c in partner.corrections
             )
-        rows.append({"field": name, "value": value, "source": source, "caveat": caveat})
-    return rows
+        facts.append(
+            SourcedFact(
+                field=name,
+                value=value,
+                source=cited.source if cited else PAGE,
+                url=cited.url if cited else cat.source.url,
+                detail=detail,
+                caveat=caveat,
+            )
+        )
+    return facts
+
+
+def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
+    """`sourced_facts` as records: `field`, `value`, `source` (with its URL) and `caveat`."""
+    return [fact.record() for fact in sourced_facts(partner, cat)]
 
 
 def sources_view(partner: Partner, cat: Catalogue) -> View:
     def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render
 
-        return render.sources_table(partner, source_rows(partner, cat))
+        return render.sources_table(partner, sourced_facts(partner, cat))
 
     return View(
         records=source_rows(partner, cat),
@@ -282,8 +309,17 @@ def sources_view(partner: Partner, cat: Catalogue) -> View:
     )
 
 
-def about_record(cat: Catalogue, *, citation: str) -> dict[str, Any]:
-    """What the dataset is, where it comes from, how current and how to cite it."""
+def themes_by_count(cat: Catalogue) -> list[tuple[str, int]]:
+    """Each theme id with how many partners work on it, in `partners themes`' order: most
+    first, ties by name."""
+    counts = cat.theme_counts()
+    ordered = sorted(cat.themes, key=lambda t: (-counts[t.id], t.name.casefold(), t.id))
+    return [(t.id, counts[t.id]) for t in ordered]
+
+
+def about_record(cat: Catalogue, *, references: Sequence[str], sha256: str) -> dict[str, Any]:
+    """What the dataset is, which file exactly (`sha256`), where it comes from, how current,
+    under what terms and how to cite it (`references`, one per item)."""
     counts: dict[str, int] = {}
     for partner in cat.partners:
         counts[partner.type.value] = counts.get(partner.type.value, 0) + 1
@@ -292,25 +328,31 @@ def about_record(cat: Catalogue, *, citation: str) -> dict[str, Any]:
         "title": info.title if info else None,
         "version": info.version if info else None,
         "compiled": info.compiled if info else None,
+        "sha256": sha256,
         "as_of": cat.source.as_of,
         "as_of_note": cat.source.as_of_note,
         "source": msgspec.to_builtins(cat.source),
         "icom": msgspec.to_builtins(cat.icom),
-        "licence": msgspec.to_builtins(info.licence) if info else None,
+        "licence": msgspec.to_builtins(info.licence) if info and info.licence else None,
         "partners": len(cat.partners),
         "by_type": counts,
-        "by_theme": cat.theme_counts(),
-        "cite": citation,
+        "by_theme": dict(themes_by_count(cat)),
+        "cite": list(references),
     }
 
 
 def about_plain(about: dict[str, Any]) -> str:
+    """`field:<TAB>value` lines; each reference on a `cite:` line of its own."""
     source = about["source"]
     licence = about["licence"] or {}
+    licences = [f"{licence['code']} (code)"] if licence else []
+    if licence.get("data"):
+        licences.append(f"{licence['data']} (compilation and structured fields)")
     lines = [
         ("title", about["title"]),
         ("version", about["version"]),
         ("compiled", about["compiled"]),
+        ("sha256", about["sha256"]),
         ("source", f'{source.get("publisher")}, "{source.get("title")}"'),
         ("url", source.get("url")),
         *((f"url ({t['language']})", t["url"]) for t in source.get("translations") or []),
@@ -318,17 +360,20 @@ def about_plain(about: dict[str, Any]) -> str:
         ("as of note", about["as_of_note"]),
         (
             "partners",
-            f"{about['partners']} ({JOIN.join(f'{k} {v}' for k, v in about['by_type'].items())})",
+            f"{about['partners']} ({join(f'{k} {v}' for k, v in about['by_type'].items())})",
         ),
-        ("themes", JOIN.join(f"{k} {v}" for k, v in about["by_theme"].items())),
-        ("licence", f"{licence.get('code')}: {licence.get('text')}" if licence else None),
-        ("cite", about["cite"].strip()),
+        ("themes", join(f"{k} {v}" for k, v in about["by_theme"].items())),
+        ("licence", join(licences)),
+        ("licence note", licence.get("text")),
+        *(("cite", reference) for reference in about["cite"]),
     ]
     return "".join(f"{name}:\t{for_display(str(value))}\n" for name, value in lines if value)
 
 
-def about_view(cat: Catalogue, *, citation: str) -> View:
-    about = about_record(cat, citation=citation)
+def about_view(cat: Catalogue, *, references: Sequence[str], sha256: str) -> View:
+    """`partners about`: one record; its maps (counts, the licence) keep their keys in flat
+    formats."""
+    about = about_record(cat, references=references, sha256=sha256)
 
     def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render
@@ -343,6 +388,7 @@ def about_view(cat: Catalogue, *, citation: str) -> View:
         single=True,
         table=table,
         plain=lambda: about_plain(about),
+        maps=frozenset({"by_type", "by_theme", "licence"}),
     )
 
 
@@ -366,6 +412,7 @@ def related_view(partner: Partner, connections: Sequence[Connection]) -> View:
         markdown_fields=("id", "name", "type", "connection"),
         empty=f"no partner is connected to {partner.id}",
         table=table,
+        maps=MAP_FIELDS,
         plain=lambda: "".join(
             "\t".join(
                 for_display(v)
