@@ -233,6 +233,22 @@ def load(ctx: typer.Context) -> Catalogue:
     return records(ctx).everything()
 
 
+def load_identified(ctx: typer.Context) -> tuple[Catalogue, str]:
+    """The whole dataset the run asked for, read whole (never from the cache), and the SHA-256
+    of the exact bytes it was read from: what `about` and `cite` name it by."""
+    from partnercli.citation import sha256
+
+    path = data_path(ctx)
+    if path is None:
+        return catalogue.load(), sha256(catalogue.bundled_bytes())
+    raw = catalogue.read_file(path)
+    warnings: list[str] = []
+    found = catalogue.parse(raw, source_name=path, warnings=warnings)
+    for warning in warnings:
+        output.message(f"warning: {warning}")
+    return found, sha256(raw)
+
+
 def find_partner(cat: Catalogue | Records, name: str) -> Partner:
     """The partner NAME names; one found only by the start of a name is named on stderr, so
     that a surprise is visible."""
@@ -619,21 +635,22 @@ def about(
     ctx: typer.Context,
     **options: Any,
 ) -> None:
-    """Describe the dataset: its source, version, date, contents, licence and how to cite it.
+    """Describe the dataset: its source, version, date, SHA-256, contents, licences and how to
+    cite it.
 
     Examples:
 
     \b
       partners about
-      partners about --json | jq -r .version
+      partners about --json | jq -r .sha256
     """
     from partnercli import citation
 
     out = choose(ctx, available=(), **options)
-    cat = load(ctx)
-    refs = citation.references(cat)
-    text = citation.text(refs, datetime.date.today())
-    output.emit(views.about_view(cat, citation=text), out)
+    cat, digest = load_identified(ctx)
+    refs = citation.references(cat, sha256=digest)
+    lines = citation.text(refs, datetime.date.today()).splitlines()
+    output.emit(views.about_view(cat, references=lines, sha256=digest), out)
 
 
 @commands.command()
@@ -652,11 +669,16 @@ def cite(
             show_default=False,
         ),
     ] = None,
+    with_dataset: Annotated[
+        bool,
+        typer.Option("--with-dataset", help="With NAME: cite the dataset too."),
+    ] = False,
 ) -> None:
-    """Cite the dataset and ICOM's page, or one partner's entry.
+    """Cite the dataset and ICOM's page, or one partner's entry alone.
 
     Text is an APA-style reference; BibTeX and CSL-JSON go into a reference manager
-    (Zotero imports both).
+    (Zotero imports both). Each names the dataset's version, compile date and SHA-256.
+    Entries have keys of their own, so citations appended to one file never repeat one.
 
     Examples:
 
@@ -664,16 +686,16 @@ def cite(
       partners cite
       partners cite unesco
       partners cite --format bibtex >> references.bib
-      partners cite --format csl-json > partners.json
+      partners cite unesco --format bibtex >> references.bib
+      partners cite unesco --with-dataset --format csl-json > unesco.json
     """
     from partnercli import citation
 
     day = _access_date(accessed)
-    cat = load(ctx)
+    cat, digest = load_identified(ctx)
     partner = None if name is None else find_partner(cat, name)
-    sys.stdout.write(
-        citation.render(citation.references(cat, partner), format_, day),
-    )
+    refs = citation.references(cat, partner, sha256=digest, with_dataset=with_dataset)
+    sys.stdout.write(citation.render(refs, format_, day))
 
 
 def _access_date(value: str | None) -> datetime.date:
