@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from partnercli import formats
 from partnercli.models import PARTNER_FIELDS, Catalogue, Partner
 from tests.conftest import Invoke, WriteData, minimal_dataset, record
 
@@ -222,3 +223,77 @@ def test_an_empty_result_is_the_same_in_every_command(
         assert result.stdout.startswith(("id", "| id"))
     else:
         assert result.stdout == EMPTY[fmt]
+
+
+def cell_items(cell: str) -> list[str]:
+    """A list's or a map's cell back as its items, as docs/citing.md reads it."""
+    found, item, chars = [], "", iter(cell)
+    for ch in chars:
+        if ch == "\\":
+            item += next(chars, "")
+        elif ch == ";":
+            found.append(item)
+            item = ""
+            next(chars, None)  # the space after it
+        else:
+            item += ch
+    return [*found, item] if cell else []
+
+
+def test_csv_pairs_each_phrase_with_its_theme(invoke: Invoke, bundled: Catalogue) -> None:
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run(invoke, "list", "-f", "csv", "--fields", "id,evidence"), newline="")
+        )
+    )
+    assert len(rows) == len(bundled.partners)
+    for row in rows:
+        partner = bundled.partner(row["id"])
+        assert partner is not None
+        pairs = [item.split(": ", 1) for item in cell_items(row["evidence"])]
+        assert dict(pairs) == {
+            theme: spreadsheet(phrase) for theme, phrase in partner.evidence.items()
+        }
+
+
+def spreadsheet(text: str) -> str:
+    return "'" + text if text.startswith(("=", "+", "-", "@")) else text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "plain", "markdown", "xlsx"])
+def test_every_flat_format_keeps_the_keys_of_a_map(invoke: Invoke, fmt: str) -> None:
+    args = ["show", "unesco", "--fields", "evidence,sources", "-f", fmt]
+    if fmt == "xlsx":
+        import openpyxl
+
+        result = invoke(*args)
+        sheet = openpyxl.load_workbook(io.BytesIO(result.stdout_bytes)).active
+        assert sheet is not None
+        out = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row)
+    else:
+        out = run(invoke, *args)
+    assert "law-and-policy: an active advisory status with most heritage-related conventions" in out
+    assert "headquarters: Reference facts: the organisations' own pages" in out
+    assert "since: ICOM Croatia" in out
+    assert "icom-partneri/, the partners page says 'since its creation'" in out
+
+
+def test_no_list_item_holds_a_bare_separator(invoke: Invoke, write_data: WriteData) -> None:
+    """The README's promise: a cell splits back into its items, whatever the data holds."""
+    tricky = ["a; b", "back\\slash;", "c\\; d", "plain"]
+    data = minimal_dataset(record("x", aliases=tricky))
+    path = str(write_data(data))
+    (row,) = list(
+        csv.DictReader(
+            io.StringIO(
+                run(invoke, "--data", path, "list", "-f", "csv", "--raw", "--fields", "aliases"),
+                newline="",
+            )
+        )
+    )
+    assert cell_items(row["aliases"]) == tricky
+    keyed = formats.flatten({"f": {"source": "s; t", "caveat": "x; y"}, "g": "z"}, keyed=True)
+    assert cell_items(keyed) == ["f: s; t (x; y)", "g: z"]
+    sources = json.loads(run(invoke, "show", "unesco", "--json"))["sources"]
+    cell = formats.flatten(sources, keyed=True)
+    assert len(cell_items(cell)) == len(sources)

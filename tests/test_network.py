@@ -254,3 +254,35 @@ def test_hostile_labels_cannot_break_out_of_any_format(
             assert "\x07" not in output
         tree = invoke("--data", path, "graph", *args, "-f", "table").stdout
         assert "\x1b]" not in tree
+
+
+def test_a_link_between_two_instruments_says_so(invoke: Invoke, bundled: Catalogue) -> None:
+    unesco, unidroit = bundled.partner("unesco"), bundled.partner("unidroit")
+    assert unesco is not None
+    assert unidroit is not None
+    (forward,), (backward,) = unesco.related, unidroit.related
+    assert forward.between == ("1970 UNESCO Convention", "1995 UNIDROIT Convention")
+    assert backward.between == (forward.between[1], forward.between[0])
+    page = f"{unidroit.description} {unidroit.partnership}"
+    for instrument in forward.between:
+        assert instrument in page  # as the page names them
+    label = "1970 Convention — supplemented by the 1995 UNIDROIT Convention"
+    assert f"unesco\tsupplemented-by\tunidroit\t{label}\n" in invoke("graph", "-f", "plain").stdout
+    assert f"relation\t{label}\n" in invoke("related", "unesco").stdout
+    assert "relation\t1995 Convention — supplements the 1970 UNESCO Convention\n" in (
+        invoke("related", "unidroit").stdout
+    )
+    tree = invoke("graph", "--around", "unesco", "-f", "table", env={"COLUMNS": "300"}).stdout
+    assert f"{label} — International Institute for the Unification of Private Law" in tree
+    assert "is supplemented by" not in tree
+    # Links between the organisations themselves keep their kind's label.
+    assert "co-founded by" in invoke("related", "blue-shield").stdout
+
+
+def test_show_sources_prints_each_url_whole(invoke: Invoke) -> None:
+    table = invoke("show", "unesco", "--sources", "-f", "table", env={"COLUMNS": "80"}).stdout
+    assert "…" not in "".join(line for line in table.splitlines() if "http" in line)
+    lines = table.splitlines()
+    assert "[1] https://icom.museum/en/network/partners/" in lines
+    assert "[2] http://www.icom-croatia.hr/en/icom/icom-partneri/" in lines
+    assert "ICOM partners page [1]" in table

@@ -1,7 +1,11 @@
 """How to cite the dataset, ICOM's page, or one partner's entry: APA-style text, BibTeX, CSL-JSON.
 
-Pure functions of the catalogue's metadata: no I/O, no Typer, no Rich. Text from the data is
-escaped for each format (BibTeX's special characters; JSON by `json.dumps`).
+Pure functions of the catalogue's metadata and the dataset file's SHA-256: no I/O, no Typer, no
+Rich. Every reference to the data names the edition used (version, compile date and SHA-256), so
+that two versions of the dataset can be told apart in a bibliography. Text from the data is
+hostile: BibTeX gets it with every brace and special character replaced by a command that prints
+it (BibTeX counts braces before TeX reads a backslash, so `\\}` would still close a field), and
+JSON by `json.dumps`.
 """
 
 from __future__ import annotations
@@ -17,16 +21,47 @@ from partnercli.models import Catalogue, CiteFormat, Partner
 from partnercli.text import for_display
 
 AUTHOR: Final = "partnercli developers"
+DATASET_KEY: Final = "partnercli-dataset"
+PAGE_KEY: Final = "icom-partners"
 MONTHS: Final = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
 
+def sha256(data: bytes) -> str:
+    """The SHA-256 of a dataset file's exact bytes, in hex: the identifier of its edition."""
+    import hashlib  # ~3 ms: only `about` and `cite` pay for it
+
+    return hashlib.sha256(data).hexdigest()
+
+
+class Edition:
+    """Which dataset a reference was made from: its title, version, compile date and SHA-256."""
+
+    __slots__ = ("compiled", "sha256", "title", "version")
+
+    def __init__(self, cat: Catalogue, *, sha256: str) -> None:
+        info = cat.dataset
+        self.title = info.title if info else "ICOM's partner network"
+        self.version = info.version if info else None
+        self.compiled = info.compiled if info else None
+        self.sha256 = sha256
+
+    def facts(self) -> str:
+        """`version 3.1.0, compiled 2026-12-05, SHA-256 …` (what the data has of them)."""
+        parts = [
+            *([f"version {self.version}"] if self.version else []),
+            *([f"compiled {self.compiled}"] if self.compiled else []),
+            f"SHA-256 {self.sha256}",
+        ]
+        return ", ".join(parts)
+
+
 class Reference:
     """One work to cite: the dataset, the page, or a partner's entry on the page."""
 
-    __slots__ = ("author", "key", "kind", "title", "url", "version", "within", "year")
+    __slots__ = ("author", "edition", "key", "kind", "title", "url", "within", "year")
 
     def __init__(
         self,
@@ -37,8 +72,8 @@ class Reference:
         title: str,
         url: str | None,
         year: int | None = None,
-        version: str | None = None,
         within: str | None = None,
+        edition: Edition | None = None,
     ) -> None:
         self.key = key
         self.kind = kind  # "dataset" or "webpage"
@@ -46,38 +81,62 @@ class Reference:
         self.title = title
         self.url = url
         self.year = year
-        self.version = version
         self.within = within  # the page a partner's entry is part of
+        self.edition = edition  # the dataset itself, or the one a partner's entry was cited from
+
+    @property
+    def version(self) -> str | None:
+        return self.edition.version if self.kind == "dataset" and self.edition else None
+
+    def note(self) -> str | None:
+        """What names the edition: the dataset's compile date and SHA-256, or, for an entry, the
+        dataset it was cited from."""
+        if self.edition is None:
+            return None
+        if self.kind == "dataset":
+            compiled = f"Compiled {self.edition.compiled}, " if self.edition.compiled else ""
+            return f"{compiled}SHA-256 {self.edition.sha256}"
+        return f"Cited from {self.edition.title} ({self.edition.facts()})"
 
 
-def references(cat: Catalogue, partner: Partner | None = None) -> list[Reference]:
-    """The works to cite: the dataset and ICOM's page, or a partner's entry and the dataset."""
-    info, source = cat.dataset, cat.source
+def references(
+    cat: Catalogue,
+    partner: Partner | None = None,
+    *,
+    sha256: str,
+    with_dataset: bool = False,
+) -> list[Reference]:
+    """The works to cite: the dataset and ICOM's page; or a partner's entry alone (and the
+    dataset, `with_dataset`), so that citations appended to one file never repeat a key.
+    `sha256` is the dataset file's (`sha256(bytes)`)."""
+    source = cat.source
+    edition = Edition(cat, sha256=sha256)
     publisher = (cat.icom.name if cat.icom else None) or source.publisher or "ICOM"
     page_title = source.title or "Partners"
     dataset = Reference(
-        key="partnercli-dataset",
+        key=DATASET_KEY,
         kind="dataset",
         author=AUTHOR,
-        title=info.title if info else "ICOM's partner network",
+        title=edition.title,
         url=source.url,
-        year=int(info.compiled[:4]) if info else None,
-        version=info.version if info else None,
+        year=int(edition.compiled[:4]) if edition.compiled else None,
+        edition=edition,
     )
     if partner is None:
         page = Reference(
-            key="icom-partners", kind="webpage", author=publisher, title=page_title, url=source.url
+            key=PAGE_KEY, kind="webpage", author=publisher, title=page_title, url=source.url
         )
         return [dataset, page]
     entry = Reference(
-        key=f"icom-partners-{partner.id}",
+        key=f"{PAGE_KEY}-{partner.id}",  # ids are slugs, stable across versions
         kind="webpage",
         author=publisher,
         title=partner.heading or partner.name,
         url=source.url,
         within=page_title,
+        edition=edition,
     )
-    return [entry, dataset]
+    return [entry, dataset] if with_dataset else [entry]
 
 
 def _long_date(day: datetime.date) -> str:
@@ -94,7 +153,8 @@ def _apa(ref: Reference, accessed: datetime.date) -> str:
     else:
         work = ref.title
     where = f" Retrieved {_long_date(accessed)}, from {ref.url}" if ref.url else ""
-    return for_display(f"{ref.author}. {year}. {work}.{where}")
+    note = f" {ref.note()}." if ref.note() else ""
+    return for_display(f"{ref.author}. {year}. {work}.{note}{where}")
 
 
 def text(refs: Sequence[Reference], accessed: datetime.date) -> str:
@@ -102,14 +162,69 @@ def text(refs: Sequence[Reference], accessed: datetime.date) -> str:
     return "".join(_apa(ref, accessed) + "\n" for ref in refs)
 
 
-_BIBTEX_SPECIAL = re.compile(r"([\\{}%#&$_^~])")
-_BIBTEX_REPLACE = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
+# -- BibTeX ------------------------------------------------------------------------------------
+
+#: Each character BibTeX or LaTeX would act on, as text that prints it. Braces and backslashes
+#: become commands in a group of their own: BibTeX counts every brace, escaped or not, so a data
+#: brace must never reach it. `@` is grouped too, so no reader that scans for entries sees one.
+_BIBTEX_TEXT: Final = {
+    "\\": r"{\textbackslash}",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+    "^": r"{\textasciicircum}",
+    "~": r"{\textasciitilde}",
+    "@": r"{\char64}",
+    "%": r"\%",
+    "#": r"\#",
+    "&": r"\&",
+    "$": r"\$",
+    "_": r"\_",
+}
+_BIBTEX_SPECIAL = "([\\\\{}^~@%#&$_])"
+#: A run of letters and digits (a word, or an acronym within "ICOM's").
+_WORD = r"[^\W_]+"
 
 
 def bibtex_escape(value: str) -> str:
-    """A value that BibTeX reads as the same text: special characters escaped, braces balanced."""
-    clean = for_display(value)
-    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_REPLACE.get(m[1], "\\" + m[1]), clean)
+    """A value that BibTeX and LaTeX read as the same text: control characters dropped, every
+    special character replaced by what prints it; its braces are balanced whatever `value` holds."""
+    return re.sub(_BIBTEX_SPECIAL, lambda m: _BIBTEX_TEXT[m[1]], for_display(value))
+
+
+def bibtex_title(value: str) -> str:
+    """`bibtex_escape`, with each word that holds a capital in braces (`{UNESCO}`, `{ICOM}'s`),
+    so that styles which lower-case titles keep the capitals of names and acronyms."""
+
+    def protect(word: str) -> str:
+        return "{" + word + "}" if any(ch.isupper() for ch in word) else word
+
+    escaped = re.split(_BIBTEX_SPECIAL, for_display(value))
+    # Odd items are the special characters the pattern captured; only the text between is words.
+    return "".join(
+        _BIBTEX_TEXT[part] if index % 2 else re.sub(_WORD, lambda m: protect(m[0]), part)
+        for index, part in enumerate(escaped)
+    )
+
+
+def bibtex_url(url: str) -> str:
+    """A URL as biblatex and the `url` package read it, verbatim: only the characters that would
+    unbalance the field (braces), a backslash and spaces are percent-encoded."""
+    codes = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"}
+    return "".join(codes.get(ch, ch) for ch in for_display(url))
+
+
+def balanced(value: str) -> bool:
+    """Whether BibTeX reads `value` as one field: its braces, counted as BibTeX counts them
+    (a backslash escapes none), never close more than they opened, and end closed."""
+    depth = 0
+    for ch in value:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def bibtex(refs: Sequence[Reference], accessed: datetime.date) -> str:
@@ -118,7 +233,7 @@ def bibtex(refs: Sequence[Reference], accessed: datetime.date) -> str:
     for ref in refs:
         fields: list[tuple[str, str]] = [
             ("author", "{" + bibtex_escape(ref.author) + "}"),  # a group, not a person's name
-            ("title", bibtex_escape(ref.title)),
+            ("title", bibtex_title(ref.title)),
         ]
         if ref.within:
             fields.append(("howpublished", bibtex_escape(f"In: {ref.within}")))
@@ -127,21 +242,41 @@ def bibtex(refs: Sequence[Reference], accessed: datetime.date) -> str:
         if ref.year:
             fields.append(("year", str(ref.year)))
         if ref.url:
-            fields.append(("url", bibtex_escape(ref.url)))
+            fields.append(("url", bibtex_url(ref.url)))
         fields.append(("urldate", accessed.isoformat()))
+        note = ref.note()
         if ref.kind == "dataset":
-            fields.append(("note", "Data set"))
+            note = "Data set" + (f". {note}" if note else "")
+        if note:
+            fields.append(("note", bibtex_escape(note)))
+        for name, value in fields:  # what the escaping promises, checked on every field
+            if not balanced(value):
+                raise ValueError(f"unbalanced braces in the {name} of {ref.key}")
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@misc{{{ref.key},\n{body}\n}}\n")
     return "\n".join(entries)
+
+
+# -- CSL-JSON ----------------------------------------------------------------------------------
 
 
 def _date_parts(day: datetime.date) -> dict[str, Any]:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
+def _issued(ref: Reference) -> dict[str, Any] | None:
+    """The dataset's compile date (or its year alone, if the date is not a real one)."""
+    if ref.kind == "dataset" and ref.edition and ref.edition.compiled:
+        try:
+            return _date_parts(datetime.date.fromisoformat(ref.edition.compiled))
+        except ValueError:  # the format's pattern allows 2026-13-45
+            pass
+    return {"date-parts": [[ref.year]]} if ref.year else None
+
+
 def csl_items(refs: Sequence[Reference], accessed: datetime.date) -> list[dict[str, Any]]:
-    """CSL-JSON items, as Zotero and citeproc read them."""
+    """CSL-JSON items, as Zotero and citeproc read them; a date the data does not have is left
+    out (citeproc prints a missing date as "n.d." itself, once)."""
     items = []
     for ref in refs:
         item: dict[str, Any] = {
@@ -149,14 +284,18 @@ def csl_items(refs: Sequence[Reference], accessed: datetime.date) -> list[dict[s
             "type": ref.kind,
             "title": ref.title,
             "author": [{"literal": ref.author}],
-            "URL": ref.url,
-            "issued": {"date-parts": [[ref.year]]} if ref.year else {"literal": "n.d."},
-            "accessed": _date_parts(accessed),
         }
+        if ref.url:
+            item["URL"] = ref.url
+        if issued := _issued(ref):
+            item["issued"] = issued
+        item["accessed"] = _date_parts(accessed)
         if ref.version:
             item["version"] = ref.version
         if ref.within:
             item["container-title"] = ref.within
+        if note := ref.note():
+            item["note"] = note
         items.append(item)
     return items
 

@@ -213,10 +213,22 @@ def data_path(ctx: typer.Context, common: Common) -> str | None:
 def load(ctx: typer.Context, common: Common) -> Catalogue:
     """The dataset the run asked for: --data or PARTNERS_DATA, else the bundled one."""
     path = data_path(ctx, common)
-    if path is None:
-        return catalogue.load()
+    return catalogue.load() if path is None else _parsed(path, catalogue.read_file(path))
+
+
+def load_identified(ctx: typer.Context, common: Common) -> tuple[Catalogue, str]:
+    """The dataset the run asked for, and the SHA-256 of the exact bytes it was read from: what
+    `about` and `cite` name it by."""
+    path = data_path(ctx, common)
+    raw = catalogue.bundled_bytes() if path is None else catalogue.read_file(path)
+    cat = catalogue.load() if path is None else _parsed(path, raw)
+    return cat, citation.sha256(raw)
+
+
+def _parsed(path: str, raw: bytes) -> Catalogue:
+    """A dataset file's bytes decoded and validated; its warnings said on stderr."""
     warnings: list[str] = []
-    found = catalogue.load(path, warnings=warnings)
+    found = catalogue.parse(raw, source_name=path, warnings=warnings)
     for warning in warnings:
         output.message(f"warning: {warning}")
     return found
@@ -605,19 +617,20 @@ def graph(
 @command("about")
 @grouped
 def about(ctx: typer.Context, shape: Shape) -> None:
-    """Describe the dataset: its source, version, date, contents, licence and how to cite it.
+    """Describe the dataset: its source, version, date, SHA-256, contents, licences and how to
+    cite it.
 
     Examples:
 
     \b
       partners about
-      partners about --json | jq -r .version
+      partners about --json | jq -r .sha256
     """
     out = shaped(ctx, shape)
-    cat = load(ctx, shape)
-    refs = citation.references(cat)
-    text = citation.text(refs, datetime.date.today())
-    output.emit(views.about_view(cat, citation=text), out)
+    cat, digest = load_identified(ctx, shape)
+    refs = citation.references(cat, sha256=digest)
+    lines = citation.text(refs, datetime.date.today()).splitlines()
+    output.emit(views.about_view(cat, references=lines, sha256=digest), out)
 
 
 #: The citation format a file's extension asks for, with --output and no --format.
@@ -648,11 +661,16 @@ def cite(
             show_default=False,
         ),
     ] = None,
+    with_dataset: Annotated[
+        bool,
+        typer.Option("--with-dataset", help="With NAME: cite the dataset too."),
+    ] = False,
 ) -> None:
-    """Cite the dataset and ICOM's page, or one partner's entry.
+    """Cite the dataset and ICOM's page, or one partner's entry alone.
 
     Text is an APA-style reference; BibTeX and CSL-JSON go into a reference manager
-    (Zotero imports both).
+    (Zotero imports both). Each names the dataset's version, compile date and SHA-256.
+    Entries have keys of their own, so citations appended to one file never repeat one.
 
     Examples:
 
@@ -660,14 +678,17 @@ def cite(
       partners cite
       partners cite unesco
       partners cite --format bibtex >> references.bib
+      partners cite unesco --format bibtex >> references.bib
+      partners cite unesco --with-dataset --format csl-json > unesco.json
       partners cite -o partners.bib
     """
     where = writes(ctx, common)
     chosen = output.format_for(where.path, format_, CITE_EXTENSIONS, CiteFormat.TEXT)
     day = _access_date(accessed)
-    cat = load(ctx, common)
+    cat, digest = load_identified(ctx, common)
     partner = None if name is None else find_partner(cat, name)
-    output.deliver(citation.render(citation.references(cat, partner), chosen, day), where)
+    refs = citation.references(cat, partner, sha256=digest, with_dataset=with_dataset)
+    output.deliver(citation.render(refs, chosen, day), where)
 
 
 def _access_date(value: str | None) -> datetime.date:

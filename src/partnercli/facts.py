@@ -1,9 +1,13 @@
-"""A partner's facts as short labelled texts, shared by the panel, plain and Markdown views."""
+"""A partner's facts as short labelled texts, shared by the panel, plain and Markdown views, and
+each fact with its source (a type both `views` and `render` use, so it lives below both)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
+from partnercli.formats import join
 from partnercli.models import Catalogue, Partner
 from partnercli.network import related
 
@@ -17,17 +21,13 @@ def text_of(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-#: How lists are joined in every text format: `; `, which no name or theme contains.
-JOIN = "; "
-
-
 def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | None]]:
     """The short facts of a partner as (label, text), for the panel and the Markdown section."""
     return [
         ("Type", partner.type.label),
-        ("Also known as", JOIN.join(partner.aliases)),
-        ("Formerly", JOIN.join(partner.former_names)),
-        ("Themes", JOIN.join(theme_names(partner.themes, cat))),
+        ("Also known as", join(partner.aliases)),
+        ("Formerly", join(partner.former_names)),
+        ("Themes", join(theme_names(partner.themes, cat))),
         ("Partner since", text_of(partner.since)),
         ("Seat", text_of(partner.headquarters)),
         ("Founded", text_of(partner.founded)),
@@ -38,4 +38,23 @@ def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | Non
 def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3) -> str:
     """The partners it shares most themes with (at most `top`), and the themes."""
     sharing = [c for c in related(cat, partner) if c.kind == "themes"][:top]
-    return JOIN.join(f"{c.partner.id} ({c.label})" for c in sharing)
+    return join(f"{c.partner.id} ({', '.join(theme_names(c.themes, cat))})" for c in sharing)
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedFact:
+    """One fact of a partner and where it comes from: a named source, its URL if any, what the
+    source says for it (the phrase behind each theme) and a caveat."""
+
+    field: str
+    value: str
+    source: str
+    url: str | None = None
+    detail: str | None = None
+    caveat: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        source = self.source + (f" ({self.url})" if self.url else "")
+        if self.detail:
+            source += f": {self.detail}"
+        return {"field": self.field, "value": self.value, "source": source, "caveat": self.caveat}

@@ -61,10 +61,32 @@ class View(Struct, frozen=True, kw_only=True):
     table: Callable[[int, bool], RenderableType] | None = None  # (width, wide)
     plain: Callable[[], str] | None = None
     markdown: Callable[[], str] | None = None
+    #: The fields whose value is a map keyed by the data (`evidence`, `sources`): flat formats
+    #: write each entry as `key: value`, not the values alone.
+    maps: frozenset[str] = frozenset()
+
+    def cell(self, record: Record, name: str) -> str:
+        """The field `name` of `record` as one flat cell of text."""
+        return flatten(record.get(name), keyed=name in self.maps)
 
 
-def flatten(value: Any) -> str:
-    """One cell of text for a JSON value: lists joined, a seat as "City, CC", a link as "id (relation)"."""
+#: What joins a list's items and a map's entries in every flat format.
+JOIN = "; "
+
+
+def _escape_item(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;") if ";" in text or "\\" in text else text
+
+
+def join(items: Iterable[str]) -> str:
+    """Items joined with `; `, each item's own `\\` and `;` escaped (`\\\\`, `\\;`): whatever the
+    data holds, a `; ` outside an escape separates two items, and nothing else does."""
+    return JOIN.join(map(_escape_item, items))
+
+
+def flatten(value: Any, *, keyed: bool = False) -> str:
+    """One cell of text for a JSON value: a list's items joined (`join`), a seat as "City, CC",
+    a link as "id (relation)"; a map (`keyed`) as `key: value` entries, joined the same way."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -72,9 +94,11 @@ def flatten(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
+        if keyed:
+            return join(f"{key}: {_described(entry)}" for key, entry in value.items())
         return ", ".join(text for v in value.values() if (text := flatten(v)))
     if isinstance(value, list | tuple):
-        return "; ".join(_item(v) for v in value)
+        return join(_item(v) for v in value)
     return str(value)
 
 
@@ -84,6 +108,15 @@ def _item(value: Any) -> str:
         first, second = (flatten(v) for v in list(value.values())[:2])
         return f"{first} ({second})"
     return flatten(value)
+
+
+def _described(value: Any) -> str:
+    """A map's entry: a text as it is; an object as its first value, then the others that it
+    has in parentheses (a source, then its URL and caveat)."""
+    if not isinstance(value, dict):
+        return flatten(value)
+    first, *rest = [text for v in value.values() if (text := flatten(v))] or [""]
+    return f"{first} ({', '.join(rest)})" if rest else first
 
 
 def pick(record: Record, fields: Sequence[str]) -> Record:
@@ -153,9 +186,9 @@ def write_plain(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
     `field:<TAB>value` lines."""
     if view.single:
         record = view.records[0]
-        return _lines(f"{name}:\t{for_display(flatten(record.get(name)))}" for name in fields)
+        return _lines(f"{name}:\t{for_display(view.cell(record, name))}" for name in fields)
     return _lines(
-        "\t".join(for_display(flatten(r.get(f))) or EMPTY for f in fields) for r in view.records
+        "\t".join(for_display(view.cell(r, f)) or EMPTY for f in fields) for r in view.records
     )
 
 
@@ -166,7 +199,7 @@ def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool = Fals
     writer = csv.writer(out, delimiter="\t" if tsv else ",", lineterminator="\n" if tsv else "\r\n")
     writer.writerow(fields)
     cell = for_cell if raw else spreadsheet_safe
-    writer.writerows([cell(flatten(r.get(f))) for f in fields] for r in view.records)
+    writer.writerows([cell(view.cell(r, f)) for f in fields] for r in view.records)
     return out.getvalue()
 
 
@@ -207,16 +240,15 @@ def markdown_text(text: str) -> str:
     return "\\" + escaped if escaped.startswith(("#", ">", "-", "+", "*")) else escaped
 
 
-def _markdown_cell(value: Any) -> str:
-    return markdown_text(flatten(value))
-
-
 def write_markdown(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
     """A GitHub-flavoured Markdown table; pipes in the data are escaped."""
     lines = [
         "| " + " | ".join(fields) + " |",
         "|" + "|".join("---" for _ in fields) + "|",
-        *("| " + " | ".join(_markdown_cell(r.get(f)) for f in fields) + " |" for r in view.records),
+        *(
+            "| " + " | ".join(markdown_text(view.cell(r, f)) for f in fields) + " |"
+            for r in view.records
+        ),
     ]
     return "\n".join(lines) + "\n"
 
@@ -256,7 +288,7 @@ def write_xlsx(view: View, fields: Sequence[str]) -> bytes:
                 sheet.write_number(row, column, value)
                 text = str(value)
             else:
-                text = for_cell(flatten(value))
+                text = for_cell(view.cell(record, name))
                 sheet.write_string(row, column, text)
             widths[column] = max(widths[column], min(len(text), 60))
     for column, width in enumerate(widths):

@@ -97,6 +97,13 @@ class Relation(Struct, frozen=True, gc=False):
     kind: Annotated[
         Slug | None, Meta(description="its kind, one of the dataset's relation_kinds")
     ] = None
+    between: Annotated[
+        tuple[Text, Text] | None,
+        Meta(
+            description="the two instruments the link is between, when it is not between the "
+            "organisations themselves: this partner's, then the other's"
+        ),
+    ] = None
 
 
 class RelationKind(Struct, frozen=True, gc=False):
@@ -207,6 +214,9 @@ class Partner(Struct, frozen=True, kw_only=True, gc=False):
 
 #: The order of a partner's fields in the dataset and in every output.
 PARTNER_FIELDS: tuple[str, ...] = Partner.__struct_fields__
+#: The fields whose value is a map keyed by the data (a theme id, a field name): flat formats
+#: write each entry as `key: value`, so that no value loses what it belongs to.
+MAP_FIELDS: frozenset[str] = frozenset({"evidence", "sources"})
 
 
 class Translation(Struct, frozen=True, gc=False):
@@ -236,10 +246,12 @@ class Source(Struct, frozen=True, gc=False):
 class Licence(Struct, frozen=True, gc=False):
     """Under what terms the dataset may be used."""
 
-    code: Annotated[
-        Text, Meta(description="SPDX identifier of the code's and compilation's licence")
-    ]
-    text: Annotated[Text, Meta(description="what it covers, and what stays ICOM's")]
+    code: Annotated[Text, Meta(description="SPDX identifier of the code's licence")]
+    text: Annotated[Text, Meta(description="what each licence covers, and what stays ICOM's")]
+    data: Annotated[
+        Text | None,
+        Meta(description="SPDX identifier of the compilation's and its structured fields' licence"),
+    ] = None
 
 
 class DatasetInfo(Struct, frozen=True, gc=False):

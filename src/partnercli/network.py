@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from partnercli.formats import inert_json
-from partnercli.models import Catalogue, EdgeSet, Partner, PartnerType
+from partnercli.models import Catalogue, EdgeSet, Partner, PartnerType, Relation
 from partnercli.text import for_display
 
 HUB: Final = "ICOM"  # no partner id can be this: ids are lowercase slugs
@@ -25,6 +25,16 @@ TYPE_NAMES: Final = {
     PartnerType.IGO: "Intergovernmental organisations",
     PartnerType.MUSEUM: "Museum institutions",
 }
+
+
+def relation_label(cat: Catalogue, relation: Relation) -> str:
+    """A relation in words, from its partner's side: its kind's label (`co-founded by`), or, for
+    a link between two instruments, the record's own words, which name them (`1970 Convention —
+    supplemented by the 1995 UNIDROIT Convention`): the organisations do not supplement each other."""
+    kind = cat.relation_kind(relation.kind)
+    if relation.between is None and kind is not None:
+        return kind.label
+    return relation.relation
 
 
 # -- related ------------------------------------------------------------------------------------------
@@ -52,8 +62,7 @@ def related(cat: Catalogue, partner: Partner) -> list[Connection]:
     for relation in partner.related:
         other = cat.partner(relation.id)
         if other is not None and other.id not in seen:
-            kind = cat.relation_kind(relation.kind)
-            found.append(Connection(other, "relation", kind.label if kind else relation.relation))
+            found.append(Connection(other, "relation", relation_label(cat, relation)))
             seen.add(other.id)
     if partner.un_system:
         for other in cat.partners:
@@ -120,8 +129,7 @@ def build(cat: Catalogue, *, by: EdgeSet = EdgeSet.RELATION) -> Graph:
                 pair = frozenset((partner.id, relation.id))
                 if pair not in drawn and cat.partner(relation.id):
                     drawn.add(pair)
-                    kind = cat.relation_kind(relation.kind)
-                    label = kind.label if kind else relation.relation
+                    label = relation_label(cat, relation)
                     graph.edges.append(
                         Edge(partner.id, relation.id, relation.kind or "related", label)
                     )

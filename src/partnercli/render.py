@@ -6,7 +6,7 @@ Text from the dataset always goes into `Text(...)` (never into a markup string) 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -18,10 +18,10 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from partnercli.facts import partner_facts, shares_themes, theme_names
-from partnercli.formats import View, flatten
+from partnercli.facts import SourcedFact, partner_facts, shares_themes, theme_names
+from partnercli.formats import View
 from partnercli.models import Catalogue, Partner, PartnerType, Theme
-from partnercli.network import TYPE_NAMES, UN_GROUP, Connection, Graph
+from partnercli.network import TYPE_NAMES, UN_GROUP, Connection, Graph, relation_label
 from partnercli.text import MARK_END, MARK_START, for_display
 
 if TYPE_CHECKING:
@@ -192,30 +192,44 @@ def partner_panel(partner: Partner, catalogue: Catalogue) -> Panel:
 def records_table(view: View, fields: Sequence[str]) -> Table:
     """Records as a table of the chosen fields (for --fields), each cell flattened to text;
     one record (`show`) as a table of fields and values."""
-    rows: Sequence[Mapping[str, Any]] = view.records
-    if view.single:
-        rows = [{"field": name, "value": view.records[0].get(name)} for name in fields]
-        fields = ("field", "value")
     table = _table(title=view.title)
+    if view.single:
+        table.add_column("field")
+        table.add_column("value")
+        for name in fields:
+            table.add_row(_text(name), _text(view.cell(view.records[0], name)))
+        return table
     for index, name in enumerate(fields):
         table.add_column(name, style="bold cyan" if index == 0 and name == "id" else "")
-    for row in rows:
-        table.add_row(*(_text(flatten(row.get(name))) for name in fields))
+    for row in view.records:
+        table.add_row(*(_text(view.cell(row, name)) for name in fields))
     return table
 
 
-def sources_table(partner: Partner, rows: Sequence[Mapping[str, Any]]) -> Table:
-    """Each fact of a partner, its value and where it comes from (with any caveat)."""
+def sources_table(partner: Partner, facts: Sequence[SourcedFact]) -> Group:
+    """Each fact of a partner, its value and where it comes from (with any caveat); each source's
+    URL is numbered in the rows and written whole once, under the table, so that it can be
+    copied."""
     table = _table(title=partner.name)
     table.add_column("Fact", style="bold", no_wrap=True)
     table.add_column("Value", ratio=3)
     table.add_column("Source", style="dim", ratio=2)
-    for row in rows:
-        source = _text(row["source"])
-        if row.get("caveat"):
-            source.append_text(_text(f" ({row['caveat']})", "italic"))
-        table.add_row(_text(row["field"]), _text(row["value"]), source)
-    return table
+    urls: dict[str, int] = {}
+    for fact in facts:
+        source = _text(fact.source)
+        if fact.url:
+            number = urls.setdefault(fact.url, len(urls) + 1)
+            source.append_text(_text(f" [{number}]"))
+        if fact.detail:
+            source.append_text(_text(f": {fact.detail}"))
+        if fact.caveat:
+            source.append_text(_text(f" ({fact.caveat})", "italic"))
+        table.add_row(_text(fact.field), _text(fact.value), source)
+    # On a line of its own, a URL is never cut with "…": one wider than the terminal is folded.
+    notes = [
+        Text.assemble(f"[{number}] ", _text(url), overflow="fold") for url, number in urls.items()
+    ]
+    return Group(table, *notes)
 
 
 def about_panel(lines: str, *, title: str) -> Panel:
@@ -267,8 +281,8 @@ def network_tree(graph: Graph, catalogue: Catalogue) -> Tree:
             linked |= {e.source for e in graph.edges if e.target == partner.id}
             for relation in partner.related:  # each read from this partner's side
                 if relation.id in linked:
-                    kind = catalogue.relation_kind(relation.kind)
-                    line = _text(f"{kind.label if kind else relation.relation} ", "dim")
+                    words = relation_label(catalogue, relation)
+                    line = _text(f"{words} — " if relation.between else f"{words} ", "dim")
                     line.append_text(_text(labels.get(relation.id, relation.id)))
                     node.add(line)
             for other in sorted(linked):

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from partnercli.facts import JOIN, partner_facts, shares_themes, text_of
-from partnercli.formats import View, markdown_text
-from partnercli.models import PARTNER_FIELDS, Catalogue, Partner, Theme
+from partnercli.facts import SourcedFact, partner_facts, shares_themes, text_of
+from partnercli.formats import View, join, markdown_text
+from partnercli.models import MAP_FIELDS, PARTNER_FIELDS, Catalogue, Partner, Theme
 from partnercli.text import for_display
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ def partners_view(partners: list[Partner], cat: Catalogue, *, title: str | None 
         markdown_fields=MARKDOWN_PARTNER_FIELDS,
         title=title,
         table=table,
+        maps=MAP_FIELDS,
     )
 
 
@@ -80,6 +81,7 @@ def hits_view(hits: list[Hit], *, empty: str) -> View:
         markdown_fields=("id", "name", "type", "score", "matched_in", "snippet"),
         empty=empty,
         table=table,
+        maps=MAP_FIELDS,
     )
 
 
@@ -120,15 +122,15 @@ def fields_view(infos: Sequence[FieldInfo]) -> View:
 
 def partner_plain(partner: Partner, cat: Catalogue) -> str:
     """`field:<TAB>value` lines, then the long texts as paragraphs."""
-    related = JOIN.join(f"{r.id} ({r.relation})" for r in partner.related)
+    related = join(f"{r.id} ({r.relation})" for r in partner.related)
     fields = [
         ("id", partner.id),
         ("type", partner.type.value),
         ("name", partner.name),
         ("acronym", partner.acronym),
-        ("aliases", JOIN.join(partner.aliases)),
-        ("former_names", JOIN.join(partner.former_names)),
-        ("themes", JOIN.join(partner.themes)),
+        ("aliases", join(partner.aliases)),
+        ("former_names", join(partner.former_names)),
+        ("themes", join(partner.themes)),
         ("since", text_of(partner.since)),
         ("headquarters", text_of(partner.headquarters)),
         ("founded", text_of(partner.founded)),
@@ -152,7 +154,7 @@ def partner_markdown(partner: Partner, cat: Catalogue) -> str:
         ("ID", partner.id),
         *partner_facts(partner, cat),
         ("Website", partner.website),
-        ("Related", JOIN.join(f"{r.id} ({r.relation})" for r in partner.related)),
+        ("Related", join(f"{r.id} ({r.relation})" for r in partner.related)),
         ("Shares themes with", shares_themes(partner, cat)),
     ]
     out = [f"## {markdown_text(title)}", ""]
@@ -184,6 +186,7 @@ def partner_view(partner: Partner, context: Callable[[], Catalogue]) -> View:
         table=table,
         plain=lambda: partner_plain(partner, context()),
         markdown=lambda: partner_markdown(partner, context()),
+        maps=MAP_FIELDS,
     )
 
 
@@ -193,28 +196,24 @@ SOURCE_FIELDS: tuple[str, ...] = ("field", "value", "source", "caveat")
 PAGE = "ICOM partners page"
 
 
-def _page(cat: Catalogue) -> str:
-    return f"{PAGE} ({cat.source.url})" if cat.source.url else PAGE
-
-
 def _fact_value(partner: Partner, name: str) -> str:
     value = record(partner)[name]
     if name == "headquarters" and partner.headquarters:
         return str(partner.headquarters)
     if name == "milestones":
-        return JOIN.join(f"{m.date}: {m.event}" for m in partner.milestones)
+        return join(f"{m.date}: {m.event}" for m in partner.milestones)
     if name == "un_system" and partner.un_system:
         return f"{partner.un_system.place} ('{partner.un_system.page}')"
     if name == "related":
-        return JOIN.join(f"{r.id} ({r.relation})" for r in partner.related)
+        return join(f"{r.id} ({r.relation})" for r in partner.related)
     if isinstance(value, list | tuple):
-        return JOIN.join(str(v) for v in value)
+        return join(str(v) for v in value)
     return "" if value is None else str(value)
 
 
-def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
+def sourced_facts(partner: Partner, cat: Catalogue) -> list[SourcedFact]:
     """Each fact of a partner with where it comes from: the page, or the source the record names."""
-    rows = []
+    facts = []
     for name in (
         "name", "acronym", "aliases", "former_names", "description", "partnership", "themes",
         "since", "milestones", "website", "headquarters", "founded", "un_system", "related",
@@ -223,26 +222,38 @@ def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
         value = _fact_value(partner, name)
         if not value:
             continue
-        cited = partner.sources.get(name)
-        source = cited.source + (f" ({cited.url})" if cited.url else "") if cited else _page(cat)
+        cited = None if name == "themes" else partner.sources.get(name)
+        detail = None
         if name == "themes":
-            source = f"{_page(cat)}: " + JOIN.join(
-                f"{t}: '{p}'" for t, p in partner.evidence.items()
-            )
+            detail = join(f"{t}: '{p}'" for t, p in partner.evidence.items())
         caveat = cited.caveat if cited else None
         if name in ("description", "partnership") and partner.corrections:
-            caveat = "typos fixed: " + JOIN.join(
+            caveat = "typos fixed: " + join(
                 f"'{c.page}' -> '{c.dataset}'" for c in partner.corrections
             )
-        rows.append({"field": name, "value": value, "source": source, "caveat": caveat})
-    return rows
+        facts.append(
+            SourcedFact(
+                field=name,
+                value=value,
+                source=cited.source if cited else PAGE,
+                url=cited.url if cited else cat.source.url,
+                detail=detail,
+                caveat=caveat,
+            )
+        )
+    return facts
+
+
+def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
+    """`sourced_facts` as records: `field`, `value`, `source` (with its URL) and `caveat`."""
+    return [fact.record() for fact in sourced_facts(partner, cat)]
 
 
 def sources_view(partner: Partner, cat: Catalogue) -> View:
     def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render  # Rich (~27 ms): only a table pays for it
 
-        return render.sources_table(partner, source_rows(partner, cat))
+        return render.sources_table(partner, sourced_facts(partner, cat))
 
     return View(
         records=source_rows(partner, cat),
@@ -255,14 +266,14 @@ def sources_view(partner: Partner, cat: Catalogue) -> View:
 
 
 ABOUT_FIELDS: tuple[str, ...] = (
-    "title", "version", "compiled", "as_of", "as_of_note", "source", "icom", "licence",
-    "partners", "by_type", "by_theme", "cite",
+    "title", "version", "compiled", "sha256", "as_of", "as_of_note", "source", "icom",
+    "licence", "partners", "by_type", "by_theme", "cite",
 )  # fmt: skip
 
 
-def about_record(cat: Catalogue, *, citation: str) -> dict[str, Any]:
-    """What the dataset is, where it comes from, how current and how to cite it (the fields
-    of `ABOUT_FIELDS`)."""
+def about_record(cat: Catalogue, *, references: Sequence[str], sha256: str) -> dict[str, Any]:
+    """What the dataset is, which file exactly (`sha256`), where it comes from, how current,
+    under what terms and how to cite it (`references`, one per item): `ABOUT_FIELDS`."""
     counts: dict[str, int] = {}
     for partner in cat.partners:
         counts[partner.type.value] = counts.get(partner.type.value, 0) + 1
@@ -271,25 +282,31 @@ def about_record(cat: Catalogue, *, citation: str) -> dict[str, Any]:
         "title": info.title if info else None,
         "version": info.version if info else None,
         "compiled": info.compiled if info else None,
+        "sha256": sha256,
         "as_of": cat.source.as_of,
         "as_of_note": cat.source.as_of_note,
         "source": msgspec.to_builtins(cat.source),
         "icom": msgspec.to_builtins(cat.icom),
-        "licence": msgspec.to_builtins(info.licence) if info else None,
+        "licence": msgspec.to_builtins(info.licence) if info and info.licence else None,
         "partners": len(cat.partners),
         "by_type": counts,
-        "by_theme": cat.theme_counts(),
-        "cite": citation,
+        "by_theme": {theme.id: count for theme, count in themes_by_count(cat)},
+        "cite": list(references),
     }
 
 
 def about_plain(about: dict[str, Any]) -> str:
+    """`field:<TAB>value` lines; each reference on a `cite:` line of its own."""
     source = about["source"]
     licence = about["licence"] or {}
+    licences = [f"{licence['code']} (code)"] if licence else []
+    if licence.get("data"):
+        licences.append(f"{licence['data']} (compilation and structured fields)")
     lines = [
         ("title", about["title"]),
         ("version", about["version"]),
         ("compiled", about["compiled"]),
+        ("sha256", about["sha256"]),
         ("source", f'{source.get("publisher")}, "{source.get("title")}"'),
         ("url", source.get("url")),
         *((f"url ({t['language']})", t["url"]) for t in source.get("translations") or []),
@@ -297,17 +314,20 @@ def about_plain(about: dict[str, Any]) -> str:
         ("as of note", about["as_of_note"]),
         (
             "partners",
-            f"{about['partners']} ({JOIN.join(f'{k} {v}' for k, v in about['by_type'].items())})",
+            f"{about['partners']} ({join(f'{k} {v}' for k, v in about['by_type'].items())})",
         ),
-        ("themes", JOIN.join(f"{k} {v}" for k, v in about["by_theme"].items())),
-        ("licence", f"{licence.get('code')}: {licence.get('text')}" if licence else None),
-        ("cite", about["cite"].strip()),
+        ("themes", join(f"{k} {v}" for k, v in about["by_theme"].items())),
+        ("licence", join(licences)),
+        ("licence note", licence.get("text")),
+        *(("cite", reference) for reference in about["cite"]),
     ]
     return "".join(f"{name}:\t{for_display(str(value))}\n" for name, value in lines if value)
 
 
-def about_view(cat: Catalogue, *, citation: str) -> View:
-    about = about_record(cat, citation=citation)
+def about_view(cat: Catalogue, *, references: Sequence[str], sha256: str) -> View:
+    """`partners about`: one record; its maps (counts, the licence) keep their keys in flat
+    formats."""
+    about = about_record(cat, references=references, sha256=sha256)
 
     def table(width: int, wide: bool) -> RenderableType:
         from partnercli import render  # Rich (~27 ms): only a table pays for it
@@ -322,6 +342,7 @@ def about_view(cat: Catalogue, *, citation: str) -> View:
         single=True,
         table=table,
         plain=lambda: about_plain(about),
+        maps=frozenset({"by_type", "by_theme", "licence"}),
     )
 
 
@@ -345,6 +366,7 @@ def related_view(partner: Partner, connections: Sequence[Connection]) -> View:
         markdown_fields=("id", "name", "type", "connection"),
         empty=f"no partner is connected to {partner.id}",
         table=table,
+        maps=MAP_FIELDS,
         plain=lambda: "".join(
             "\t".join(
                 for_display(v)
