@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.datasets import write_scaled
-from partnercli import cache, catalogue, output, records, search, store
+from partnercli import cache, catalogue, output, records, store
 from partnercli.errors import DataError
 from partnercli.models import Catalogue, Partner
 from partnercli.records import Filter, InMemory, Records
@@ -282,18 +282,6 @@ def test_the_run_that_builds_the_database_answers_from_it(
     assert [r.stdout for r in runs] == [expected.stdout, expected.stdout]
 
 
-def test_a_stored_search_ranks_as_one_in_memory(
-    big: Catalogue, big_file: Path, tmp_path: Path
-) -> None:
-    found = stored(big_file, tmp_path)
-    for query in ('"cultural goods" illicit', "drugs", "museum", "unesco-1", "zzz"):
-        assert search.search(found, query) == search.search(big, query)
-    candidates = InMemory(big).select(Filter(big.partners[0].type))
-    assert search.search(found, "heritage", candidates=candidates, limit=9) == search.search(
-        big, "heritage", candidates=candidates, limit=9
-    )
-
-
 def test_warnings_are_given_again_from_a_database(tmp_path: Path, invoke: Invoke) -> None:
     data = json.loads(write_scaled(RECORDS, tmp_path / "w.json").read_text(encoding="utf-8"))
     data["partners"][3]["colour"] = "blue"
@@ -320,7 +308,6 @@ def test_a_zeroed_page_is_deleted_and_built_again(
     path.write_bytes(bytes(data))
     found = opened(big_file, tmp_path)
     assert found.everything() == big
-    assert search.search(found, "drugs") == search.search(big, "drugs")
     assert isinstance(opened(big_file, tmp_path), store.Store)  # built again, once
 
 
@@ -361,31 +348,6 @@ def test_a_kept_record_of_the_wrong_kind_falls_back_to_the_file(
     result = invoke(*args, env={"PARTNERS_CACHE_DIR": str(tmp_path)})
     assert (result.exit_code, result.stdout) == (0, expected.stdout)
     assert not list(tmp_path.glob(f"*{cache.STORE_SUFFIX}"))  # deleted, to be built again
-
-
-def test_a_search_index_damaged_while_searching_is_deleted_like_any_damage(
-    big: Catalogue, big_file: Path, tmp_path: Path
-) -> None:
-    found = stored(big_file, tmp_path)
-    writer = sqlite3.connect(database(tmp_path))
-    writer.execute("DROP TABLE words")
-    writer.commit()
-    writer.close()
-    assert search.search(found, "drugs") == search.search(big, "drugs")
-    assert not list(tmp_path.glob(f"*{cache.STORE_SUFFIX}"))  # deleted, to be built again
-
-
-def test_an_index_naming_a_missing_record_falls_back_to_the_file(
-    big: Catalogue, big_file: Path, tmp_path: Path
-) -> None:
-    stored(big_file, tmp_path)
-    writer = sqlite3.connect(database(tmp_path))
-    writer.execute("UPDATE partners SET row = 1000000 WHERE id = 'unesco-3'")  # count unchanged
-    writer.commit()
-    writer.close()
-    found = opened(big_file, tmp_path)
-    assert isinstance(found, store.Store)
-    assert search.search(found, "unesco") == search.search(big, "unesco")
 
 
 @pytest.mark.parametrize("meta", [{"key": "other"}, {"version": "0"}, {"rows": "5"}])

@@ -25,10 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from partnercli import records
 from partnercli.errors import UsageError
 from partnercli.models import COUNTRY_NAMES, Catalogue, Partner
-from partnercli.records import Records
 from partnercli.text import MARK_END, MARK_START, fold
 
 ELLIPSIS: Final = "…"
@@ -431,33 +429,28 @@ def _vocabulary_snippet(partner: Partner, catalogue: Catalogue, wanted: Wanted) 
 
 
 def search(
-    data: Catalogue | Records,
-    query: str,
+    catalogue: Catalogue,
+    text: str,
     *,
-    candidates: Iterable[Partner] | None = None,
+    candidates: list[Partner] | None = None,
     limit: int | None = None,
 ) -> list[Hit]:
     """Partners matching `query`, best first, optionally only among `candidates` (a filter)."""
-    if not query.strip():
+    if not text.strip():
         raise UsageError("an empty query; give one or more words to search for")
-    found = parse_query(query)
+    found = parse_query(text)
     if not found:
         return []
-    source = records.of(data)
-    total = len(source)
-
-    def ranking(db: sqlite3.Connection) -> tuple[list[Term], list[_Ranked]]:
-        prefixed = with_prefixes(db, found)
-        return prefixed, rank(db, prefixed, total)
-
-    # A cached index damaged while in use is the store's to handle, as any damage to it.
-    found, ranked = source.searched(ranking)
-    partners = dict(zip((r.rowid for r in ranked), source.at(r.rowid for r in ranked), strict=True))
+    total = len(catalogue.partners)
+    db = in_memory(catalogue)
+    found = with_prefixes(db, found)
+    ranked = rank(db, found, total)
+    partners = {r.rowid: catalogue.partners[r.rowid] for r in ranked}
     if candidates is not None:
         allowed = {p.id for p in candidates}
         ranked = [r for r in ranked if partners[r.rowid].id in allowed]
     wanted = Wanted.of(found)
-    header = source.header
+    header = catalogue
 
     # Full matches, own text before vocabulary, then by score; ties by name, then id.
     def order(r: _Ranked) -> tuple[bool, int, int, float, str, str]:
@@ -497,14 +490,14 @@ def vocabulary(catalogue: Catalogue) -> dict[str, set[str]]:
     return words
 
 
-def did_you_mean(data: Catalogue | Records, query: str) -> str | None:
+def did_you_mean(catalogue: Catalogue, query: str) -> str | None:
     """The query with each unknown word replaced by a close word of the data, if every unknown
     word has one. Close means a typo away (difflib ratio 0.8 or more, same first letter); words of
     three letters or fewer are never corrected: too many words are a typo away from them."""
     words = [fold(w) for w in query_words(query)]
     if not words:
         return None
-    known = vocabulary(records.of(data).everything())
+    known = vocabulary(catalogue)
     forms = list(known)
     fixes: dict[str, str] = {}
     for word in dict.fromkeys(words):  # each distinct word once: a query may repeat one often
