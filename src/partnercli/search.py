@@ -45,7 +45,9 @@ MAX_TERMS: Final = 200
 #: When fewer partners than this match every word, partial matches follow.
 HANDFUL: Final = 5
 #: A partial match is shown only if its score reaches this share of the best score.
-PARTIAL_SHARE: Final = 0.3
+PARTIAL_SHARE: Final = 0.4
+#: A partial match must hold this share of the query's weight (each word weighted by its rarity).
+MOST: Final = 0.5
 #: A full match is shown only if its score reaches this share of the best full match's.
 FULL_SHARE: Final = 0.1
 #: A word the data does not hold, at least this long, is taken as the start of a word.
@@ -703,7 +705,16 @@ def rank(index: Index, query: Query) -> list[_Ranked]:
     partial: list[int] = []
     if len(chosen) < HANDFUL:
         best = max(totals.values(), default=0.0)
-        partial = [r for r in contributions if r not in full and totals[r] >= PARTIAL_SHARE * best]
+        documents = {w: sum(w in c for c in contributions.values()) for w in typed}
+        weight = {w: index.idf(n) for w, n in documents.items()}
+        whole = sum(weight.values())
+        partial = [
+            r
+            for r in contributions
+            if r not in full
+            and totals[r] >= PARTIAL_SHARE * best
+            and sum(weight[w] for w in typed & contributions[r].keys()) >= MOST * whole
+        ]
     # A partial match's contributions are scaled, if need be, to stay below every full match.
     scale = 1.0
     if chosen and partial:
