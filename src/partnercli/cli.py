@@ -491,15 +491,17 @@ def search(
     candidates = None if filters == EVERY else data.select(filters)
     reordered = options["sort"] is not None or options["reverse"]
     limit = None if reordered else options["limit"]
-    hits = search_mod.search(data.everything(), text, candidates=candidates, limit=limit)
+    notes: list[str] = []
+    hits = search_mod.search(
+        data.everything(), text, candidates=candidates, limit=limit, notes=notes
+    )
+    for note in notes:  # a corrected word, words left out
+        output.message(note)
     if reordered:  # relevance order, unless another is asked for
         order = arrange([h.partner for h in hits], options)
         by_id = {h.partner.id: h for h in hits}
         hits = [by_id[p.id] for p in order]
     empty = f"no partners match '{text}'"
-    if not hits:
-        suggestion = search_mod.did_you_mean(data.everything(), text)
-        empty += f"; did you mean: partners search {suggestion}" if suggestion else ""
     output.emit(views.hits_view(hits, empty=empty), out)
 
 

@@ -25,11 +25,12 @@ The score shown is the sum of what each word contributed, and the order is the s
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import sqlite3
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -89,21 +90,198 @@ UN_WORDS: Final = "UN United Nations system"
 #: Words that say nothing on their own (a standard English list, and the articles of the
 #: languages of the partners' names): left out of a query unless quoted.
 STOP_WORDS: Final = frozenset(
-    """a about above after again against all am an and any are as at be because been before being
-    below between both but by could de del der des di did do does doing down du during each el en
-    et few for from further had has have having he her here hers herself him himself his i if in
-    into is it its itself la las le les lo los me more most my myself no nor not of off on once
-    only or other ought our ours ourselves out over own same she should so some such than that the
-    their theirs them themselves then there these they this those through to too under until up
-    very was we were what when where which while who whom why will with would y you your yours
-    yourself yourselves""".split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "could",
+        "de",
+        "del",
+        "der",
+        "des",
+        "di",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "du",
+        "during",
+        "each",
+        "el",
+        "en",
+        "et",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "la",
+        "las",
+        "le",
+        "les",
+        "lo",
+        "los",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "y",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+    ]
 )
 #: Words of a question or request that carry no topic: left out like stop words.
 QUESTION_WORDS: Final = frozenset(
-    """anybody anyone anything can cannot deal deals does find finding help helps helping how
-    know looking look need organisation organisations organization organizations please show
-    somebody someone something tell want wants which who whose body bodies get list give
-    partner partners org orgs many much also just""".split()
+    [
+        "anybody",
+        "anyone",
+        "anything",
+        "can",
+        "cannot",
+        "deal",
+        "deals",
+        "does",
+        "find",
+        "finding",
+        "help",
+        "helps",
+        "helping",
+        "how",
+        "know",
+        "looking",
+        "look",
+        "need",
+        "organisation",
+        "organisations",
+        "organization",
+        "organizations",
+        "please",
+        "show",
+        "somebody",
+        "someone",
+        "something",
+        "tell",
+        "want",
+        "wants",
+        "which",
+        "who",
+        "whose",
+        "body",
+        "bodies",
+        "get",
+        "list",
+        "give",
+        "partner",
+        "partners",
+        "org",
+        "orgs",
+        "many",
+        "much",
+        "also",
+        "just",
+    ]
 )
 
 #: Word families the Snowball stemmer leaves apart, joined (stem -> the family's stem). Drawn from
@@ -180,6 +358,7 @@ SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     "investigation": ("police", "crime"),
     "policing": ("police",),
     "cop": ("police",),
+    "armed conflict": ("conflict", "post-conflict", "attacks"),
     "war": ("armed conflict", "conflict", "post-conflict"),
     "warfare": ("armed conflict", "conflict"),
     "military": ("armed conflict", "conflict"),
@@ -265,7 +444,7 @@ def stem_word(word: str) -> str:
         return APART[word]
     if not word.isascii():
         return word
-    stemmed = _STEMMER.stemWord(word)
+    stemmed = str(_STEMMER.stemWord(word))
     return FAMILIES.get(stemmed, stemmed)
 
 
@@ -342,10 +521,8 @@ def build_index(
     )
     db.execute("CREATE VIRTUAL TABLE words_rows USING fts5vocab(words, 'row')")
     db.execute("CREATE VIRTUAL TABLE words_at USING fts5vocab(words, 'instance')")
-    try:
+    with contextlib.suppress(sqlite3.OperationalError):  # an SQLite without it: as before
         db.execute("INSERT INTO words(words, rank) VALUES ('hashsize', ?)", (_PENDING_BYTES,))
-    except sqlite3.OperationalError:  # an SQLite without it: as before
-        pass
     lengths: array[int] = array("I")
     seen: dict[str, str] = {}  # many partners share a text, in large files
 
@@ -451,6 +628,11 @@ class Index:
         return sorted(w for w, s in self.analyzer.stems.items() if s == stem)
 
 
+def in_memory(catalogue: Catalogue) -> sqlite3.Connection:
+    """The index of `catalogue`, as a database holding the table `words`."""
+    return Index.of(catalogue).db
+
+
 # -- the query --------------------------------------------------------------------------------------
 
 
@@ -527,6 +709,14 @@ def read_query(index: Index, text: str) -> Query:
     left_out: list[str] = []
     unknown: list[str] = []
 
+    distinct = {
+        phrase or word
+        for phrase, bare in _QUOTED_OR_BARE.findall(text)
+        for word in ([bare] if phrase else words_of(bare))
+    }
+    if len(distinct) > MAX_TERMS:
+        raise UsageError(f"the query has {len(distinct)} distinct words; use at most {MAX_TERMS}")
+
     def concept(typed: str, stems: tuple[str, ...], literal: Term | None) -> Wanted | None:
         expansions = tuple(Term(terms(w)) for w in synonyms.get(stems, ()))
         themes = tuple(vocabulary.get(stems, ()))
@@ -534,13 +724,17 @@ def read_query(index: Index, text: str) -> Query:
             return None
         return Wanted(typed, literal, expansions, themes)
 
+    segments: list[tuple[str, list[str]]] = []  # quoted phrases, and runs of bare words
     for phrase, bare in _QUOTED_OR_BARE.findall(text):
+        if phrase or not segments or segments[-1][0]:
+            segments.append((phrase, []))
+        segments[-1][1].extend(words_of(bare))
+    for phrase, words in segments:
         if phrase:
             stems = terms(phrase)
             if stems:
                 wanted.append(Wanted(phrase, Term(stems)))
             continue
-        words = words_of(bare)
         i = 0
         while i < len(words):
             # The longest run of words that is a vocabulary or synonym entry: `black market`.
@@ -548,13 +742,13 @@ def read_query(index: Index, text: str) -> Query:
                 (
                     n
                     for n in range(min(4, len(words) - i), 1, -1)
-                    if tuple(index.analyzer.stem(w) for w in words[i : i + n])
+                    if tuple(stem_word(w) for w in words[i : i + n])
                     in synonyms.keys() | vocabulary.keys()
                 ),
                 1,
             )
             if run > 1:
-                stems = tuple(index.analyzer.stem(w) for w in words[i : i + run])
+                stems = tuple(stem_word(w) for w in words[i : i + run])
                 found = concept(" ".join(words[i : i + run]), stems, Term(stems))
                 assert found is not None
                 wanted.append(found)
@@ -562,38 +756,47 @@ def read_query(index: Index, text: str) -> Query:
                 continue
             word = words[i]
             i += 1
+            if word in unknown:
+                continue
             if _is_filler(word):
                 left_out.append(word)
                 continue
-            item = _word(index, word, concept)
-            if (
-                item is None
-                and len(word) >= PREFIX_FROM
-                and word.isascii()
-                and index.starts(stem_word(word))
-            ):
-                item = Wanted(word, Term((stem_word(word),), prefix=True))
-            if item is None and not word.isascii():  # `故宫` is in `故宫博物院`
-                item = Wanted(word, Term((word,), prefix=True))
-            if item is None:
-                fix = correction(index, word)
-                if fix is not None:
-                    corrected[word] = fix
-                    item = _word(index, fix, concept)
+            item = _read_word(index, word, concept, corrected)
             if item is None:
                 unknown.append(word)
             else:
                 wanted.append(item)
-    unique = list(dict.fromkeys(wanted))
-    if len(unique) > MAX_TERMS:
-        raise UsageError(f"the query has {len(unique)} distinct words; use at most {MAX_TERMS}")
-    return Query(unique, corrected, left_out, unknown, text)
+    return Query(list(dict.fromkeys(wanted)), corrected, left_out, unknown, text)
 
 
-def _word(index: Index, word: str, concept: object) -> Wanted | None:
+def _read_word(
+    index: Index,
+    word: str,
+    concept: Callable[[str, tuple[str, ...], Term | None], Wanted | None],
+    corrected: dict[str, str],
+) -> Wanted | None:
+    """A word as the data holds it or its synonyms say it; else the start of a word of the data;
+    else a misspelling of one (added to `corrected`); else None."""
+    item = _word(index, word, concept)
+    start = stem_word(word)
+    if item is None and len(word) >= PREFIX_FROM and word.isascii() and index.starts(start):
+        item = Wanted(word, Term((start,), prefix=True))
+    if item is None and not word.isascii():  # `故宫` is in `故宫博物院`
+        item = Wanted(word, Term((word,), prefix=True))
+    if item is None:
+        fix = corrected[word] if word in corrected else correction(index, word)
+        if fix is not None:
+            corrected[word] = fix
+            item = _word(index, fix, concept)
+    return item
+
+
+def _word(
+    index: Index, word: str, concept: Callable[[str, tuple[str, ...], Term | None], Wanted | None]
+) -> Wanted | None:
     stem = stem_word(word)
     literal = Term((stem,)) if index.holds(stem) else None
-    return concept(word, (stem,), literal)  # type: ignore[operator, no-any-return]
+    return concept(word, (stem,), literal)
 
 
 # -- misspellings -----------------------------------------------------------------------------------
@@ -634,7 +837,12 @@ def correction(index: Index, word: str) -> str | None:
     candidates = set(index.analyzer.stems) | {w for k in SYNONYMS for w in words_of(k)}
     best: tuple[int, int, str] | None = None
     for candidate in candidates:
-        if candidate[0] != word[0] or len(candidate) < 4 or abs(len(candidate) - len(word)) > most:
+        if (
+            candidate == word
+            or candidate[0] != word[0]
+            or len(candidate) < 4
+            or abs(len(candidate) - len(word)) > most
+        ):
             continue
         edits = distance(word, candidate, most)
         if edits <= most:
