@@ -26,6 +26,7 @@ The score shown is the sum of what each word contributed, and the order is the s
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import re
 import sqlite3
@@ -438,6 +439,7 @@ def words_of(text: str) -> list[str]:
     ]
 
 
+@functools.lru_cache(maxsize=65_536)  # a language has far fewer words than a file has texts
 def stem_word(word: str) -> str:
     """A folded word's search form: its Snowball stem, then its family's (see FAMILIES, APART)."""
     if word in APART:
@@ -466,6 +468,7 @@ class Analyzer:
         return [stems.get(w) or self.stem(w) for w in words_of(text)]
 
 
+@functools.lru_cache(maxsize=65_536)
 def terms(text: str) -> tuple[str, ...]:
     """The search forms of the words of `text`."""
     return tuple(stem_word(w) for w in words_of(text))
@@ -972,6 +975,7 @@ def _mark(text: str, marks: Marks) -> str:
     return _WORD.sub(mark, text)
 
 
+@functools.lru_cache(maxsize=4096)  # many partners share a sentence, in large files
 def _window(sentence: str, marks: Marks) -> str:
     """The part of a sentence around its first matched word, with an ellipsis where it is cut."""
     words = sentence.strip().split()
@@ -982,12 +986,15 @@ def _window(sentence: str, marks: Marks) -> str:
 
 
 def _best_sentence(partner: Partner, marks: Marks) -> tuple[str, str] | None:
+    return _best_of(partner.partnership or "", partner.description or "", marks)
+
+
+@functools.lru_cache(maxsize=4096)
+def _best_of(partnership: str, description: str, marks: Marks) -> tuple[str, str] | None:
     """The sentence of the partner's texts that holds the most query words (the partnership
     first on a tie: it says what the partner does with ICOM)."""
     best: tuple[int, str, str] | None = None
-    for name, text in zip(
-        TEXT_FIELDS, (partner.partnership or "", partner.description or ""), strict=True
-    ):
+    for name, text in zip(TEXT_FIELDS, (partnership, description), strict=True):
         for sentence in _SENTENCE.findall(text):
             count = marks.count(terms(sentence))
             if count and (best is None or count > best[0]):
