@@ -434,9 +434,10 @@ _STEMMER = Stemmer.Stemmer("english")
 def words_of(text: str) -> list[str]:
     """The folded words of `text` (one letter alone is no word, except in scripts without
     spaces)."""
-    return [
-        w for w in _WORD.findall(_JOINED.sub("co", fold(text))) if len(w) > 1 or not w.isascii()
-    ]
+    folded = fold(text)
+    if "co-" in folded:
+        folded = _JOINED.sub("co", folded)
+    return [w for w in _WORD.findall(folded) if len(w) > 1 or not w.isascii()]
 
 
 @functools.lru_cache(maxsize=65_536)  # a language has far fewer words than a file has texts
@@ -535,8 +536,9 @@ def build_index(
             stemmed = seen.get(text)
             if stemmed is None:
                 stemmed = " ".join(analyzer.terms(text))
-                if len(seen) < 65_536:
-                    seen[text] = stemmed
+                if len(seen) >= 65_536:  # bounded: a new round of texts starts afresh
+                    seen.clear()
+                seen[text] = stemmed
             texts.append(stemmed)
             lengths.append(stemmed.count(" ") + 1 if stemmed else 0)
         return (i, *texts)
