@@ -36,6 +36,17 @@ def test_json_and_jsonl_agree(invoke: Invoke, command: tuple[str, ...]) -> None:
     assert as_jsonl == (as_json if isinstance(as_json, list) else [as_json])
 
 
+HIT_COLUMNS = (
+    "score",
+    "matched_in",
+    "snippet",
+    "matches",
+    "partial",
+    "contributions",
+    "correction",
+)
+
+
 @pytest.mark.parametrize("command", DATA_COMMANDS)
 @pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("tsv", "\t")])
 def test_csv_and_tsv_round_trip(
@@ -49,11 +60,7 @@ def test_csv_and_tsv_round_trip(
     if command[0] != "themes":
         assert list(rows[0]) == [
             *PARTNER_FIELDS,
-            *(
-                ["score", "matched_in", "snippet", "matches", "partial"]
-                if command[0] == "search"
-                else []
-            ),
+            *(HIT_COLUMNS if command[0] == "search" else ()),
         ]
 
 
@@ -181,6 +188,8 @@ def test_fields_command_is_generated_from_the_model(invoke: Invoke) -> None:
         "snippet",
         "matches",
         "partial",
+        "contributions",
+        "correction",
     ]
     types = {f["name"]: f["type"] for f in listed}
     assert types["acronym"] == "string or null"

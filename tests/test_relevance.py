@@ -1,20 +1,22 @@
-"""Search and lookup quality, measured: nDCG@5 and false positives on the judged queries, and the
-wrong answers users met before (issue "Answers you can trust"), each as a test."""
+"""Search quality, measured on both halves of the judged queries (the tuning half query by query,
+the held-out half only as aggregates), and the answers the issues asked for, each as a test."""
 
 from __future__ import annotations
 
-import difflib
-
 import pytest
 
-from benchmarks.relevance import evaluate, judged, summary
+from benchmarks.relevance import HELD_OUT, evaluate, held_out, judged, summary
 from partnercli import search
 from partnercli.models import Catalogue
 
-#: Floors set from what the judged set reaches (0.991 and 0.0% when they were set): a change
-#: that makes answers worse fails here. Per-query scores: python -m benchmarks.relevance
-NDCG_FLOOR = 0.98
-FALSE_POSITIVE_CEILING = 0.01
+#: Floors of the tuning half, set a little under what it reaches (0.963 and 4.1% when they were
+#: set): a change that makes answers worse fails here. Per query: python -m benchmarks.relevance
+NDCG_FLOOR = 0.95
+FALSE_POSITIVE_CEILING = 0.06
+#: The held-out half's targets (issue 24); it is read only as these aggregate figures.
+HELD_OUT_NDCG_FLOOR = 0.90
+HELD_OUT_FALSE_POSITIVE_CEILING = 0.25
+HELD_OUT_EMPTY_CEILING = 0.02
 
 
 def ids(hits: list[search.Hit]) -> list[str]:
@@ -23,19 +25,34 @@ def ids(hits: list[search.Hit]) -> list[str]:
 
 def test_the_judged_set_is_large_and_varied() -> None:
     queries = judged()
-    assert len(queries) >= 60
-    kinds = {str(q["kind"]) for q in queries}
+    assert len(queries) >= 160
+    kinds = {q.kind for q in queries}
     assert kinds >= {"word", "phrase", "place", "acronym", "name", "type", "vocabulary"}
+    assert kinds >= {"question", "sentence", "derived", "typo", "domain", "nothing"}
 
 
 def test_mean_ndcg_at_5_and_false_positives(bundled: Catalogue) -> None:
-    results = evaluate(bundled)
-    mean, false_share = summary(results)
+    results = evaluate(bundled, judged())
+    figures = summary(results)
     worst = sorted(results, key=lambda r: r.ndcg)[:5]
-    assert mean >= NDCG_FLOOR, [(r.query, round(r.ndcg, 3), r.top) for r in worst]
-    assert false_share <= FALSE_POSITIVE_CEILING, [
+    assert figures.ndcg >= NDCG_FLOOR, [(r.query, round(r.ndcg, 3), r.top) for r in worst]
+    assert figures.false_positives <= FALSE_POSITIVE_CEILING, [
         (r.query, r.false_positives) for r in results if r.false_positives
     ]
+    assert figures.empty_answerable == 0, [r.query for r in results if r.answerable and not r.top]
+    assert figures.nothing_found_something == 0
+
+
+@pytest.mark.skipif(not HELD_OUT.exists(), reason="the held-out half is not written yet")
+def test_the_held_out_half_meets_its_targets(bundled: Catalogue) -> None:
+    """Aggregates only: no query of this half is ever shown, here or anywhere."""
+    figures = held_out(bundled)
+    assert figures is not None
+    assert figures.queries >= 120
+    assert figures.ndcg >= HELD_OUT_NDCG_FLOOR, figures.line()
+    assert figures.false_positives <= HELD_OUT_FALSE_POSITIVE_CEILING, figures.line()
+    assert figures.empty_answerable <= HELD_OUT_EMPTY_CEILING, figures.line()
+    assert figures.nothing_found_something == 0, figures.line()
 
 
 @pytest.mark.parametrize(
@@ -88,8 +105,9 @@ def test_vocabulary_hits_rank_below_the_partner_s_own_text(bundled: Catalogue) -
 
 
 def test_a_vocabulary_snippet_says_which_theme(bundled: Catalogue) -> None:
-    hit = search.search(bundled, "looting", limit=1)[0]
-    assert hit.marked_snippet() == "theme Illicit trafficking ([looting])"
+    hits = [h for h in search.search(bundled, "theft") if h.field == "vocabulary"]
+    assert hits
+    assert {h.marked_snippet() for h in hits} == {"theme Illicit trafficking ([theft])"}
 
 
 @pytest.mark.parametrize(
@@ -132,7 +150,6 @@ def test_did_you_mean_draws_on_data_words_and_never_on_unrelated_ones(bundled: C
     assert search.did_you_mean(bundled, "ilicit") == "illicit"
     assert search.did_you_mean(bundled, "restitutoin") == "restitution"
     assert search.did_you_mean(bundled, "UN") is None  # not "run"
-    assert search.did_you_mean(bundled, "promotting") is None  # no data word is that close
     assert search.did_you_mean(bundled, "looting") is None  # a vocabulary word: found, not fixed
 
 
@@ -140,13 +157,141 @@ def test_did_you_mean_is_fast_on_repeated_words(
     bundled: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each distinct word is looked up once (2,000 copies of a word took 2.75 s before)."""
-    real = difflib.get_close_matches
+    real = search.correction
     calls: list[str] = []
 
-    def counted(word: str, possibilities: list[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    def counted(index: search.Index, word: str) -> str | None:
         calls.append(word)
-        return real(word, possibilities, n, cutoff)
+        return real(index, word)
 
-    monkeypatch.setattr(difflib, "get_close_matches", counted)
+    monkeypatch.setattr(search, "correction", counted)
     assert search.did_you_mean(bundled, " ".join(["ilicit"] * 2000)) == " ".join(["illicit"] * 2000)
-    assert len(calls) <= 2
+    assert calls == ["ilicit"]
+
+
+# -- issue 24: questions it has never seen ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("who helps museums after an earthquake", {"smithsonian", "aliph", "blue-shield"}),
+        ("how to report a stolen artwork", {"interpol", "unidroit"}),
+        ("which organisation can help my museum with copyright", {"wipo"}),
+    ],
+)
+def test_a_question_never_empties_the_result(
+    bundled: Catalogue, query: str, expected: set[str]
+) -> None:
+    assert expected <= set(ids(search.search(bundled, query))), query
+
+
+def test_a_query_of_only_common_words_finds_nothing_with_a_note(bundled: Catalogue) -> None:
+    notes: list[str] = []
+    assert search.search(bundled, "who can help me", notes=notes) == []
+    assert notes == ["only common words (who, can, help, me): give a word of what you look for"]
+
+
+def test_when_none_matches_every_word_the_partial_matches_are_the_answer(
+    bundled: Catalogue,
+) -> None:
+    hits = search.search(bundled, "libraries and archives")
+    assert set(ids(hits)) == {"ifla", "ica"}
+    assert all(h.partial for h in hits)
+
+
+def test_partial_matches_follow_full_ones_and_the_score_follows_the_order(
+    bundled: Catalogue,
+) -> None:
+    for query in ("who helps museums after an earthquake", "natural disasters zoo", "illicit"):
+        hits = search.search(bundled, query)
+        assert [h.partial for h in hits] == sorted(h.partial for h in hits), query
+        scores = [h.score for h in hits]
+        assert scores == sorted(scores, reverse=True), query
+        for hit in hits:
+            assert sum(v for _, v in hit.contributions) == pytest.approx(hit.score, abs=1e-5)
+            if not hit.partial:  # a full match: every topical word contributed
+                assert len(hit.contributions) >= 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "first"),
+    [("interpool", "interpol", "interpol"), ("unseco", "unesco", "unesco")],
+)
+def test_a_misspelling_is_searched_as_the_data_s_word(
+    bundled: Catalogue, typed: str, meant: str, first: str
+) -> None:
+    notes: list[str] = []
+    hits = search.search(bundled, typed, notes=notes)
+    assert ids(hits)[0] == first
+    assert {h.correction for h in hits} == {meant}
+    assert notes == [f"showing results for {meant}"]
+
+
+@pytest.mark.parametrize("query", ["cake", "football", "recipe", "weather", "chocolate cake"])
+def test_a_word_the_data_does_not_hold_is_never_invented_into_one(
+    bundled: Catalogue, query: str
+) -> None:
+    assert search.search(bundled, query) == []
+    assert search.did_you_mean(bundled, query) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "answer"),
+    [
+        ("archivist", "ica"),
+        ("archivists", "ica"),
+        ("restorers", "iccrom"),
+        ("conservators", "iccrom"),
+        ("librarians", "ifla"),
+        ("librarian", "ifla"),
+    ],
+)
+def test_word_families_meet(bundled: Catalogue, query: str, answer: str) -> None:
+    assert answer in ids(search.search(bundled, query))[:2], query
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("police", "policy"),
+        ("nations", "national"),
+        ("emergency", "emerging"),
+        ("found", "foundation"),
+        ("founded", "foundation"),
+        ("united", "unit"),
+        ("goods", "good"),
+    ],
+)
+def test_words_of_different_families_stay_apart(one: str, other: str) -> None:
+    assert search.stem_word(one) != search.stem_word(other)
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("smuggling", "wco"), ("theft", "interpol"), ("looting", "aliph")],
+)
+def test_a_domain_word_reaches_the_partner_whose_work_it_is_first(
+    bundled: Catalogue, query: str, first: str
+) -> None:
+    assert ids(search.search(bundled, query))[0] == first
+
+
+def test_domain_words_do_not_give_a_whole_theme_in_one_order(bundled: Catalogue) -> None:
+    orders = {tuple(ids(search.search(bundled, q))[:3]) for q in ("smuggling", "looting", "theft")}
+    assert len(orders) == 3
+
+
+def test_a_domain_word_ranks_below_the_word_itself(bundled: Catalogue) -> None:
+    """`stolen` is on the page: partners whose text says it come before those found only
+    through the theme whose vocabulary holds it."""
+    hits = search.search(bundled, "stolen")
+    literal = [h for h in hits if "vocabulary" not in h.matches[:1]]
+    assert set(ids(hits)[:2]) == {"interpol", "unidroit"}
+    assert ids(hits)[: len(literal)] == ids(literal)
+
+
+def test_the_partner_whose_work_it_is_outranks_a_passing_mention(bundled: Catalogue) -> None:
+    top = ids(search.search(bundled, "illicit"))
+    assert top[0] == "interpol"
+    assert top.index("wco") < top.index("aliph")

@@ -473,9 +473,11 @@ def search(
 ) -> None:
     """Search every partner's names, themes, seat and texts, best match first.
 
-    All words must match, in any field; case and accents do not matter, and words match their
-    other forms (`libraries` finds "Library", `traffic` finds "trafficking"). Each result shows
-    where it matched.
+    Questions and sentences work: words such as "who" or "how" are left out, a misspelled word
+    is corrected (stderr says so), and words meet their other forms (`archivists` finds the
+    International Council on Archives). Partners matching every word come first; partial
+    matches follow, marked. Each result shows where it matched. How a query is read and
+    ranked: docs/search.md.
 
     Examples:
 
@@ -492,15 +494,14 @@ def search(
     chosen = wanted(cat, filters)
     candidates = None if chosen == EVERY else lookup.select(cat, chosen)
     reordered = order.sort is not None or order.reverse
-    hits = search_mod.search(
-        cat, text, candidates=candidates, limit=None if reordered else order.limit
-    )
+    notes: list[str] = []
+    limit = None if reordered else order.limit
+    hits = search_mod.search(cat, text, candidates=candidates, limit=limit, notes=notes)
+    for note in notes:  # a corrected word, words left out
+        output.message(note)
     if reordered:  # relevance order, unless another is asked for
         hits = arrange(hits, order, lambda hit: hit.partner)
     empty = f"no partners match '{text}'"
-    if not hits:
-        suggestion = search_mod.did_you_mean(cat, text)
-        empty += f"; did you mean: partners search {suggestion}" if suggestion else ""
     output.emit(views.hits_view(hits, empty=empty), out)
 
 

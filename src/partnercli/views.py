@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from partnercli.search import Hit
 
 #: Search results carry these fields after the partner's own.
-HIT_FIELDS: tuple[str, ...] = ("score", "matched_in", "snippet", "matches", "partial")
+HIT_FIELDS: tuple[str, ...] = (
+    "score", "matched_in", "snippet", "matches", "partial", "contributions", "correction",
+)  # fmt: skip
 HIT_RECORD_FIELDS: tuple[str, ...] = (*PARTNER_FIELDS, *HIT_FIELDS)
 THEME_FIELDS: tuple[str, ...] = ("id", "name", "description", "vocabulary", "count")
 FIELD_FIELDS: tuple[str, ...] = ("name", "type", "description")
@@ -64,6 +66,8 @@ def hit_record(hit: Hit) -> dict[str, Any]:
         "snippet": hit.marked_snippet(),
         "matches": list(hit.matches),
         "partial": hit.partial,
+        "contributions": dict(hit.contributions),
+        "correction": hit.correction,
     }
     return record(hit.partner) | why
 
