@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from partnercli.models import PARTNER_FIELDS
 from tests.conftest import minimal_dataset, record
 
 #: The loader-only rules, as docs/data-format.md names them.
@@ -98,7 +97,7 @@ BROKEN: list[Broken] = [
     Broken("unknown type", dataset(record("a", type="charity")), "partners[0] (id 'a').type: 'charity' is not one of igo, museum, ngo"),
     Broken("an empty name", dataset(record("a", name="")), "partners[0] (id 'a').name: '' is not text (not empty, not only spaces)"),
     Broken("a name of spaces", dataset(record("a", name=" \t ")), "partners[0] (id 'a').name: ' \\t ' is not text"),
-    Broken("an id not a slug", dataset(record("Blue Shield")), "partners[0] (id 'Blue Shield').id: 'Blue Shield' is not a lowercase slug"),
+    Broken("an id not a slug", dataset(record("Blue Shield")), "partners[0].id: 'Blue Shield' is not a lowercase slug"),
     Broken("a newline after an id", dataset(record("a\n")), "is not a lowercase slug"),
     Broken("an alias not a string", dataset(record("a", aliases=[1])), "partners[0] (id 'a').aliases[0]: expected a string, got a number"),
     Broken("a year as a bool", dataset(record("a", since=True)), "since: expected a whole number, got true or false"),

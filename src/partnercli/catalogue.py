@@ -16,6 +16,7 @@ import datetime
 import json
 import os
 import pkgutil
+import re
 import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -323,14 +324,14 @@ def _short(value: object) -> str:
 
 def _where(path: list[str | int], raw: Any) -> str:
     """A path as people read it: `partners[3] (id 'wco').related[0].id`; `top level` for none.
-    A partner is named by its id when it has one."""
+    A partner is named by its id when it has a valid one."""
     text = ""
     for index, step in enumerate(path):
         text += f"[{step}]" if isinstance(step, int) else f".{step}"
         if index == 1 and path[0] == "partners" and isinstance(raw, dict):
             record = raw["partners"][step]
             record_id = record.get("id") if isinstance(record, dict) else None
-            if isinstance(record_id, str) and record_id:
+            if isinstance(record_id, str) and re.match(SLUG_PATTERN, record_id):
                 text += f" (id {_short(record_id)})"
     return text.lstrip(".") or "top level"
 
