@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 
 
+@pytest.mark.slow  # the start-up pairs run in a fresh virtual environment
 def test_benchmark_startup_pairs_run_and_write_figures(tmp_path: Path) -> None:
     out = tmp_path / "figures.json"
     result = subprocess.run(

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
-from partnercli import catalogue
+from partnercli import catalogue, lookup
 from partnercli.errors import DataError
 from partnercli.fields import json_schema
+from partnercli.models import PARTNER_FIELDS
 from partnercli.views import record as json_record
+from tests import broken
+from tests.broken import BROKEN, NOT_JSON, Broken
 from tests.conftest import BUNDLED, WriteData, minimal_dataset, record
 
+ROOT = Path(__file__).parent.parent
 SCHEMA: dict[str, Any] = json.loads(catalogue.bundled_bytes(catalogue.SCHEMA_NAME))
-Mutation = Callable[[dict[str, Any]], object]
+VALIDATOR = jsonschema.Draft202012Validator(
+    SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
+DATA_FORMAT_DOC = (ROOT / "docs" / "data-format.md").read_text(encoding="utf-8")
 
 
-def schema_accepts(raw: object) -> bool:
-    return not list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(raw))
+def schema_refuses(raw: object) -> bool:
+    return any(True for _ in VALIDATOR.iter_errors(raw))
 
 
 def load_error(path: Path) -> DataError:
@@ -32,204 +41,9 @@ def load_error(path: Path) -> DataError:
 
 def test_bundled_data_loads_and_matches_its_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
-    assert schema_accepts(BUNDLED)
-    assert len(catalogue.load().partners) == 21
-
-
-def test_bundled_data_is_read_as_a_package_resource() -> None:
-    data = catalogue.bundled_bytes()
-    assert json.loads(data)["schema_version"] == 1
-
-
-# -- files that are not a dataset at all ---------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        (b"", "the file is empty"),
-        (b"  \n", "the file is empty"),
-        (b"\xff\xfe{}", "not UTF-8 text (bad byte at offset 0)"),
-        (b'{"partners": [', "line 1, column 15: invalid JSON"),
-        (b'{"partners": []} trailing', "line 1, column 18: invalid JSON: Extra data"),
-        (b'{"partners": [], "x": NaN}', "NaN is not valid JSON"),
-        (b'{"partners": [], "x": -Infinity}', "-Infinity is not valid JSON"),
-        (b'{"partners": [], "partners": []}', "duplicate key(s) in one object: partners"),
-        (b"[]", "top level: expected an object with 'partners' and 'themes', got an array"),
-        (b'"partners"', "got a string"),
-        (b'{"themes": []}', "partners: missing; expected an array of partner objects"),
-        (b'{"partners": {}}', "partners: expected an array of partner objects, got an object"),
-        (b'{"partners": [1]}', "partners[0]: expected an object, got a number"),
-        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-        (b'{"partners": [], "x": ' + b"[" * 5_000 + b"]" * 5_000 + b"}", "nested too deeply"),
-        (b'{"partners": [{"x": ' + b"[" * 5_000 + b"]" * 5_000 + b"}]}", "nested too deeply"),
-    ],
-)
-def test_unreadable_json_is_one_clear_problem(
-    write_data: WriteData, content: bytes, expected: str
-) -> None:
-    path = write_data(content)
-    error = load_error(path)
-    assert error.path == str(path)
-    assert expected in error.message
-
-
-def test_a_bom_is_allowed(write_data: WriteData) -> None:
-    path = write_data(b"\xef\xbb\xbf" + json.dumps(minimal_dataset(record("a"))).encode())
-    assert [p.id for p in catalogue.load(path).partners] == ["a"]
-
-
-def test_missing_file(tmp_path: Path) -> None:
-    error = load_error(tmp_path / "nope.json")
-    assert "no such file" in error.message
-    assert "nope.json" in error.message
-
-
-def test_a_directory(tmp_path: Path) -> None:
-    assert "is a directory" in load_error(tmp_path).message
-
-
-def test_unreadable_file(write_data: WriteData, monkeypatch: pytest.MonkeyPatch) -> None:
-    # chmod cannot stop root from reading, so the refusal is simulated where the file is read.
-    path = write_data(minimal_dataset())
-
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
-
-    monkeypatch.setattr(Path, "read_bytes", refuse)
-    assert "permission denied; the file must be readable" in load_error(path).message
-
-
-def test_empty_partner_list_is_valid(write_data: WriteData) -> None:
-    assert catalogue.load(write_data(minimal_dataset())).partners == ()
-
-
-# -- records with problems -------------------------------------------------------------------------
-
-
-def _set(index: int, key: str, value: Any) -> Mutation:
-    return lambda raw: raw["partners"][index].__setitem__(key, value)
-
-
-def _drop(index: int, key: str) -> Mutation:
-    return lambda raw: raw["partners"][index].pop(key)
-
-
-RECORD_PROBLEMS: list[tuple[str, Mutation, str, bool]] = [
-    # (case, mutation of the bundled data, expected message part, can the schema tell?)
-    ("missing id", _drop(0, "id"), "partners[0].id: missing; expected a non-empty string", True),
-    ("missing name", _drop(1, "name"), "partners[1] (id 'ica').name: missing", True),
-    ("missing texts", lambda raw: [raw["partners"][2].pop(k) for k in ("description", "partnership")], "(id 'icomos').description: missing; a partner needs a description or a partnership text", False),
-    ("missing type", _drop(3, "type"), "(id 'ifla').type: missing", True),
-    ("evidence for a theme it lacks", _set(2, "themes", ["conservation"]), "(id 'icomos').evidence: evidence for 'emergencies', which is not one of the record's themes", False),
-    ("former name not an alias", _set(2, "former_names", ["Old ICOMOS"]), "(id 'icomos').former_names: 'Old ICOMOS' is not one of the aliases; list it there too", False),
-    ("name not a string", _set(0, "name", 3), "name: expected a string, got a number", True),
-    ("empty name", _set(0, "name", ""), "name: expected a non-empty string", True),
-    ("blank name", _set(0, "name", "  "), "name: expected a non-empty string", False),
-    ("lone surrogate", _set(0, "name", "\ud800"), "name: not valid Unicode text", False),
-    ("one-way link", _set(0, "related", [{"id": "unesco", "relation": "x"}]), "which does not link back", False),
-    ("newline after slug", _set(0, "id", "blue-shield\n"), "is not a lowercase slug", True),
-    ("aliases not a list", _set(0, "aliases", "x"), "aliases: expected an array of strings, got a string", True),
-    ("alias not a string", _set(0, "aliases", [1]), "aliases[0]: expected a string, got a number", True),
-    ("themes not a list", _set(0, "themes", {}), "themes: expected an array of strings, got an object", True),
-    ("unknown type", _set(0, "type", "charity"), "unknown type 'charity'; expected one of ngo, igo, museum", True),
-    ("bad slug", _set(0, "id", "Blue Shield"), "'Blue Shield' is not a lowercase slug", True),
-    ("year as text", _set(0, "founded", "1996"), "founded: expected a year as a whole number, got a string", True),
-    ("year as bool", _set(0, "since", True), "since: expected a year as a whole number, got a boolean", True),
-    ("year as float", _set(0, "since", 2000.5), "since: expected a year as a whole number, got a number", True),
-    ("year out of range", _set(0, "founded", 99999), "year 99999 is out of range 1000-2100", True),
-    ("http url", _set(0, "website", "http://example.org"), "'http://example.org' is not an https:// URL", True),
-    ("malformed url", _set(0, "website", "https://"), "is not an https:// URL", True),
-    ("url with space", _set(0, "website", "https://a.org/x y"), "is not an https:// URL", True),
-    ("url with escape", _set(0, "website", "https://a.org/\x1b[31m"), "is not an https:// URL", True),
-    ("hq not object", _set(0, "headquarters", "Paris"), "headquarters: expected an object", True),
-    ("bad country", _set(0, "headquarters", {"city": "Paris", "country": "France"}), "'France' is not an ISO 3166-1 alpha-2 code", True),
-    ("related not list", _set(0, "related", "ica"), "related: expected an array, got a string", True),
-    ("relation missing", _set(0, "related", [{"id": "ica"}]), "related[0].relation: missing", True),
-    ("unknown theme", _set(0, "themes", ["nope"]), "unknown theme 'nope'", False),
-    ("dangling related", _set(0, "related", [{"id": "nope", "relation": "x"}]), "related: unknown partner id 'nope'", False),
-    ("duplicate id", _set(1, "id", "blue-shield"), "(id 'blue-shield'): duplicate id", False),
-    ("duplicate alias", _set(1, "aliases", ["Bouclier Bleu"]), "alias 'bouclier bleu' is also used by", False),
-    ("duplicate acronym", _set(2, "acronym", "ica"), "acronym or alias 'ica' is also used by", False),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    ("mutate", "expected", "schema_can_tell"),
-    [pytest.param(m, e, s, id=case) for case, m, e, s in RECORD_PROBLEMS],
-)
-def test_record_problems(
-    write_data: WriteData,
-    bundled_raw: dict[str, Any],
-    mutate: Mutation,
-    expected: str,
-    schema_can_tell: bool,
-) -> None:
-    mutate(bundled_raw)
-    path = write_data(bundled_raw)
-    error = load_error(path)
-    assert any(expected in problem for problem in error.problems), error.problems
-    if schema_can_tell:
-        assert not schema_accepts(bundled_raw), "the schema and the loader must agree"
-
-
-def test_every_problem_is_reported_in_one_run(
-    write_data: WriteData, bundled_raw: dict[str, Any]
-) -> None:
-    bundled_raw["partners"][0]["type"] = "x"
-    bundled_raw["partners"][5]["website"] = "ftp://a"
-    bundled_raw["partners"][9].pop("name")
-    error = load_error(write_data(bundled_raw))
-    assert error.total == 3
-    assert "3 problems" in error.message
-    assert [p.split(".")[0] for p in error.problems] == [
-        "partners[0] (id 'blue-shield')",
-        "partners[5] (id 'aliph')",
-        "partners[9] (id 'interpol')",
-    ]
-
-
-def test_problems_are_capped_with_a_count_of_the_rest(write_data: WriteData) -> None:
-    data = minimal_dataset(*(record(f"p{i}", type="bad") for i in range(50)))
-    error = load_error(write_data(data))
-    assert error.total == 50
-    assert len(error.problems) == catalogue.MAX_PROBLEMS
-
-
-def test_unknown_fields_warn_and_still_load(write_data: WriteData) -> None:
-    data = minimal_dataset(record("a", colour="blue"))
-    data["extra"] = 1
+    assert not schema_refuses(BUNDLED)
     warnings: list[str] = []
-    loaded = catalogue.load(write_data(data), warnings=warnings)
-    assert [p.id for p in loaded.partners] == ["a"]
-    assert any("unknown field 'extra'" in w for w in warnings)
-    assert any("(id 'a'): unknown field 'colour' ignored" in w for w in warnings)
-
-
-def test_optional_fields_may_be_left_out(write_data: WriteData) -> None:
-    loaded = catalogue.load(write_data(minimal_dataset(record("only-required"))))
-    partner = loaded.partners[0]
-    assert (partner.acronym, partner.aliases, partner.website, partner.related) == (
-        None,
-        (),
-        None,
-        (),
-    )
-    assert schema_accepts(minimal_dataset(record("only-required")))
-
-
-def test_records_give_back_the_dataset(bundled_raw: dict[str, Any]) -> None:
-    loaded = catalogue.load()
-    assert (
-        json.loads(json.dumps([json_record(p) for p in loaded.partners])) == bundled_raw["partners"]
-    )
-
-
-def test_the_bundled_dataset_is_valid() -> None:
-    """`load()` trusts the bundled file (only decodes it): here is why it may."""
-    warnings: list[str] = []
-    checked = catalogue.parse(catalogue.bundled_bytes(), source_name="bundled", warnings=warnings)
-    assert checked == catalogue.load()
+    assert len(catalogue.load(warnings=warnings).partners) == 21
     assert warnings == []
 
 
@@ -240,26 +54,220 @@ def test_the_shipped_schema_is_the_generated_one() -> None:
     )
 
 
-def test_duplicate_keys_are_found_at_any_depth(write_data: WriteData) -> None:
-    text = json.dumps(minimal_dataset(record("a", headquarters={"city": "X", "country": "FR"})))
-    text = text.replace('"city": "X"', '"city": "X", "city": "Y"')
-    assert "duplicate key(s) in one object: city" in load_error(write_data(text)).message
+def test_bundled_data_is_read_as_a_package_resource(tmp_path: Path) -> None:
+    """From a zip on sys.path, where there is no data file to open: through the package's loader."""
+    archive = tmp_path / "partnercli.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in (ROOT / "src" / "partnercli").rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zipped.write(path, path.relative_to(ROOT / "src"))
+    code = (
+        f"import sys; sys.path.insert(0, {str(archive)!r})\n"
+        "from partnercli import catalogue\n"
+        "print(catalogue.__file__, len(catalogue.load().partners))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{archive / 'partnercli' / 'catalogue.py'} 21\n"
 
 
-def test_the_models_annotations_are_objects_not_text() -> None:
-    """msgspec evaluates annotations kept as text with eval() on the first decode of every run
-    (2 ms of a 70 ms start): `models` must not postpone them."""
-    import msgspec
+def test_a_damaged_bundled_file_is_a_data_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(catalogue, "bundled_bytes", lambda name="": b'{"partners": [')
+    with pytest.raises(DataError) as caught:
+        catalogue.load()
+    assert caught.value.message == (
+        "invalid data in the bundled partners.json: line 1, column 15: invalid JSON: "
+        "Expecting value"
+    )
 
-    from partnercli import models
 
-    structs = [
-        value
-        for value in vars(models).values()
-        if isinstance(value, type)
-        and issubclass(value, msgspec.Struct)
-        and value is not msgspec.Struct
+# -- the one table of broken files ---------------------------------------------------------------
+
+
+def ids(cases: list[Broken]) -> list[Any]:
+    return [pytest.param(case, id=case.name) for case in cases]
+
+
+def test_the_table_of_broken_files_is_large_enough() -> None:
+    assert len(BROKEN) >= 30
+    assert len({case.name for case in BROKEN}) == len(BROKEN)
+    assert broken.WRONG.keys() == set(PARTNER_FIELDS), "a wrong value for every field"
+
+
+@pytest.mark.parametrize("case", ids(BROKEN))
+def test_a_broken_file_is_refused_saying_where_and_what(
+    write_data: WriteData, case: Broken
+) -> None:
+    path = write_data(case.content)
+    error = load_error(path)
+    assert error.path == str(path)
+    assert any(case.expected in problem for problem in error.problems), error.problems
+
+
+def strict_json(content: bytes) -> object:
+    """The file as JSON Schema tools read it, or None where there is no JSON to validate."""
+
+    def refuse(name: str) -> object:
+        raise ValueError(name)
+
+    try:
+        return json.loads(content.decode("utf-8"), parse_constant=refuse)
+    except (ValueError, RecursionError):
+        return None
+
+
+@pytest.mark.parametrize("case", ids(BROKEN))
+def test_the_schema_and_the_loader_agree_on_every_broken_file(case: Broken) -> None:
+    """The loader refuses each file (above); the schema must refuse it too, unless the rule is
+    one that only the loader checks, as the data format documentation says."""
+    raw = strict_json(case.content)
+    if case.loader_only == NOT_JSON:
+        assert raw is None, "a file that is not JSON has nothing for the schema to check"
+    elif case.loader_only:
+        assert not schema_refuses(raw), f"the schema states it: drop {case.loader_only!r}"
+    else:
+        assert schema_refuses(raw), "the loader refuses what the schema accepts"
+
+
+@pytest.mark.parametrize("rule", sorted({case.loader_only for case in BROKEN if case.loader_only}))
+def test_each_loader_only_rule_is_documented(rule: str) -> None:
+    assert rule in DATA_FORMAT_DOC
+
+
+def test_an_impossible_date_is_refused_by_schema_and_loader(write_data: WriteData) -> None:
+    data = minimal_dataset(record("a"))
+    data["dataset"] = {"title": "t", "version": "1.0.0", "compiled": "2000-13-45"}
+    assert schema_refuses(data)
+    assert load_error(write_data(data)).problems == (
+        "dataset.compiled: '2000-13-45' is not a date as YYYY-MM-DD",
+    )
+
+
+def test_every_problem_is_reported_in_one_run(
+    write_data: WriteData, bundled_raw: dict[str, Any]
+) -> None:
+    bundled_raw["partners"][0]["type"] = "x"
+    bundled_raw["partners"][5]["website"] = "ftp://a"
+    bundled_raw["partners"][9].pop("name")
+    error = load_error(write_data(bundled_raw))
+    assert error.total == 3
+    assert error.message.endswith(": 3 problems")
+    assert error.problems == (
+        "partners[0] (id 'blue-shield').type: 'x' is not one of igo, museum, ngo",
+        "partners[5] (id 'aliph').website: 'ftp://a' is not an https:// URL",
+        "partners[9] (id 'interpol').name: missing",
+    )
+
+
+def test_problems_are_capped_with_a_count_of_the_rest(write_data: WriteData) -> None:
+    data = minimal_dataset(*(record(f"p{i}", type="bad") for i in range(50)))
+    error = load_error(write_data(data))
+    assert error.total == 50
+    assert len(error.problems) == catalogue.MAX_PROBLEMS
+    assert error.problems[0].startswith("partners[0] (id 'p0').type:")
+    assert error.problems[-1].startswith("partners[19] (id 'p19').type:")
+
+
+# -- files that load ---------------------------------------------------------------------------------
+
+
+def test_a_bom_is_allowed(write_data: WriteData) -> None:
+    path = write_data(b"\xef\xbb\xbf" + json.dumps(minimal_dataset(record("a"))).encode())
+    assert [p.id for p in catalogue.load(path).partners] == ["a"]
+
+
+def test_an_empty_partner_list_is_valid(write_data: WriteData) -> None:
+    assert catalogue.load(write_data(minimal_dataset())).partners == ()
+
+
+def test_unknown_fields_warn_and_still_load(write_data: WriteData) -> None:
+    data = minimal_dataset(record("a", colour="blue"))
+    data["extra"] = 1
+    path = write_data(data)
+    warnings: list[str] = []
+    loaded = catalogue.load(path, warnings=warnings)
+    assert [p.id for p in loaded.partners] == ["a"]
+    assert warnings == [
+        f"{path}: top level: unknown field 'extra' ignored",
+        f"{path}: partners[0] (id 'a'): unknown field 'colour' ignored",
     ]
-    assert models.Partner in structs
-    for struct in structs:
-        assert not any(isinstance(a, str) for a in struct.__annotations__.values()), struct
+
+
+def test_optional_fields_may_be_left_out(write_data: WriteData) -> None:
+    data = minimal_dataset(record("only-required"))
+    partner = catalogue.load(write_data(data)).partners[0]
+    assert (partner.acronym, partner.aliases, partner.website, partner.related) == (
+        None,
+        (),
+        None,
+        (),
+    )
+    assert not schema_refuses(data)
+
+
+def test_a_former_name_is_a_name_without_being_an_alias(write_data: WriteData) -> None:
+    data = minimal_dataset(record("wco", name="World Customs Organization", former_names=["CCC"]))
+    assert not schema_refuses(data)
+    loaded = catalogue.load(write_data(data))
+    assert loaded.partners[0].aliases == ()
+    assert lookup.resolve_partner(loaded, "ccc").id == "wco"
+
+
+def test_records_give_back_the_dataset(bundled_raw: dict[str, Any]) -> None:
+    loaded = catalogue.load()
+    assert (
+        json.loads(json.dumps([json_record(p) for p in loaded.partners])) == bundled_raw["partners"]
+    )
+
+
+# -- files that cannot be read -----------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    error = load_error(tmp_path / "nope.json")
+    assert error.message == (
+        f"invalid data in {tmp_path / 'nope.json'}: no such file; check the path given to "
+        "--data or PARTNERS_DATA"
+    )
+
+
+def test_a_directory(tmp_path: Path) -> None:
+    assert load_error(tmp_path).problems == ("is a directory; give the path of a JSON file",)
+
+
+def test_unreadable_file(write_data: WriteData, monkeypatch: pytest.MonkeyPatch) -> None:
+    # chmod cannot stop root from reading, so the refusal is simulated where the file is read.
+    path = write_data(minimal_dataset())
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert load_error(path).problems == ("permission denied; the file must be readable",)
+
+
+def test_a_file_over_the_size_limit_is_refused(
+    write_data: WriteData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_data(minimal_dataset(record("x", description="y" * 2_000_000)))
+    monkeypatch.setenv("PARTNERS_MAX_DATA_MB", "1")
+    assert load_error(path).problems == (
+        "larger than 1 MB; split it, or raise PARTNERS_MAX_DATA_MB",
+    )
+    monkeypatch.setenv("PARTNERS_MAX_DATA_MB", "3")
+    assert catalogue.load(path).partners[0].id == "x"
+
+
+@pytest.mark.parametrize("value", ["abc", "", "0", "-5", "1.5"])
+def test_an_unusable_size_limit_warns_and_keeps_the_default(
+    write_data: WriteData, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("PARTNERS_MAX_DATA_MB", value)
+    warnings: list[str] = []
+    assert catalogue.load(write_data(minimal_dataset(record("a"))), warnings=warnings).partners
+    assert warnings == [
+        f"PARTNERS_MAX_DATA_MB={value!r} is not a whole number of megabytes; using 4096"
+    ]
+    assert catalogue.max_bytes() == 4096 * 2**20

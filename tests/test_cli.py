@@ -389,7 +389,7 @@ def test_invalid_data_exits_1_with_every_problem(invoke: Invoke, write_data: Wri
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[0] == f"error: invalid data in {path}: 2 problems"
-    assert lines[1].startswith("  - partners[0] (id 'a').type: unknown type 'x'")
+    assert lines[1] == "  - partners[0] (id 'a').type: 'x' is not one of igo, museum, ngo"
     assert lines[2].startswith("  - partners[1].id: 'B' is not a lowercase slug")
 
 

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import msgspec
-from hypothesis import example, given
+from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from partnercli.cli import app
 from partnercli.text import fold
-from tests.conftest import minimal_dataset, record
+from tests.conftest import minimal_dataset
 
 RUNNER = CliRunner()
 COMMANDS = ["list", "show", "themes", "theme", "search", "fields"]
@@ -225,7 +223,6 @@ TERMINAL_FORMATS = ["table", "plain", "csv", "tsv", "markdown"]
 def test_hostile_datasets_stay_inert_in_every_command_and_format(
     tmp_path_factory: Any, data: dict[str, Any], fmt: str
 ) -> None:
-    import re
 
     path = write(tmp_path_factory.mktemp("h"), data)
     first = data["partners"][0]["id"] if data["partners"] else "x"
@@ -265,93 +262,3 @@ def test_search_is_linear_in_the_text(tmp_path_factory: Any) -> None:
         hits = json.loads(result.stdout)
         assert len(hits) == len(data["partners"])
         assert all(len(h["snippet"]) < 400 for h in hits), "a snippet is a window, not the field"
-
-
-#: Ways to write a dataset that are valid JSON but unusual, or not quite a dataset: each must be
-#: read by the record-at-a-time path exactly as by decoding the file whole.
-SPELLINGS: dict[str, Callable[[str], str]] = {
-    "as is": lambda text: text,
-    "byte-order mark": lambda text: "\ufeff" + text,
-    "a top-level key twice": lambda text: text.replace("{", '{"themes": [], ', 1),
-    "the partners twice": lambda text: text.replace("{", '{"partners": [], ', 1),
-    "a key twice in a record": lambda text: text.replace('"type":', '"name": "x", "type":', 1),
-    "an unknown field first, holding the partners' own text": lambda text: text.replace(
-        "{", '{"note": ' + _partners_text(text) + ", ", 1
-    ),
-    "an unknown field in a record": lambda text: text.replace('"type":', '"colour": 1, "type":', 1),
-    "a lone surrogate": lambda text: text.replace('"type":', '"name": "\\udc80", "type":', 1),
-    "NaN": lambda text: text.replace('"since": null', '"since": NaN', 1),
-    "the themes first, holding the partners' own text": lambda text: re.sub(
-        r'"themes": (?=\[\s*\{)', '"unused": ', text, count=1
-    ).replace("{", '{"themes": ' + _partners_text(text) + ", ", 1),
-    "a key that spells the empty partners": lambda text: text.replace(
-        "{", '{"[ ]": 0, ', 1
-    ).replace('"partners": []', '"partners": [ ]'),
-    "a title that spells the empty partners": lambda text: text.replace(
-        '"title": "test"', '"title": "[ ]"', 1
-    ).replace('"partners": []', '"partners": [ ]'),
-}
-
-
-def _partners_text(text: str) -> str:
-    """The partners array as `text` spells it (json.dumps writes it last, or first)."""
-    start = text.index("[", text.index('"partners"'))
-    _, end = json.JSONDecoder().raw_decode(text, start)
-    return text[start:end]
-
-
-@example(minimal_dataset(), "a key that spells the empty partners", None, (None, True, False))
-@example(minimal_dataset(), "a title that spells the empty partners", None, (None, True, False))
-@example(minimal_dataset(record("one")), "a key twice in a record", None, (1, False, False))
-@example(minimal_dataset(record("one")), "as is", None, (None, True, False))
-@example(minimal_dataset(record("one")), "as is", None, (None, True, True))
-@given(
-    datasets(),
-    st.sampled_from(sorted(SPELLINGS)),
-    st.sampled_from([None, *sorted(CORRUPTIONS)]),
-    st.tuples(st.sampled_from([None, 1]), st.booleans(), st.booleans()),
-)
-def test_reading_a_record_at_a_time_is_reading_the_whole_file(
-    data: dict[str, Any],
-    spelling: str,
-    corruption: str | None,
-    layout: tuple[int | None, bool, bool],
-) -> None:
-    """The loader's fast path (each partner decoded from the bytes on its own) accepts, refuses
-    and warns exactly as decoding the whole file does, whatever the file's spelling."""
-    from unittest import mock
-
-    from partnercli import catalogue
-    from partnercli.errors import DataError
-
-    indent, last, escaped = layout  # escaped: every character past ASCII as \\uXXXX
-    if corruption and data["partners"]:
-        CORRUPTIONS[corruption](data["partners"][0])
-    if not last:  # the partners at the start of the file, not its end
-        data = {"partners": data["partners"]} | data
-    text = SPELLINGS[spelling](json.dumps(data, ensure_ascii=escaped, indent=indent))
-
-    def outcome() -> tuple[object, ...]:
-        warnings: list[str] = []
-        try:
-            loaded = catalogue.parse(text.encode(), source_name="d", warnings=warnings)
-        except DataError as error:
-            return ("refused", str(error))
-        return ("loaded", loaded, warnings)
-
-    fast = outcome()
-    with mock.patch.object(catalogue, "_by_record", return_value=None):
-        whole = outcome()
-    assert fast == whole
-    if spelling == "as is" and not escaped:  # an ordinary file: the fast path read it...
-        # (Escaped, a character past U+FFFF is a surrogate pair, which the fast path leaves to
-        # the whole-file path along with the lone surrogates it must word.)
-        if corruption is None:
-            assert catalogue._by_record(text.encode()) is not None
-
-        def strict(text: str) -> object:
-            raise AssertionError(f"decoded again: {text}")
-
-        top = msgspec.json.decode(text.encode(), type=dict[str, msgspec.Raw])
-        for item in msgspec.json.decode(top["partners"], type=list[msgspec.Raw]):
-            catalogue._record(item, strict)

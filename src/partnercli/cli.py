@@ -212,26 +212,29 @@ def data_path(ctx: typer.Context, common: Common) -> str | None:
 
 def load(ctx: typer.Context, common: Common) -> Catalogue:
     """The dataset the run asked for: --data or PARTNERS_DATA, else the bundled one."""
-    path = data_path(ctx, common)
-    return catalogue.load() if path is None else _parsed(path, catalogue.read_file(path))
+    return _read(ctx, common)[0]
 
 
 def load_identified(ctx: typer.Context, common: Common) -> tuple[Catalogue, str]:
     """The dataset the run asked for, and the SHA-256 of the exact bytes it was read from: what
     `about` and `cite` name it by."""
-    path = data_path(ctx, common)
-    raw = catalogue.bundled_bytes() if path is None else catalogue.read_file(path)
-    cat = catalogue.load() if path is None else _parsed(path, raw)
+    cat, raw = _read(ctx, common)
     return cat, citation.sha256(raw)
 
 
-def _parsed(path: str, raw: bytes) -> Catalogue:
-    """A dataset file's bytes decoded and validated; its warnings said on stderr."""
+def _read(ctx: typer.Context, common: Common) -> tuple[Catalogue, bytes]:
+    """The dataset's bytes, decoded and validated; its warnings said on stderr."""
+    path = data_path(ctx, common)
     warnings: list[str] = []
-    found = catalogue.parse(raw, source_name=path, warnings=warnings)
+    if path is None:
+        raw = catalogue.bundled_bytes()
+        name = f"the bundled {catalogue.BUNDLED_NAME}"
+    else:
+        raw, name = catalogue.read_file(path, warnings=warnings), path
+    found = catalogue.parse(raw, source_name=name, warnings=warnings)
     for warning in warnings:
         output.message(f"warning: {warning}")
-    return found
+    return found, raw
 
 
 def find_partner(cat: Catalogue, name: str) -> Partner:

@@ -80,9 +80,10 @@ class Found(NamedTuple):
 
 
 def partner_names(partner: Partner) -> tuple[list[str], list[str], list[str]]:
-    """A partner's names by resolution step: its id; its acronym and aliases; its name."""
+    """A partner's names by resolution step: its id; its acronym, aliases and former names;
+    its name."""
     names = [partner.acronym] if partner.acronym else []
-    return [partner.id], [*names, *partner.aliases], [partner.name]
+    return [partner.id], [*names, *partner.aliases, *partner.former_names], [partner.name]
 
 
 class Steps:

@@ -31,21 +31,34 @@ URL_PATTERN: Final = _whole(
 #: Where a fact comes from may be an older http:// page; it is shown as text, never as a link.
 SOURCE_URL_PATTERN: Final = _whole(r"https?://[^\s\x00-\x1f\x7f-\x9f]+")
 COUNTRY_PATTERN: Final = _whole("[A-Z]{2}")
-DATE_PATTERN: Final = _whole("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH = "(?:0[1-9]|1[0-2])"
+_DAY = "(?:0[1-9]|[12][0-9]|3[01])"
+#: A day as YYYY-MM-DD, month 01-12 and day 01-31 (the schema's `format: date`, and the loader,
+#: also refuse a day its month does not have, such as 2001-02-29).
+DATE_PATTERN: Final = _whole(f"[0-9]{{4}}-{_MONTH}-{_DAY}")
 #: A year, a month or a day: `2000`, `2022-01`, `2000-04-11`.
-PARTIAL_DATE_PATTERN: Final = _whole("[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
+PARTIAL_DATE_PATTERN: Final = _whole(f"[0-9]{{4}}(?:-{_MONTH}(?:-{_DAY})?)?")
+#: A year or a month alone: with `format: date` for a whole day, the schema of a partial date.
+_YEAR_OR_MONTH_PATTERN: Final = _whole(f"[0-9]{{4}}(?:-{_MONTH})?")
+#: Text with something in it: not empty, not only spaces (searched for, as JSON Schema does).
+TEXT_PATTERN: Final = r"\S"
 VERSION_PATTERN: Final = _whole("[0-9]+[.][0-9]+[.][0-9]+")
 MIN_YEAR: Final = 1000
 MAX_YEAR: Final = 2100
 
 Slug = Annotated[str, Meta(pattern=SLUG_PATTERN)]
-#: Non-empty; the loader also refuses text that is only spaces (a pattern would cost 0.7 s at
-#: 100,000 records, where one `strip()` per field costs a few milliseconds).
-Text = Annotated[str, Meta(min_length=1)]
+Text = Annotated[str, Meta(pattern=TEXT_PATTERN)]
 Year = Annotated[int, Meta(ge=MIN_YEAR, le=MAX_YEAR)]
 Url = Annotated[str, Meta(pattern=URL_PATTERN)]
+#: A whole day is a day on the calendar, as the loader checks it too.
+Day = Annotated[str, Meta(pattern=DATE_PATTERN, extra_json_schema={"format": "date"})]
 PartialDate = Annotated[
-    str, Meta(pattern=PARTIAL_DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD")
+    str,
+    Meta(
+        pattern=PARTIAL_DATE_PATTERN,
+        description="YYYY, YYYY-MM or YYYY-MM-DD",
+        extra_json_schema={"anyOf": [{"pattern": _YEAR_OR_MONTH_PATTERN}, {"format": "date"}]},
+    ),
 ]
 
 
@@ -173,10 +186,10 @@ class Partner(Struct, frozen=True, kw_only=True, gc=False):
     acronym: Annotated[Text | None, _doc("usual acronym")] = None
     aliases: Annotated[
         tuple[Text, ...],
-        _doc("other names: French, former, native-script, the page's spellings"),
+        _doc("other names: French, native-script, the page's spellings"),
     ] = ()
     former_names: Annotated[
-        tuple[Text, ...], _doc("the aliases that are former names (each is also in aliases)")
+        tuple[Text, ...], _doc("names it had before (found by lookup and search, like aliases)")
     ] = ()
     description: Annotated[
         Text | None, _doc("what the organisation is and does (from the partners page)")
@@ -211,6 +224,14 @@ class Partner(Struct, frozen=True, kw_only=True, gc=False):
         dict[str, FactSource], _doc("where each fact the page does not carry comes from")
     ] = {}
 
+
+#: A partner has a description or a partnership text, or both (the loader checks it too).
+_DESCRIBED: Final = {
+    "anyOf": [
+        {"required": [name], "properties": {name: {"type": "string"}}}
+        for name in ("description", "partnership")
+    ]
+}
 
 #: The order of a partner's fields in the dataset and in every output.
 PARTNER_FIELDS: tuple[str, ...] = Partner.__struct_fields__
@@ -259,7 +280,7 @@ class DatasetInfo(Struct, frozen=True, gc=False):
 
     title: Text
     version: Annotated[str, Meta(pattern=VERSION_PATTERN, description="semantic version")]
-    compiled: Annotated[str, Meta(pattern=DATE_PATTERN, description="YYYY-MM-DD")]
+    compiled: Annotated[Day, Meta(description="YYYY-MM-DD")]
     licence: Licence | None = None
 
 
@@ -277,7 +298,7 @@ class Organisation(Struct, frozen=True, gc=False):
 class Catalogue(Struct, frozen=True, kw_only=True, dict=True):
     """ICOM's partner network as read by the `partners` command. The loader also checks what a
     schema cannot state: unique ids and names across partners, themes and links that exist,
-    links that go both ways, no duplicate keys, no text that is only spaces."""
+    links that go both ways (docs/data-format.md lists every such rule)."""
 
     schema: str | None = field(default=None, name="$schema")
     schema_version: Literal[1] = 1
@@ -286,7 +307,7 @@ class Catalogue(Struct, frozen=True, kw_only=True, dict=True):
     icom: Organisation | None = None
     relation_kinds: tuple[RelationKind, ...] = ()
     themes: tuple[Theme, ...] = ()
-    partners: tuple[Partner, ...]
+    partners: tuple[Annotated[Partner, Meta(extra_json_schema=_DESCRIBED)], ...]
 
     @cached_property
     def _by_id(self) -> dict[str, Partner]:
