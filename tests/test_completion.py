@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ import typer
 from benchmarks.datasets import write_scaled
 from partnercli import catalogue, completion
 from partnercli.cli import app
+from tests import shells
 from tests.conftest import WriteData, minimal_dataset, record
 
 PARTNERS = str(Path(sys.executable).with_name("partners"))
@@ -48,8 +48,10 @@ def _run(extra: dict[str, str]) -> str:
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        ("partners show un", ["unesco", "unodc", "unidroit"]),
-        ("partners show UN", ["UNESCO", "UNODC", "UNIDROIT"]),
+        ("partners show un", ["unesco", "unodc", "unidroit", "united", "union"]),
+        ("partners show UN", ["UNESCO", "UNODC", "UNIDROIT", "UNited", "UNion"]),
+        ("partners show getty f", ["foundation"]),
+        ("partners show Une", ["Unesco"]),
         ("partners theme ill", ["illicit-trafficking"]),
         ("partners list --theme emer", ["emergencies"]),
         ("partners list --type n", ["ngo", "non-governmental"]),
@@ -70,8 +72,13 @@ def test_zsh_completion() -> None:
 
 def test_completion_reads_the_data_the_command_would(write_data: WriteData) -> None:
     path = str(write_data(minimal_dataset(record("my-museum"), record("my-archive"))))
-    assert sorted(complete_bash(f"partners --data {path} show my")) == ["my-archive", "my-museum"]
+    assert sorted(complete_bash(f"partners --data {path} show my")) == [
+        "my",  # the first word of "My Archive" and "My Museum"
+        "my-archive",
+        "my-museum",
+    ]
     assert sorted(complete_bash("partners show my", env={"PARTNERS_DATA": path})) == [
+        "my",
         "my-archive",
         "my-museum",
     ]
@@ -118,50 +125,96 @@ def test_completion_prints_the_script_for_the_shell_named(shell: str) -> None:
     assert "partners" in result.stdout
 
 
-def _shell(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not installed here (.ci/run installs it, so CI runs this test)")
-    return path
+# -- real shells, installed as the README says -------------------------------------------------
+
+SHELLS = ["bash", "zsh", "fish"]
 
 
-def _in_shell(shell: str, script: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"}
-    env["PATH"] = str(Path(PARTNERS).parent) + os.pathsep + env["PATH"]
-    result = subprocess.run(
-        [_shell(shell), "-c", script], capture_output=True, text=True, env=env, timeout=60,
-        check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+@pytest.mark.parametrize("shell", SHELLS)
+def test_the_readmes_lines_install_completion_that_works_at_the_first_tab(
+    shell: str, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    shells.install(shell, home)
+    written = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
+    for line in shells.readme_install_lines(shell):  # a second time: nothing is added
+        subprocess.run([shells.shell_path(shell), "-c", line], env=shells.environment(home),
+                       check=True, timeout=60)  # fmt: skip
+    assert {p: p.read_bytes() for p in home.rglob("*") if p.is_file()} == written
+    for typed, completed in (
+        ("partners list --sort fo", "partners list --sort founded"),
+        ("partners show getty f", "partners show getty foundation"),
+        ("partners show Une", "partners show Unesco"),
+    ):
+        session = shells.Session(shell, home, tmp_path)  # each TAB the first of a new shell
+        try:
+            assert session.complete(typed) == completed
+        finally:
+            session.close()
 
 
-UN = {"unesco", "unodc", "unidroit"}
+#: Names, acronyms, aliases and themes that are shell syntax, markup or terminal escapes.
+HOSTILE = minimal_dataset(
+    record("zh-one", name='x\\"<(touch pwned)\\"y', acronym="ZH1"),
+    record("zh-two", name="ZH two", acronym="ZH$(touch${IFS}pwned)"),
+    record("pw-one", name="Pw one", aliases=["PWN$(touch${IFS}pwned)", "PW`touch pwned`", "*"]),
+    record("pw-two", name="Pw two", acronym="PW\nrm", aliases=["PW'$(touch pwned)'"]),
+    record("mk", name="Closing [/x] tag [bold]x", acronym="MKUP"),
+    record("es", name="Evil \x1b]0;pwned\x07\x1b[2J \u202e name", acronym="ESC\x1b[31m"),
+)
 
 
-def test_bash_completes_show_un_through_its_script() -> None:
-    out = _in_shell(
-        "bash",
-        "source <(partners completion bash); COMP_WORDS=(partners show un); COMP_CWORD=2; "
-        '_partners_completion partners un show; printf "%s\\n" "${COMPREPLY[@]}"',
-    )
-    assert set(out.split()) == UN
+@pytest.mark.parametrize("shell", SHELLS)
+def test_hostile_names_complete_as_text_in_a_real_shell(shell: str, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shells.install(shell, home)
+    evil = tmp_path / "evil.json"
+    evil.write_text(json.dumps(HOSTILE), encoding="utf-8")
+    echoed = {}
+    for typed in ("partners show ZH", "partners show PW", "partners show x", "partners show MKU"):
+        session = shells.Session(shell, home, tmp_path, PARTNERS_DATA=str(evil))
+        try:
+            echoed[typed] = session.complete(typed)
+        finally:
+            raw = session.close()
+        assert "\x1b]0;pwned" not in raw
+        assert "\x1b[31m" not in raw
+    assert not list(tmp_path.rglob("pwned")), echoed
+    for line in echoed.values():
+        assert "$(" not in line, echoed
+        assert "`" not in line, echoed
+        assert "evil.json" not in line, echoed  # no `*` expanded to the folder's files
+    assert echoed["partners show ZH"].startswith("partners show ZH")  # ordinary values complete
+    assert echoed["partners show MKU"] == "partners show MKUP"
 
 
-def test_zsh_completes_show_un_through_its_script() -> None:
-    """zsh's completion function, run by zsh, with the `_arguments` builtin recorded."""
-    out = _in_shell(
-        "zsh",
-        'source <(partners completion zsh | sed "/^compdef/d"); '
-        '_arguments() { print -r -- "$@"; }; words=(partners show un); CURRENT=3; '
-        "_partners_completion",
-    )
-    assert set(re.findall(r'"([a-z-]+)":', out)) == UN
-
-
-def test_fish_completes_show_un_through_its_own_entry_point() -> None:
-    out = _in_shell("fish", 'partners completion fish | source; complete -C "partners show un"')
-    assert {line.split("\t")[0] for line in out.splitlines()} == UN
+def test_no_shells_output_carries_syntax_escapes_or_broken_lines(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.json"
+    evil.write_text(json.dumps(HOSTILE), encoding="utf-8")
+    data = {"PARTNERS_DATA": str(evil)}
+    for typed in ("partners show ", "partners show PW", "partners show Clo", "partners show Evil"):
+        outputs = {
+            "bash": _run(data | {"_PARTNERS_COMPLETE": "complete_bash", "COMP_WORDS": typed,
+                                 "COMP_CWORD": str(len(typed.split(" ")) - 1)}),
+            "zsh": _run(data | {"_PARTNERS_COMPLETE": "complete_zsh",
+                                "_TYPER_COMPLETE_ARGS": typed}),
+            "fish": _run(data | {"_PARTNERS_COMPLETE": "complete_fish",
+                                 "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+                                 "_TYPER_COMPLETE_ARGS": typed}),
+            "powershell": _run(data | {"_PARTNERS_COMPLETE": "complete_powershell",
+                                       "_TYPER_COMPLETE_ARGS": typed,
+                                       "_TYPER_COMPLETE_WORD_TO_COMPLETE": typed.split(" ")[-1]}),
+        }  # fmt: skip
+        for shell, out in outputs.items():
+            for line in out.splitlines():
+                value = line.split("\t")[0].split(":::")[0]
+                assert re.fullmatch(r"[\w.,-]+", value), (shell, line)
+                assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e]", line.replace("\t", " "))
+                assert "$(" not in line, (shell, line)
+                assert "`" not in line, (shell, line)
+    described = _run(data | {"_PARTNERS_COMPLETE": "complete_zsh",
+                             "_TYPER_COMPLETE_ARGS": "partners show MKU"})  # fmt: skip
+    assert described == "MKUP\tClosing [/x] tag [bold]x\n"  # markup shown as written
 
 
 def test_completion_offers_aliases_sort_keys_and_countries() -> None:

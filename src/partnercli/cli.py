@@ -20,11 +20,19 @@ import typer.main
 from typer._click.core import Context
 from typer._click.exceptions import NoArgsIsHelpError  # Typer 0.28 vendors Click (pinned)
 from typer._click.exceptions import UsageError as ClickUsageError
-from typer._completion_classes import completion_init  # Typer 0.28 (pinned)
-from typer._completion_shared import get_completion_script
 from typer.core import TyperCommand, TyperGroup
 
-from partnercli import __version__, catalogue, citation, fields, lookup, network, output, views
+from partnercli import (
+    __version__,
+    catalogue,
+    citation,
+    fields,
+    lookup,
+    network,
+    output,
+    views,
+)
+from partnercli import completion as shells
 from partnercli.errors import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -168,7 +176,7 @@ class PartnersGroup(TyperGroup):
     def main(self, args: Sequence[str] | None = None, *pos: Any, **extra: Any) -> Any:
         extra["standalone_mode"] = False
         if "_PARTNERS_COMPLETE" in os.environ:  # the shell asks for completions
-            completion_init()
+            shells.install()
         try:
             code = super().main(args, *pos, **extra)
         except NoArgsIsHelpError as exc:
@@ -741,7 +749,7 @@ def open_website(partner: Partner, term: Terminal) -> None:
 
 
 @command("completion")
-def completion(
+def completion_(
     shell: Annotated[
         Shell,
         typer.Argument(
@@ -751,23 +759,20 @@ def completion(
 ) -> None:
     """Print the shell completion script for SHELL, to load it or save it.
 
-    It completes commands, options, partner ids, acronyms and one-word aliases (OMPI, 故宫博物院),
-    themes, types, fields, formats, sort keys and countries. A --data file larger than 2 MB
-    completes no names (it would be read at every TAB).
+    It completes commands, options, partner ids, acronyms, aliases in any language (OMPI,
+    故宫博物院) and the next word of a longer name, in any case; themes, types, fields, formats,
+    sort keys and countries. A --data file larger than 2 MB completes no names (it would be
+    read at every TAB). The README's Shell completion section has lines that install it.
 
     Examples:
 
     \b
-      partners completion bash >> ~/.bashrc
-      partners completion zsh > "${fpath[1]}/_partners"
+      source <(partners completion bash)
+      partners completion zsh > ~/.zfunc/_partners
       partners completion fish > ~/.config/fish/completions/partners.fish
       partners completion powershell >> $PROFILE
     """
-    completion_init()
-    script = get_completion_script(
-        prog_name="partners", complete_var="_PARTNERS_COMPLETE", shell=shell.value
-    )
-    typer.echo(script)
+    typer.echo(shells.SCRIPTS[shell.value], nl=False)
 
 
 @command("schema")

@@ -1,26 +1,41 @@
-"""Shell completion for the values people type: partner ids and acronyms, themes, types, fields.
+"""Shell completion: the values people type (partner ids and names, themes, types, fields…),
+and the scripts and formats each shell reads them in.
 
 Completion reads the dataset the command would read (`--data` and `PARTNERS_DATA` are honoured)
 and never imports the search engine. A `--data` file larger than `MAX_COMPLETED_BYTES`
 completes nothing: reading it whole would take seconds at every TAB.
+
+Every string from a dataset is hostile: a value is offered only if it is a plain word (letters
+of any script, digits, `.`, `,`, `-`, `_`), which no shell reads as syntax; a partner whose name
+is not is offered by its id. Descriptions are made inert for the terminal and written in each
+shell's own format, never evaluated (Typer's zsh script `eval`s them, and renders Rich markup).
 """
 
 import os
-from typing import Final
+import re
+from typing import ClassVar, Final
 
 import typer
+from typer._click.shell_completion import CompletionItem, ShellComplete, add_completion_class
+from typer._completion_classes import (  # Typer 0.28 (pinned)
+    BashComplete,
+    FishComplete,
+    PowerShellComplete,
+    ZshComplete,
+)
 
 from partnercli import catalogue
 from partnercli.errors import PartnersError
-from partnercli.lookup import key, partner_steps
 from partnercli.models import COUNTRY_NAMES, SORT_KEYS, TYPE_SYNONYMS, Catalogue, PartnerType
-from partnercli.text import fold
+from partnercli.text import fold, for_display
 from partnercli.views import fields_for
 
 Completions = list[tuple[str, str]]
 #: A --data file larger than this (some 1,000 partners) completes nothing: reading it whole
 #: at every TAB would keep the shell waiting.
 MAX_COMPLETED_BYTES: Final = 2 * 2**20
+#: What a value may hold to be offered: no shell reads any of it as syntax.
+_PLAIN = re.compile(r"[\w.,-]+")
 
 
 def _catalogue(ctx: typer.Context) -> Catalogue | None:
@@ -37,23 +52,46 @@ def _catalogue(ctx: typer.Context) -> Catalogue | None:
         return None
 
 
+def _continued(typed: str, word: str) -> str:
+    """`word` as the continuation of what was typed, in the case it was typed (`Une` and
+    `unesco` give `Unesco`): shells keep only values that start with what was typed."""
+    return typed + word[len(typed) :] if fold(word[: len(typed)]) == fold(typed) else word
+
+
 def partners(ctx: typer.Context, incomplete: str) -> Completions:
-    """Partner ids, then acronyms and one-word aliases in any language (OMPI, 故宫博物院), that
-    start with what was typed (any case or accents)."""
+    """The next word of a partner's name: its id, acronym or a one-word alias (OMPI, 故宫博物院),
+    or a word of a longer name or alias after the words already typed (`show getty f` gives
+    `foundation`), in any case or accents. A word several partners share has no description."""
     data = _catalogue(ctx)
     if data is None:
         return []
-    start = fold(incomplete)
-    ids = sorted(partner_steps(data).starting(key(incomplete)))
-    named = [p for p in map(data.partner, ids) if p is not None]
-    found = [(p.id, p.name) for p in named if p.id.startswith(start)]
-    found += [
-        (name, p.name)
-        for p in named
-        for name in ([p.acronym] if p.acronym else []) + [a for a in p.aliases if " " not in a]
-        if fold(name).startswith(start) and name != p.id
+    before = ctx.params.get("name")
+    words = [*before] if isinstance(before, list | tuple) else []
+    typed = _folded(" ".join([*words, incomplete]))
+    found: list[tuple[str, str]] = []  # (the next word of a name, whose name)
+    for partner in data.partners:
+        names = [partner.name, partner.id, partner.acronym, *partner.aliases, *partner.former_names]
+        for name in filter(None, names):
+            parts = name.split()
+            if len(parts) <= len(words) or not _folded(name).startswith(typed):
+                continue
+            if len(parts) == 1 and name == partner.name != partner.id:
+                continue  # a one-word name is its id or acronym already
+            found.append((parts[len(words)], partner.name))
+    # A word spelled as it was typed (UN: UNESCO) before one continued in the case typed (unesco).
+    found.sort(key=lambda item: not item[0].startswith(incomplete))
+    offered: dict[str, tuple[str, set[str]]] = {}  # folded value: (value, the partners' names)
+    for word, name in found:
+        value = word if word.startswith(incomplete) else _continued(incomplete, word)
+        if _PLAIN.fullmatch(value):
+            offered.setdefault(value.casefold(), (value, set()))[1].add(name)
+    return [
+        (value, next(iter(names)) if len(names) == 1 else "") for value, names in offered.values()
     ]
-    return list(dict.fromkeys(found))
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold(text).split())
 
 
 def sort_keys(incomplete: str) -> list[str]:
@@ -95,3 +133,118 @@ def fields(ctx: typer.Context, incomplete: str) -> list[str]:
     chosen = set(done.split(",")) if done else set()
     prefix = f"{done}," if done else ""
     return [prefix + name for name in available if name.startswith(last) and name not in chosen]
+
+
+# -- the shells ------------------------------------------------------------------------------------
+
+#: The scripts `partners completion SHELL` prints. None evaluates what the program answers: each
+#: reads it line by line, a value (and its description) per line.
+SCRIPTS: Final = {
+    "bash": """\
+_partners_completion() {
+    local IFS=$'\\n'
+    mapfile -t COMPREPLY < <(env COMP_WORDS="${COMP_WORDS[*]}" COMP_CWORD="$COMP_CWORD" \\
+        _PARTNERS_COMPLETE=complete_bash partners 2> /dev/null)
+    return 0
+}
+complete -o default -F _partners_completion partners
+""",
+    "zsh": """\
+#compdef partners
+
+_partners_completion() {
+    local -a items
+    local value description
+    while IFS=$'\\t' read -r value description; do
+        items+=("${value}${description:+:$description}")
+    done < <(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" _PARTNERS_COMPLETE=complete_zsh \\
+        partners 2> /dev/null)
+    if (( ${#items} )); then
+        _describe -t values partners items
+    else
+        _files
+    fi
+}
+
+if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
+    _partners_completion "$@"  # autoloaded from fpath: this first TAB completes too
+else
+    compdef _partners_completion partners
+fi
+""",
+    "fish": """\
+complete --command partners --no-files --arguments "(env _PARTNERS_COMPLETE=complete_fish \
+_TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) partners)" \
+--condition "env _PARTNERS_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args \
+_TYPER_COMPLETE_ARGS=(commandline -cp) partners"
+""",
+    "powershell": """\
+Import-Module PSReadLine
+Set-PSReadLineKeyHandler -Chord Tab -Function MenuComplete
+$scriptblock = {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $Env:_PARTNERS_COMPLETE = "complete_powershell"
+    $Env:_TYPER_COMPLETE_ARGS = $commandAst.ToString()
+    $Env:_TYPER_COMPLETE_WORD_TO_COMPLETE = $wordToComplete
+    partners | ForEach-Object {
+        $commandArray = $_ -Split ":::"
+        [System.Management.Automation.CompletionResult]::new(
+            $commandArray[0], $commandArray[0], 'ParameterValue', $commandArray[1])
+    }
+    $Env:_PARTNERS_COMPLETE = ""
+    $Env:_TYPER_COMPLETE_ARGS = ""
+    $Env:_TYPER_COMPLETE_WORD_TO_COMPLETE = ""
+}
+Register-ArgumentCompleter -Native -CommandName partners -ScriptBlock $scriptblock
+""",
+}
+
+
+def description(text: str | None) -> str:
+    """A description any shell shows as text: one line, no control or bidirectional characters,
+    no tab (it separates value and description), no `:::` (PowerShell's separator)."""
+    return for_display(text or "").replace("\t", " ").replace(":::", ": : :").strip()
+
+
+class _Shell(ShellComplete):
+    """A shell's side of completion: Typer's reading of the command line (its classes are
+    the other bases), our formats, one line per value, each value once and plain."""
+
+    separator: ClassVar[str] = "\t"
+
+    def format_completion(self, item: CompletionItem) -> str:
+        text = description(item.help)
+        return f"{item.value}{self.separator}{text}" if text else str(item.value)
+
+    def complete(self) -> str:
+        args, incomplete = self.get_completion_args()
+        values = {str(i.value): i for i in reversed(self.get_completions(args, incomplete))}
+        plain = [item for value, item in reversed(values.items()) if _PLAIN.fullmatch(value)]
+        return "\n".join(map(self.format_completion, plain))
+
+
+class Bash(_Shell, BashComplete):
+    def format_completion(self, item: CompletionItem) -> str:
+        return str(item.value)  # bash shows values alone
+
+
+class Zsh(_Shell, ZshComplete):
+    pass
+
+
+class Fish(_Shell, FishComplete):
+    def complete(self) -> str:
+        found = super().complete()
+        if os.environ.get("_TYPER_COMPLETE_FISH_ACTION") == "is-args":
+            raise SystemExit(0 if found else 1)  # values to offer: fish offers no file names
+        return found
+
+
+class PowerShell(_Shell, PowerShellComplete):
+    separator = ":::"
+
+
+def install() -> None:
+    """Put our shells in place of Typer's, for `_PARTNERS_COMPLETE=complete_SHELL`."""
+    for name, shell in (("bash", Bash), ("zsh", Zsh), ("fish", Fish), ("powershell", PowerShell), ("pwsh", PowerShell)):  # fmt: skip
+        add_completion_class(shell, name)
