@@ -36,9 +36,12 @@ def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | Non
 
 
 def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3) -> str:
-    """The partners it shares most themes with (at most `top`), and the themes."""
-    sharing = [c for c in related(cat, partner) if c.kind == "themes"][:top]
-    return join(f"{c.partner.id} ({', '.join(theme_names(c.themes, cat))})" for c in sharing)
+    """The partners it shares most themes with (at most `top`, then how many more and where to
+    see them all), and the themes."""
+    sharing = [c for c in related(cat, partner) if c.kind == "themes"]
+    shown = join(f"{c.partner.id} ({', '.join(theme_names(c.themes, cat))})" for c in sharing[:top])
+    more = len(sharing) - top
+    return f"{shown} …and {more} more (partners related {partner.id})" if more > 0 else shown
 
 
 @dataclass(frozen=True, slots=True)

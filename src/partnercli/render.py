@@ -27,12 +27,16 @@ from partnercli.text import MARK_END, MARK_START, for_display
 if TYPE_CHECKING:
     from partnercli.search import Hit
 
-TYPE_STYLES = {PartnerType.NGO: "green", PartnerType.IGO: "blue", PartnerType.MUSEUM: "magenta"}
+#: No plain ANSI blue: it is hard to read on a dark background.
+TYPE_STYLES = {PartnerType.NGO: "green", PartnerType.IGO: "yellow", PartnerType.MUSEUM: "magenta"}
 TYPE_SHORT = {PartnerType.NGO: "NGO", PartnerType.IGO: "IGO", PartnerType.MUSEUM: "Museum"}
-#: Below this width a search table drops the name and type: the match is the point.
-NARROW = 60
-#: Below this width a partner table drops the themes, so that names keep room on one line.
+#: Below this width a search table drops the name: the match is the point.
+NARROW = 80
+#: Below this width a partner table drops the themes (a search table the type), so that names
+#: keep room on one line.
 THEMES_FROM = 100
+#: How many lines a search result's match fills at most, by terminal width (narrower: more).
+MATCH_LINES = {NARROW: 3, 0: 4}
 
 
 def _text(value: str | None, style: str | Style = "") -> Text:
@@ -55,6 +59,28 @@ def type_text(type_: PartnerType) -> Text:
     return Text(TYPE_SHORT[type_], style=TYPE_STYLES[type_])
 
 
+def _ids(partners: Sequence[Partner], width: int) -> tuple[int, list[str]]:
+    """The ID column's width and cells: every id whole when the widest fits in a quarter of the
+    terminal; else a longer id gives way to its acronym, or is cut with "…" (--wide shows all)."""
+    room = max(width // 4, 8)
+    column = min(max((len(p.id) for p in partners), default=2), room)
+    cells = [
+        p.id if len(p.id) <= column
+        else p.acronym if p.acronym and len(p.acronym) <= column
+        else p.id[: column - 1] + "…"
+        for p in partners
+    ]  # fmt: skip
+    return column, cells
+
+
+def _name(partner: Partner) -> Text:
+    """A partner's name in bold, after its acronym: what a cut name keeps in view ("UNESCO
+    United Nations Educ…")."""
+    name = _text(f"{partner.acronym} ", "bold") if partner.acronym else Text()
+    name.append_text(_text(partner.name, "bold"))
+    return name
+
+
 def _cell(wide: bool) -> dict[str, Any]:
     """A column's settings: one line, cut with "…", or (--wide) the whole text, wrapped."""
     return {"overflow": "fold"} if wide else {"no_wrap": True, "overflow": "ellipsis"}
@@ -74,19 +100,16 @@ def partners_table(
     roomy = width >= THEMES_FROM
     since = any(p.since for p in partners)
     # Ids are what scripts and `show` take: shown whole, as long as the terminal allows.
-    id_width = min(max((len(p.id) for p in partners), default=2), max(width // 3, 8))
-    table.add_column("ID", style="bold cyan", min_width=id_width, **_cell(wide))
+    id_width, ids = (0, [p.id for p in partners]) if wide else _ids(partners, width)
+    table.add_column("ID", style="cyan", min_width=id_width, **_cell(wide))
     table.add_column("Name", ratio=3, min_width=10, **_cell(wide))
     table.add_column("Type", no_wrap=True, min_width=6)
     if since:
         table.add_column("Since", no_wrap=True, justify="right", min_width=5)
     if roomy:
         table.add_column("Themes", style="dim", ratio=2, min_width=8, **_cell(wide))
-    for partner in partners:
-        # The acronym first: it is what a cut name keeps in view ("UNESCO United Nations Educ…").
-        name = _text(f"{partner.acronym} ", "bold") if partner.acronym else Text()
-        name.append_text(_text(partner.name))
-        row: list[RenderableType] = [_text(partner.id), name, type_text(partner.type)]
+    for partner, shown_id in zip(partners, ids, strict=True):
+        row: list[RenderableType] = [_text(shown_id), _name(partner), type_text(partner.type)]
         if since:
             row.append(_text(str(partner.since) if partner.since else ""))
         if roomy:
@@ -111,22 +134,34 @@ def snippet_text(hit: Hit) -> Text:
 def hits_table(
     hits: Sequence[Hit], *, width: int, title: str | None = None, wide: bool = False
 ) -> Table:
-    """One row per hit, best first: id, name, type, and where the query matched (wrapped: it is
-    the point of a search result)."""
+    """One row per hit, best first: id, name, type, and where the query matched. The match
+    gets the room, in a few lines at most (`MATCH_LINES`; --wide: whole); the name comes at 80
+    columns, the type at 100."""
     table = _table(title=title, expand=True)
-    roomy = width >= NARROW
-    id_width = min(max((len(h.partner.id) for h in hits), default=2), max(width // 3, 8))
-    table.add_column("ID", style="bold cyan", min_width=id_width, **_cell(wide))
-    if roomy:
-        table.add_column("Name", ratio=2, min_width=10, **_cell(wide))
+    partners = [h.partner for h in hits]
+    id_width, ids = (0, [p.id for p in partners]) if wide else _ids(partners, width)
+    table.add_column("ID", style="cyan", min_width=id_width, **_cell(wide))
+    named, typed = wide or width >= NARROW, wide or width >= THEMES_FROM
+    if named:
+        table.add_column("Name", ratio=1, min_width=12, **_cell(wide))
+    if typed:
         table.add_column("Type", no_wrap=True, min_width=6)
-    table.add_column("Match", ratio=3, min_width=10)
-    for hit in hits:
-        partner = hit.partner
-        row: list[RenderableType] = [_text(partner.id)]
-        if roomy:
-            row += [_text(partner.name), type_text(partner.type)]
-        row.append(snippet_text(hit))
+    table.add_column("Match", ratio=3, min_width=20)
+    # The match column's width: what the others and the padding leave, three quarters of it
+    # beside a name; its text is cut to fill a few lines, short of them as words wrap.
+    left = width - id_width - (6 if typed else 0) - 2 * len(table.columns) - 2
+    lines = next(n for at_least, n in MATCH_LINES.items() if width >= at_least)
+    room = max(left * 3 // 4 if named else left, 20) * lines
+    for hit, shown_id in zip(hits, ids, strict=True):
+        row: list[RenderableType] = [_text(shown_id)]
+        if named:
+            row.append(_name(hit.partner))
+        if typed:
+            row.append(type_text(hit.partner.type))
+        match = snippet_text(hit)
+        if not wide:
+            match.truncate(room - room // 4, overflow="ellipsis")  # words wrap short of the room
+        row.append(match)
         table.add_row(*row)
     return table
 
