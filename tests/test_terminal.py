@@ -4,12 +4,18 @@ of gh")."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pty
 import re
+import select
+import shutil
 import stat
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import openpyxl
@@ -358,3 +364,26 @@ def test_a_dumb_terminal_uses_its_real_width() -> None:
     code, out = read_pty(["list", "--wide"], env)
     assert code == 0
     assert max(len(line) for line in out.splitlines()) > 100
+
+
+def test_less_as_the_pager_shows_colours_not_their_codes(tmp_path: Path) -> None:
+    """PAGER=less with LESS unset: partners sets LESS=FRX as git and gh do, so less passes the
+    colours through (R) instead of showing `ESC[1m`; 'q' quits it."""
+    if shutil.which("less") is None:
+        pytest.skip("less is not installed here")
+    env = {k: v for k, v in pager_env(PAGER="less").items() if k not in {"LESS", "NO_COLOR"}}
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 10, 100, 0, 0))
+    proc = subprocess.Popen([PARTNERS, "fields"], stdin=follower, stdout=follower,
+                            stderr=follower, env=env)  # fmt: skip
+    os.close(follower)
+    seen = b""
+    while b"description" not in seen:  # the first screen is drawn: less waits for a key
+        ready, _, _ = select.select([leader], [], [], 30)
+        assert ready, seen
+        seen += os.read(leader, 65536)
+    os.write(leader, b"q")
+    assert proc.wait(timeout=30) == 0
+    os.close(leader)
+    assert b"ESC[" not in seen
+    assert b"\x1b[1m" in seen  # the header, in bold
