@@ -228,7 +228,7 @@ def test_records_give_back_the_dataset(bundled_raw: dict[str, Any]) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     error = load_error(tmp_path / "nope.json")
     assert error.message == (
-        f"invalid data in {tmp_path / 'nope.json'}: no such file; check the path given to "
+        f"cannot read {tmp_path / 'nope.json'}: no such file; check the path given to "
         "--data or PARTNERS_DATA"
     )
 

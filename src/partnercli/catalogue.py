@@ -118,23 +118,31 @@ def read_file(path: str | Path, *, warnings: list[str] | None = None) -> bytes:
     """The bytes of a dataset file, or a `DataError` that says why they cannot be had."""
     name = str(path)
     if not name:
-        raise DataError("''", ["an empty path; give the path of a JSON file"])
+        raise DataError("''", ["an empty path; give the path of a JSON file"], unreadable=True)
     try:
         return _read(Path(path), name, max_bytes(warnings))
     except FileNotFoundError:
         raise DataError(
-            name, ["no such file; check the path given to --data or PARTNERS_DATA"]
+            name, ["no such file; check the path given to --data or PARTNERS_DATA"], unreadable=True
         ) from None
     except IsADirectoryError:
-        raise DataError(name, ["is a directory; give the path of a JSON file"]) from None
+        raise DataError(
+            name, ["is a directory; give the path of a JSON file"], unreadable=True
+        ) from None
     except PermissionError:
-        raise DataError(name, ["permission denied; the file must be readable"]) from None
+        raise DataError(
+            name, ["permission denied; the file must be readable"], unreadable=True
+        ) from None
     except OSError as exc:
-        raise DataError(name, [f"cannot be read: {exc.strerror or exc}"]) from None
+        raise DataError(name, [f"cannot be read: {exc.strerror or exc}"], unreadable=True) from None
     except ValueError:  # a NUL character: no file can have that name
-        raise DataError(name, ["not a valid path (it contains a NUL character)"]) from None
+        raise DataError(
+            name, ["not a valid path (it contains a NUL character)"], unreadable=True
+        ) from None
     except MemoryError:
-        raise DataError(name, ["too large to load into this machine's memory"]) from None
+        raise DataError(
+            name, ["too large to load into this machine's memory"], unreadable=True
+        ) from None
 
 
 def _read(path: Path, name: str, limit: int) -> bytes:
@@ -146,16 +154,18 @@ def _read(path: Path, name: str, limit: int) -> bytes:
     too_large = f"larger than {limit // 2**20} MB; split it, or raise PARTNERS_MAX_DATA_MB"
     if stat.S_ISREG(mode):
         if path.stat().st_size > limit:
-            raise DataError(name, [too_large])
+            raise DataError(name, [too_large], unreadable=True)
         return path.read_bytes()
     if not stat.S_ISFIFO(mode):
-        raise DataError(name, ["not a regular file or a pipe; give the path of a JSON file"])
+        raise DataError(
+            name, ["not a regular file or a pipe; give the path of a JSON file"], unreadable=True
+        )
     chunks, size = [], 0
     with path.open("rb") as pipe:  # read in chunks: Ctrl-C stops it between two
         while chunk := pipe.read(1 << 20):
             size += len(chunk)
             if size > limit:
-                raise DataError(name, [too_large])
+                raise DataError(name, [too_large], unreadable=True)
             chunks.append(chunk)
     return b"".join(chunks)
 

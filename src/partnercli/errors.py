@@ -23,17 +23,25 @@ class PartnersError(Exception):
 
 
 class DataError(PartnersError):
-    """A dataset file that cannot be read or is not valid; lists every problem found."""
+    """A dataset file that is not valid, or (`unreadable`) cannot be read at all; lists every
+    problem found."""
 
-    def __init__(self, path: str, problems: Sequence[str], *, total: int | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        problems: Sequence[str],
+        *,
+        total: int | None = None,
+        unreadable: bool = False,
+    ) -> None:
         self.path = path
         self.problems = tuple(problems)
         self.total = len(self.problems) if total is None else total
-        noun = "problem" if self.total == 1 else "problems"
+        what = f"cannot read {path}" if unreadable else f"invalid data in {path}"
         if self.total == 1:
-            message = f"invalid data in {path}: {self.problems[0]}"
+            message = f"{what}: {self.problems[0]}"
         else:
-            message = f"invalid data in {path}: {self.total} {noun}"
+            message = f"{what}: {self.total} problems"
         super().__init__(message)
 
 
