@@ -1,4 +1,5 @@
-"""The README's examples run, and print what the README says (sqlite-utils' test_docs.py idea).
+"""The examples of README.md and docs/*.md run, and print what they say (sqlite-utils'
+test_docs.py idea).
 
 Every ```console block is a list of `$ command` lines, each followed by its expected output
 (stdout and stderr as a terminal would show them). They run in `tests/data` (so `mine.json`
@@ -20,12 +21,14 @@ from partnercli.cli import commands
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"^( *)```console\n(.*?)^\1```", re.MULTILINE | re.DOTALL)
 
 
-def examples() -> list[tuple[str, str]]:
+def examples(text: str) -> list[tuple[str, str]]:
+    """Each `$ command` of a document's console blocks, and the output shown after it."""
     found = []
-    for _indent, body in BLOCK.findall(README):
+    for _indent, body in BLOCK.findall(text):
         command: str | None = None
         expected: list[str] = []
         for line in textwrap.dedent(body).splitlines():
@@ -40,7 +43,11 @@ def examples() -> list[tuple[str, str]]:
     return found
 
 
-EXAMPLES = examples()
+EXAMPLES = [
+    (path.relative_to(ROOT).as_posix(), command, expected)
+    for path in DOCUMENTS
+    for command, expected in examples(path.read_text(encoding="utf-8"))
+]
 
 
 def test_the_readme_documents_every_command() -> None:
@@ -49,13 +56,15 @@ def test_the_readme_documents_every_command() -> None:
     assert len(names) == 13
     for name in names:
         assert f"partners {name}" in README, name
-    shown = " ".join(command for command, _ in EXAMPLES)
+    shown = " ".join(command for command, _ in examples(README))
     for name in ("list", "show", "theme", "search", "--data"):
         assert name in shown, name
 
 
-@pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
-def test_readme_example(command: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("document", "command", "expected"), EXAMPLES, ids=[f"{d}: {c}" for d, c, _ in EXAMPLES]
+)
+def test_documented_example(document: str, command: str, expected: str) -> None:
     bin_dir = str(Path(sys.executable).parent)
     env = {
         k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR", "PARTNERS_DATA"}
@@ -70,4 +79,4 @@ def test_readme_example(command: str, expected: str) -> None:
         timeout=60,
         check=False,
     )
-    assert (result.stdout + result.stderr).rstrip("\n") == expected
+    assert (result.stdout + result.stderr).rstrip("\n") == expected, document

@@ -112,14 +112,14 @@ commands = typer.Typer()
 
 class PartnersCommand(TyperCommand):
     """Typer's command, with plain metavars in its usage line (`NAME...`, not `{NAME...}`) and
-    its whole first line as its summary in `partners --help` (Click cuts it to fit, with '...')."""
+    its whole first paragraph as its summary in `partners --help` (Click cuts it to fit, with '...')."""
 
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)
         return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        return (self.help or "").strip().split("\n")[0]
+        return " ".join((self.help or "").strip().split("\n\n")[0].split())
 
 
 Function = TypeVar("Function", bound=Callable[..., Any])
