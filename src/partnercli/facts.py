@@ -4,8 +4,9 @@ each fact with its source (a type both `views` and `render` use, so it lives bel
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from partnercli.formats import join
 from partnercli.models import Catalogue, Partner
@@ -44,8 +45,7 @@ def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3) -> str:
     return f"{shown} …and {more} more (partners related {partner.id})" if more > 0 else shown
 
 
-@dataclass(frozen=True, slots=True)
-class SourcedFact:
+class SourcedFact(Struct, frozen=True, kw_only=True):
     """One fact of a partner and where it comes from: a named source, its URL if any, what the
     source says for it (the phrase behind each theme) and a caveat."""
 

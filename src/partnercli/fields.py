@@ -7,7 +7,6 @@ Its own module: only those two commands need it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import msgspec
 from msgspec import inspect
@@ -15,8 +14,7 @@ from msgspec import inspect
 from partnercli.models import Catalogue, Partner
 
 
-@dataclass(frozen=True, slots=True)
-class FieldInfo:
+class FieldInfo(msgspec.Struct, frozen=True):
     name: str
     type: str
     description: str

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any, Final
+
+import msgspec
+from msgspec import Struct
 
 from partnercli.formats import inert_json
 from partnercli.models import Catalogue, EdgeSet, Partner, PartnerType, Relation
@@ -40,8 +42,7 @@ def relation_label(cat: Catalogue, relation: Relation) -> str:
 # -- related ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Connection:
+class Connection(Struct, frozen=True):
     """How a partner is connected to the one asked about."""
 
     partner: Partner
@@ -85,8 +86,7 @@ def related(cat: Catalogue, partner: Partner) -> list[Connection]:
 # -- the graph ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(Struct, frozen=True):
     id: str
     label: str
     kind: str  # "organisation", "partner", "theme" or "type"
@@ -94,18 +94,16 @@ class Node:
     group: str | None = None  # UN_GROUP for the UN bodies
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(Struct, frozen=True):
     source: str
     target: str
     kind: str  # "partnership", a relation kind, "theme" or "type"
     label: str
 
 
-@dataclass(slots=True)
-class Graph:
-    nodes: list[Node] = field(default_factory=list)
-    edges: list[Edge] = field(default_factory=list)
+class Graph(Struct):
+    nodes: list[Node] = msgspec.field(default_factory=list)
+    edges: list[Edge] = msgspec.field(default_factory=list)
 
 
 def _partner_node(partner: Partner) -> Node:

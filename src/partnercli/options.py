@@ -3,14 +3,14 @@
 No `from __future__ import annotations` here or in `cli`: see the note there.
 """
 
-import dataclasses
 import functools
 import inspect
+import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 import typer
+from msgspec import Struct
 
 from partnercli import completion
 from partnercli.errors import UsageError
@@ -225,8 +225,7 @@ RawOpt = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class Common:
+class Common(Struct, frozen=True):
     """What every command that prints a result takes: --data after the command, -o and
     --no-pager."""
 
@@ -235,8 +234,7 @@ class Common:
     no_pager: NoPagerOpt = False
 
 
-@dataclass(frozen=True)
-class Shape(Common):
+class Shape(Common, frozen=True):
     """How a command's records are written: format, fields, whole cells, the CSV guard."""
 
     format: FormatOpt = None
@@ -246,8 +244,7 @@ class Shape(Common):
     wide: WideOpt = False
 
 
-@dataclass(frozen=True)
-class Order:
+class Order(Struct, frozen=True):
     """The order and count of a listing."""
 
     sort: SortOpt = None
@@ -255,8 +252,7 @@ class Order:
     limit: LimitOpt = None
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(Struct, frozen=True):
     """Which partners a listing keeps: of a type, on a theme, seated in a country."""
 
     type: TypeOpt = None
@@ -268,6 +264,16 @@ _GROUPS = (Common, Shape, Order, Filters)
 Command = TypeVar("Command", bound=Callable[..., None])
 
 
+@functools.cache  # several commands take each group
+def _parameters(group: type[Struct]) -> list[inspect.Parameter]:
+    """A group's options as keyword-only parameters, declared as the group declares them."""
+    declared = typing.get_type_hints(group, include_extras=True)  # the options, Annotated
+    return [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=declared[name])
+        for name, default in zip(group.__struct_fields__, group.__struct_defaults__, strict=True)
+    ]  # fmt: skip
+
+
 def grouped(command: Command) -> Command:
     """Give a command the options of each group its parameters are typed with (`Shape`,
     `Order`…), as sqlite-utils' `@output_options` does: the group's options join the signature
@@ -275,21 +281,18 @@ def grouped(command: Command) -> Command:
     signature = inspect.signature(command)
     params: list[inspect.Parameter] = []
     added: list[inspect.Parameter] = []
-    groups: dict[str, type[Any]] = {}
+    groups: dict[str, type[Struct]] = {}
     for param in signature.parameters.values():
         if param.annotation not in _GROUPS:
             params.append(param)
             continue
         groups[param.name] = param.annotation
-        added += [
-            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.type)
-            for f in dataclasses.fields(param.annotation)
-        ]  # fmt: skip
+        added += _parameters(param.annotation)
 
     @functools.wraps(command)
     def gathered(*args: Any, **kwargs: Any) -> None:
         for name, group in groups.items():
-            kwargs[name] = group(**{f.name: kwargs.pop(f.name) for f in dataclasses.fields(group)})
+            kwargs[name] = group(**{field: kwargs.pop(field) for field in group.__struct_fields__})
         command(*args, **kwargs)
 
     gathered.__signature__ = signature.replace(parameters=[*params, *added])  # type: ignore[attr-defined]  # read by inspect.signature

@@ -9,9 +9,10 @@ one writer of its format, and pages output taller than the terminal, as `gh` and
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+
+from msgspec import Struct
 
 from partnercli.errors import PartnersError, UsageError
 from partnercli.formats import (
@@ -35,8 +36,7 @@ F = TypeVar("F")
 STDOUT = "-"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Destination:
+class Destination(Struct, frozen=True, kw_only=True):
     """Where one command writes: a file (None: stdout), whether a pager may be used, and the
     terminal it runs in."""
 
@@ -45,8 +45,7 @@ class Destination:
     pager: bool = True
 
 
-@dataclass(frozen=True, kw_only=True)
-class Output(Destination):
+class Output(Destination, frozen=True, kw_only=True):
     """How one command writes a `View`: a format, the fields chosen (None: the format's
     default), whether table cells may be cut, and whether CSV keeps formula-like cells."""
 

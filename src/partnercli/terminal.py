@@ -11,8 +11,10 @@ import shlex
 import shutil
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Final, TextIO
+
+import msgspec
+from msgspec import Struct
 
 #: The pager when neither PARTNERS_PAGER nor PAGER names one (git's and gh's choice).
 DEFAULT_PAGER: Final = "less"
@@ -21,8 +23,7 @@ DEFAULT_PAGER: Final = "less"
 LESS_DEFAULT: Final = "FRX"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Terminal:
+class Terminal(Struct, frozen=True, kw_only=True):
     """Where a run writes, and how a person reads it."""
 
     stdout_tty: bool = False
@@ -37,7 +38,7 @@ class Terminal:
     #: The pager's command words; empty: never page.
     pager: tuple[str, ...] = ()
     #: The environment the pager runs in (LESS set, when it was not).
-    pager_env: Mapping[str, str] = field(default_factory=dict)
+    pager_env: Mapping[str, str] = msgspec.field(default_factory=dict)
     #: Why the pager setting was not understood, for a warning; None when it was.
     pager_problem: str | None = None
 
