@@ -636,3 +636,48 @@ def test_a_home_less_run_makes_no_folder_named_tilde(tmp_path: Path) -> None:
         check=False,
     )
     assert not (tmp_path / "~").exists()
+
+
+# -- delimited and Markdown output that no reader turns into code (issue 26) ------------------------
+
+CR_FORMULA = "Museum\r=cmd|' /C calc'!A0"
+
+
+@pytest.mark.parametrize("name", [CR_FORMULA, "Museum\r\n=cmd|' /C calc'!A0", "M\n@SUM(A1)"])
+@pytest.mark.parametrize(("fmt", "dialect"), [("tsv", "excel-tab"), ("csv", "excel")])
+def test_a_line_break_in_a_cell_never_starts_a_row_or_a_formula(
+    invoke: Invoke, write_data: WriteData, name: str, fmt: str, dialect: str
+) -> None:
+    import csv
+    import io
+
+    path = str(write_data(minimal_dataset(record("m", name=name), record("n"))))
+    # The bytes as written (the runner's `stdout` turns CRLF into LF)
+    text = invoke("--data", path, "list", "-f", fmt, "--fields", "id,name").stdout_bytes.decode()
+    rows = list(csv.reader(io.StringIO(text, newline=""), dialect=dialect))
+    assert [row[0] for row in rows] == ["id", "m", "n"], rows
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], cells
+    assert rows[1][1] == re.sub(r"(?<=\n|\r)(?=[=@])", "'", name)  # all there, guarded
+    # A reader that knows no quoting splits at every line break and tab: no cell of it starts a
+    # formula either, and no CR is left bare (outside quotes, it rewrites the line on `cat`).
+    naive = [cell for line in re.split(r"\r\n|\r|\n", text) for cell in line.split("\t")]
+    assert not [c.strip('"') for c in naive if c.strip('"').startswith(("=", "+", "@"))], naive
+    assert _unquoted_crs(text) == (len(rows) if fmt == "csv" else 0)  # CSV's own CRLF line ends
+    raw = invoke(
+        "--data", path, "list", "-f", fmt, "--fields", "name", "--raw"
+    ).stdout_bytes.decode()
+    assert next(csv.reader(io.StringIO(raw, newline=""), dialect=dialect)) == ["name"]
+    assert list(csv.reader(io.StringIO(raw, newline=""), dialect=dialect))[1] == [name]
+
+
+def _unquoted_crs(text: str) -> int:
+    """How many CRs `text` has outside quoted cells; each must end a CSV line (CRLF)."""
+    quoted, count = False, 0
+    for index, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char == "\r" and not quoted:
+            assert text[index + 1] == "\n", text
+            count += 1
+    return count

@@ -193,23 +193,43 @@ def write_plain(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
 
 
 def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool = False) -> str:
-    """CSV (RFC 4180: CRLF, quoted as needed) or TSV, with a header row; lists joined with `; `."""
+    """CSV (RFC 4180: CRLF, quoted as needed) or TSV (`\n` line ends, quoted the same way), with
+    a header row; lists joined with `; `.
 
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t" if tsv else ",", lineterminator="\n" if tsv else "\r\n")
-    writer.writerow(fields)
+    The `csv` writer quotes a cell that holds a character of its line end, so it is given CRLF
+    for both: a lone CR is then quoted in TSV too, where Python before 3.13 leaves it bare (and
+    readers start a new row there). Each TSV row is written on its own and ends in `\n`."""
+    lines: list[str] = []
+    writer = csv.writer(_Collect(lines), delimiter="\t" if tsv else ",", lineterminator="\r\n")
     cell = for_cell if raw else spreadsheet_safe
-    writer.writerows([cell(view.cell(r, f)) for f in fields] for r in view.records)
-    return out.getvalue()
+    writer.writerow(fields)
+    for record in view.records:
+        writer.writerow([cell(view.cell(record, f)) for f in fields])
+    if tsv:
+        return "".join(line[:-2] + "\n" for line in lines)
+    return "".join(lines)
+
+
+class _Collect:
+    """A file for `csv.writer` that keeps each row it writes (one `write` per row)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
 
 
 #: What a spreadsheet runs as a formula when a cell starts with it (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Where a reader that ignores quotes splits a row or a cell (a line break, a tab): the text after
+#: one is the start of a cell to it, and is guarded as one.
+_FORMULA_AFTER_BREAK = "(?<=[\t\r\n])(?=[=+\\-@])"
 
 
 def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a leading `'`."""
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading `'`, and
+    so does any text after a line break or a tab inside it that would."""
     cleaned = for_cell(text)
+    if "\n" in cleaned or "\r" in cleaned or "\t" in cleaned:
+        cleaned = re.sub(_FORMULA_AFTER_BREAK, "'", cleaned)
     return "'" + cleaned if cleaned.startswith(FORMULA_STARTS) else cleaned
 
 
