@@ -681,3 +681,34 @@ def _unquoted_crs(text: str) -> int:
             assert text[index + 1] == "\n", text
             count += 1
     return count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see https://evil.example/x and http://e.example",
+        "www.evil.example, WWW.EVIL.EXAMPLE and (www.e.example)",
+        "write to someone@evil.example or mailto:a@b.example, xmpp:a@b.example",
+        "ftp://files.example/a_b",
+        "entities: a&#64;b.example http&#58;//e.example &#119;ww.e.example",
+        "x_www.e.example and (www.e.example)",
+    ],
+)
+def test_markdown_never_links_urls_or_addresses(
+    invoke: Invoke, write_data: WriteData, text: str
+) -> None:
+    """Rendered as GitHub renders it (cmark-gfm with its extensions, autolink among them), the
+    data is text: no link, and every word of it still shown."""
+    import html
+
+    import cmarkgfm
+
+    data = minimal_dataset(record("m", name=text, description=text, aliases=[text]))
+    path = str(write_data(data))
+    for args in (("list", "-f", "markdown"), ("show", "m", "-f", "markdown"),
+                 ("list", "-f", "markdown", "--fields", "id,aliases,description")):  # fmt: skip
+        markdown = invoke("--data", path, *args).stdout
+        rendered = cmarkgfm.github_flavored_markdown_to_html(markdown)
+        assert "<a " not in rendered, (args, markdown, rendered)
+        shown = html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace("\u2060", "")
+        assert text in shown, (args, shown)

@@ -250,13 +250,27 @@ def write_raw_tsv(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
 
 
 _MARKDOWN_SPECIAL = r"([\\`\[\]|])"
+#: What GitHub's autolink extension (cmark-gfm) would make a link of, and how each is broken:
+#: the `:` of `scheme://` and the `.` of `www.` backslash-escaped (the extension looks for them
+#: while reading inlines, after escapes are taken); a word joiner (U+2060, invisible) before an
+#: `@`, as an e-mail address is found in the text afterwards, where escapes are gone; and an `&`
+#: that would start an entity (`&#64;`) escaped, so that none of these can be spelled as one.
+_MARKDOWN_AUTOLINKS = (
+    (r"&(?=#?[0-9A-Za-z]+;)", r"\\&"),
+    (r":(?=//)", r"\\:"),
+    (r"(?i)(www)\.", r"\1\\."),
+    (r"@", "&#8288;@"),
+)
 
 
 def markdown_text(text: str) -> str:
     """Data text for Markdown: inert. Brackets are escaped (no link or image), `<` is an entity
-    (no HTML), backslashes, backticks and pipes are escaped, and a line cannot start a heading,
-    a quote or a list."""
+    (no HTML), backslashes, backticks and pipes are escaped, URLs, `www.` names and e-mail
+    addresses are written so that they stay text (`_MARKDOWN_AUTOLINKS`), and a line cannot
+    start a heading, a quote or a list."""
     escaped = re.sub(_MARKDOWN_SPECIAL, r"\\\1", for_display(text)).replace("<", "&lt;")
+    for pattern, replacement in _MARKDOWN_AUTOLINKS:
+        escaped = re.sub(pattern, replacement, escaped)
     return "\\" + escaped if escaped.startswith(("#", ">", "-", "+", "*")) else escaped
 
 
