@@ -712,3 +712,21 @@ def test_markdown_never_links_urls_or_addresses(
         assert "<a " not in rendered, (args, markdown, rendered)
         shown = html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace("\u2060", "")
         assert text in shown, (args, shown)
+
+
+def test_json_escapes_del_as_other_controls(invoke: Invoke, write_data: WriteData) -> None:
+    path = str(write_data(minimal_dataset(record("d", name="a\x7fb"))))
+    for args in (("show", "d", "--json"), ("list", "--json"), ("list", "-f", "jsonl"),
+                 ("graph", "-f", "json")):  # fmt: skip
+        text = invoke("--data", path, *args).stdout
+        assert "\x7f" not in text, args
+        assert "\\u007f" in text, args
+    assert json.loads(invoke("--data", path, "show", "d", "--json").stdout)["name"] == "a\x7fb"
+
+
+def test_open_prints_a_url_cleaned_for_the_terminal(invoke: Invoke, write_data: WriteData) -> None:
+    website = "https://x.example/\u202egpj.exe"
+    path = str(write_data(minimal_dataset(record("o", website=website))))
+    result = invoke("--data", path, "open", "o")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "https://x.example/gpj.exe\n"

@@ -128,16 +128,16 @@ def pick(record: Record, fields: Sequence[str]) -> Record:
 # -- the writers: (view, fields, ensure_ascii) -> text ---------------------------------------------
 
 
-#: Characters JSON may hold raw but a terminal would act on (C1 controls, bidirectional
+#: Characters JSON may hold raw but a terminal would act on (DEL, C1 controls, bidirectional
 #: overrides, line and paragraph separators): written as \u escapes, the same data.
 _JSON_INERT = {
     code: f"\\u{code:04x}"
-    for code in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)
+    for code in (*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)
 }
 
 
 # Patterns as text, compiled by `re` on first use (and cached there): not every run needs them.
-_JSON_ACTIVE = "[\x80-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_JSON_ACTIVE = "[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def inert_json(text: str) -> str:
