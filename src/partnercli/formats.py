@@ -14,11 +14,12 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from msgspec import Struct
 
-from partnercli.text import for_cell, for_display
+from partnercli.errors import PartnersError
+from partnercli.text import for_cell, for_display, shorten
 
 if TYPE_CHECKING:  # Rich is imported only when a table is drawn
     from rich.console import RenderableType
@@ -303,9 +304,27 @@ WRITERS: dict[Format, Writer] = {
 }
 
 
-def write_xlsx(view: View, fields: Sequence[str]) -> bytes:
+#: Excel's limits: rows in a sheet (the header is one), characters in a cell (UTF-16 units).
+XLSX_ROWS: Final = 1_048_576
+XLSX_CELL_CHARS: Final = 32_767
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def write_xlsx(view: View, fields: Sequence[str], warnings: list[str] | None = None) -> bytes:
     """An Excel workbook: a header row, frozen and filtered, sensible widths, and every value a
-    text or number cell, never a formula (XlsxWriter is imported only for this format)."""
+    text or number cell, never a formula (XlsxWriter is imported only for this format).
+
+    More records than a sheet has rows is an error (nothing is written); a value longer than a
+    cell holds is cut with "…", and `warnings` says which."""
+    if len(view.records) >= XLSX_ROWS:
+        raise PartnersError(
+            f"xlsx: {len(view.records):,} records do not fit a sheet of {XLSX_ROWS:,} rows "
+            "(one is the header); nothing written",
+            hints=["use -f csv or -f jsonl"],
+        )
     import xlsxwriter  # type: ignore[import-untyped]  # ships no type information; ~33 ms, only xlsx pays
 
     buffer = io.BytesIO()
@@ -313,6 +332,7 @@ def write_xlsx(view: View, fields: Sequence[str]) -> bytes:
     sheet = book.add_worksheet("partners")
     bold = book.add_format({"bold": True})
     widths = [len(name) for name in fields]
+    cut: list[tuple[int, str]] = []
     for column, name in enumerate(fields):
         sheet.write_string(0, column, name, bold)
     for row, record in enumerate(view.records, start=1):
@@ -322,7 +342,10 @@ def write_xlsx(view: View, fields: Sequence[str]) -> bytes:
                 sheet.write_number(row, column, value)
                 text = str(value)
             else:
-                text = for_cell(view.cell(record, name))
+                whole = for_cell(view.cell(record, name))
+                text = shorten(whole, XLSX_CELL_CHARS, size=_utf16_units)
+                if text is not whole:
+                    cut.append((row + 1, name))
                 sheet.write_string(row, column, text)
             widths[column] = max(widths[column], min(len(text), 60))
     for column, width in enumerate(widths):
@@ -330,6 +353,13 @@ def write_xlsx(view: View, fields: Sequence[str]) -> bytes:
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, len(view.records), max(len(fields) - 1, 0))
     book.close()
+    if cut and warnings is not None:
+        (row, name), count = cut[0], len(cut)
+        values = "a value" if count == 1 else f"{count:,} values"
+        warnings.append(
+            f"xlsx: {values} longer than a cell's {XLSX_CELL_CHARS:,} characters cut with "
+            f'"…" (first: row {row}, {name}); -f csv or -f json keeps them whole'
+        )
     return buffer.getvalue()
 
 
