@@ -5,6 +5,7 @@ too large for memory is one line, not a traceback."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -16,11 +17,12 @@ import openpyxl
 import pydot
 import pytest
 
-from partnercli import formats
+from partnercli import formats, render
 from partnercli.errors import PartnersError
 from partnercli.formats import XLSX_CELL_CHARS, XLSX_ROWS, View, write_xlsx
 from partnercli.network import DOT_STRING_BYTES
-from tests.conftest import Invoke, WriteData, minimal_dataset, record
+from tests.conftest import Invoke, WriteData, minimal_dataset, read_pty, record
+from tests.test_terminal import pager_env, recording_pager
 
 # -- xlsx: Excel's 32,767 characters a cell and 1,048,576 rows a sheet ------------------------------
 
@@ -116,3 +118,71 @@ def test_dot_strings_stay_under_graphviz_limit(invoke: Invoke, write_data: Write
         drawn = subprocess.run(["dot", "-Tsvg"], input=text, capture_output=True, text=True,
                                timeout=120, check=False)  # fmt: skip
         assert drawn.returncode == 0, drawn.stderr[:300]
+
+
+# -- tables of huge results --------------------------------------------------------------------------
+
+
+#: A partner's line in the tree, under its group (its links are one level further in).
+PARTNER_LINE = r"[│ ]   [├└]── Museum \d+$"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("list",), ("search", "museum"), ("related", "p0"), ("list", "--fields", "id,name"),
+     ("themes",), ("graph",), ("graph", "--by", "theme")],
+    ids=" ".join,
+)  # fmt: skip
+def test_a_table_shows_a_stated_number_of_rows_and_counts_the_rest(
+    invoke: Invoke, write_data: WriteData, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    monkeypatch.setattr(render, "TABLE_ROWS", 5)
+    partners = [record(f"p{i}", name=f"Museum {i}", themes=["alpha"]) for i in range(12)]
+    data = minimal_dataset(*partners)
+    data["themes"] += [{"id": f"t{i}", "name": f"Theme {i}", "description": "x"} for i in range(8)]
+    path = str(write_data(data))
+    result = invoke("--data", path, *args, "-f", "table", env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.rstrip("\n").splitlines()
+    if args[0] == "graph":  # a tree of 5 lines: group headings and links take some of them
+        left = 12 - sum(1 for line in lines if re.match(PARTNER_LINE, line))
+        assert len(lines) == 1 + 5 + 1, lines  # ICOM, 5 lines, the count
+    else:  # 5 rows (a theme's takes two lines), a title, a header, a rule, a space, the count
+        left = {"themes": 10, "related": 11}.get(args[0], 12) - 5
+        assert len(lines) <= 2 * 5 + 5, lines
+    assert lines[-1].strip(" └─") == f"… and {left} more; use -f json", lines
+    whole = invoke("--data", path, *args, "-f", "json")
+    assert "… and" not in whole.stdout
+
+
+def test_a_huge_value_is_cut_in_a_table(invoke: Invoke, write_data: WriteData) -> None:
+    """A name of a million characters in words (which a table would wrap over thousands of
+    lines): what is shown of it is `CELL_CHARS` characters at the most."""
+    name = "word " * 200_000
+    path = str(write_data(minimal_dataset(record("big", name=name, description=name))))
+    for args in (("show", "big"), ("list", "--wide"), ("list", "--fields", "name,description")):
+        result = invoke("--data", path, *args, "-f", "table", env={"COLUMNS": "100"})
+        assert result.exit_code == 0, result.output
+        assert "…" in result.stdout
+        shown = result.stdout.count("word")
+        assert 0 < shown <= 3 * render.CELL_CHARS // 5, (args, shown)  # name, title, text
+
+
+def test_a_huge_graph_pages_a_bounded_tree(tmp_path: Path) -> None:
+    """The real number, in a real process on a terminal: past `TABLE_ROWS` lines the tree says
+    how many partners are left, and goes through the pager like any tall table."""
+    count = render.TABLE_ROWS + 100
+    partners = [
+        record(f"p{i}", name=f"Museum {i}",
+               related=[{"id": f"p{(i + k) % count}", "relation": "linked"} for k in (1, -1)])
+        for i in range(count)
+    ]  # fmt: skip
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(minimal_dataset(*partners)), encoding="utf-8")
+    pager, seen = recording_pager(tmp_path)
+    code, _ = read_pty(["--data", str(path), "graph"], pager_env(PARTNERS_PAGER=pager), rows=10)
+    assert code == 0
+    paged = re.sub(r"\x1b\[[0-9;]*m", "", seen.read_text(encoding="utf-8")).splitlines()
+    assert len(paged) <= render.TABLE_ROWS + 2
+    drawn = sum(1 for line in paged if re.match(PARTNER_LINE, line))
+    assert paged[-1].endswith(f"… and {count - drawn:,} more; use -f json")
