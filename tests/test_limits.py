@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import resource
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -23,6 +26,8 @@ from partnercli.formats import XLSX_CELL_CHARS, XLSX_ROWS, View, write_xlsx
 from partnercli.network import DOT_STRING_BYTES
 from tests.conftest import Invoke, WriteData, minimal_dataset, read_pty, record
 from tests.test_terminal import pager_env, recording_pager
+
+PARTNERS = str(Path(sys.executable).with_name("partners"))
 
 # -- xlsx: Excel's 32,767 characters a cell and 1,048,576 rows a sheet ------------------------------
 
@@ -186,3 +191,29 @@ def test_a_huge_graph_pages_a_bounded_tree(tmp_path: Path) -> None:
     assert len(paged) <= render.TABLE_ROWS + 2
     drawn = sum(1 for line in paged if re.match(PARTNER_LINE, line))
     assert paged[-1].endswith(f"… and {count - drawn:,} more; use -f json")
+
+
+# -- a file larger than memory allows ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("megabytes", [600, 700, 800])
+def test_a_file_too_large_for_memory_is_one_line(tmp_path: Path, megabytes: int) -> None:
+    """A sparse file of 400 MB under a cap on the process's memory: read whole, it is too large
+    to decode (text, objects) wherever the cap falls; never a `MemoryError` traceback."""
+    path = tmp_path / "huge.json"
+    with path.open("wb") as file:
+        file.truncate(400 * 2**20)
+    limit = megabytes * 2**20
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"}
+    result = subprocess.run(
+        [PARTNERS, "--data", str(path), "list"], capture_output=True, text=True, env=env,
+        preexec_fn=cap, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr[-500:]
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr[-500:]
+    assert result.stderr.startswith(f"error: invalid data in {path}: ")

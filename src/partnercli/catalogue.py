@@ -122,7 +122,7 @@ def read_file(path: str | Path) -> bytes:
     except ValueError:  # a NUL character: no file can have that name
         raise DataError(name, ["not a valid path (it contains a NUL character)"]) from None
     except MemoryError:
-        raise DataError(name, ["too large to load into this machine's memory"]) from None
+        raise DataError(name, [TOO_LARGE]) from None
 
 
 def _read(path: Path, name: str) -> bytes:
@@ -152,8 +152,20 @@ def _read(path: Path, name: str) -> bytes:
     return b"".join(chunks)
 
 
+#: Why a file that could be read could not be loaded.
+TOO_LARGE: Final = "too large to load into this machine's memory"
+
+
 def parse(data: bytes, *, source_name: str, warnings: list[str] | None = None) -> Catalogue:
-    """Decode and validate a dataset; the one entry point for bytes from anywhere."""
+    """Decode and validate a dataset; the one entry point for bytes from anywhere. A file read
+    whole may still be too large to decode (its text, its objects): a `DataError` too."""
+    try:
+        return _parse(data, source_name=source_name, warnings=warnings)
+    except MemoryError:
+        raise DataError(source_name, [TOO_LARGE]) from None
+
+
+def _parse(data: bytes, *, source_name: str, warnings: list[str] | None) -> Catalogue:
     by_record = _by_record(data)
     if by_record is not None:
         outside, catalogue, unknown = by_record
