@@ -217,3 +217,11 @@ def test_a_file_too_large_for_memory_is_one_line(tmp_path: Path, megabytes: int)
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1, result.stderr[-500:]
     assert result.stderr.startswith(f"error: invalid data in {path}: ")
+
+
+def test_the_readme_states_the_numbers() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"at most {render.TABLE_ROWS:,} rows" in readme
+    assert f"past {render.CELL_CHARS:,} characters" in readme
+    assert f"More than {XLSX_ROWS - 1:,} records" in readme
+    assert f"past a cell's {XLSX_CELL_CHARS:,} characters" in readme
