@@ -589,3 +589,97 @@ def test_a_home_less_run_makes_no_folder_named_tilde(tmp_path: Path) -> None:
         check=False,
     )
     assert not (tmp_path / "~").exists()
+
+
+# -- delimited and Markdown output that no reader turns into code (issue 26) ------------------------
+
+CR_FORMULA = "Museum\r=cmd|' /C calc'!A0"
+
+
+@pytest.mark.parametrize("name", [CR_FORMULA, "Museum\r\n=cmd|' /C calc'!A0", "M\n@SUM(A1)"])
+@pytest.mark.parametrize(("fmt", "dialect"), [("tsv", "excel-tab"), ("csv", "excel")])
+def test_a_line_break_in_a_cell_never_starts_a_row_or_a_formula(
+    invoke: Invoke, write_data: WriteData, name: str, fmt: str, dialect: str
+) -> None:
+    import csv
+    import io
+
+    path = str(write_data(minimal_dataset(record("m", name=name), record("n"))))
+    # The bytes as written (the runner's `stdout` turns CRLF into LF)
+    text = invoke("--data", path, "list", "-f", fmt, "--fields", "id,name").stdout_bytes.decode()
+    rows = list(csv.reader(io.StringIO(text, newline=""), dialect=dialect))
+    assert [row[0] for row in rows] == ["id", "m", "n"], rows
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], cells
+    assert rows[1][1] == re.sub(r"(?<=\n|\r)(?=[=@])", "'", name)  # all there, guarded
+    # A reader that knows no quoting splits at every line break and tab: no cell of it starts a
+    # formula either, and no CR is left bare (outside quotes, it rewrites the line on `cat`).
+    naive = [cell for line in re.split(r"\r\n|\r|\n", text) for cell in line.split("\t")]
+    assert not [c.strip('"') for c in naive if c.strip('"').startswith(("=", "+", "@"))], naive
+    assert _unquoted_crs(text) == (len(rows) if fmt == "csv" else 0)  # CSV's own CRLF line ends
+    raw = invoke(
+        "--data", path, "list", "-f", fmt, "--fields", "name", "--raw"
+    ).stdout_bytes.decode()
+    assert next(csv.reader(io.StringIO(raw, newline=""), dialect=dialect)) == ["name"]
+    assert list(csv.reader(io.StringIO(raw, newline=""), dialect=dialect))[1] == [name]
+
+
+def _unquoted_crs(text: str) -> int:
+    """How many CRs `text` has outside quoted cells; each must end a CSV line (CRLF)."""
+    quoted, count = False, 0
+    for index, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char == "\r" and not quoted:
+            assert text[index + 1] == "\n", text
+            count += 1
+    return count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see https://evil.example/x and http://e.example",
+        "www.evil.example, WWW.EVIL.EXAMPLE and (www.e.example)",
+        "write to someone@evil.example or mailto:a@b.example, xmpp:a@b.example",
+        "ftp://files.example/a_b",
+        "entities: a&#64;b.example http&#58;//e.example &#119;ww.e.example",
+        "x_www.e.example and (www.e.example)",
+    ],
+)
+def test_markdown_never_links_urls_or_addresses(
+    invoke: Invoke, write_data: WriteData, text: str
+) -> None:
+    """Rendered as GitHub renders it (cmark-gfm with its extensions, autolink among them), the
+    data is text: no link, and every word of it still shown."""
+    import html
+
+    import cmarkgfm
+
+    data = minimal_dataset(record("m", name=text, description=text, aliases=[text]))
+    path = str(write_data(data))
+    for args in (("list", "-f", "markdown"), ("show", "m", "-f", "markdown"),
+                 ("list", "-f", "markdown", "--fields", "id,aliases,description")):  # fmt: skip
+        markdown = invoke("--data", path, *args).stdout
+        rendered = cmarkgfm.github_flavored_markdown_to_html(markdown)
+        assert "<a " not in rendered, (args, markdown, rendered)
+        shown = html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace("\u2060", "")
+        assert text in shown, (args, shown)
+
+
+def test_json_escapes_del_as_other_controls(invoke: Invoke, write_data: WriteData) -> None:
+    path = str(write_data(minimal_dataset(record("d", name="a\x7fb"))))
+    for args in (("show", "d", "--json"), ("list", "--json"), ("list", "-f", "jsonl"),
+                 ("graph", "-f", "json")):  # fmt: skip
+        text = invoke("--data", path, *args).stdout
+        assert "\x7f" not in text, args
+        assert "\\u007f" in text, args
+    assert json.loads(invoke("--data", path, "show", "d", "--json").stdout)["name"] == "a\x7fb"
+
+
+def test_open_prints_a_url_cleaned_for_the_terminal(invoke: Invoke, write_data: WriteData) -> None:
+    website = "https://x.example/\u202egpj.exe"
+    path = str(write_data(minimal_dataset(record("o", website=website))))
+    result = invoke("--data", path, "open", "o")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "https://x.example/gpj.exe\n"

@@ -193,12 +193,26 @@ def test_arbitrary_bytes_as_a_dataset(tmp_path_factory: Any, content: bytes) -> 
 
 #: Characters a terminal acts on: escape, C1 controls, bidirectional overrides.
 TERMINAL_ACTIVE = "[\x1b\x80-\x9f\u202a-\u202e\u2066-\u2069\x07]"
-hostile_text = st.text(
-    alphabet=st.characters(codec="utf-8")
-    | st.sampled_from(["\x1b", "\x9b", "\u202e", "\x07", "[", "]", "<", "=", "|"]),
-    min_size=1,
-    max_size=60,
-).filter(lambda s: bool(s.strip()))
+#: Strings that once crossed into another program's syntax (issue 26): a formula after a CR, links
+#: GitHub would make, DEL, what XML cannot hold.
+HOSTILE_PIECES = [
+    "\rcmd|' /C calc'!A0", "\r\n=1+1", "\n@SUM(A1)", "\t-2", "https://evil.example/x",
+    "www.evil.example", "someone@evil.example", "&#64;", "\x7f", "\ufffe", "\uffff", "\U0010ffff",
+]  # fmt: skip
+hostile_text = (
+    st.lists(
+        st.text(
+            alphabet=st.characters(codec="utf-8")
+            | st.sampled_from(["\x1b", "\x9b", "\u202e", "\x07", "[", "]", "<", "=", "|", "\r"]),
+            max_size=30,
+        )
+        | st.sampled_from(HOSTILE_PIECES),
+        min_size=1,
+        max_size=4,
+    )
+    .map("".join)
+    .filter(lambda s: bool(s.strip()))
+)
 
 
 @st.composite
@@ -216,7 +230,32 @@ def hostile_datasets(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
-TERMINAL_FORMATS = ["table", "plain", "csv", "tsv", "markdown"]
+TERMINAL_FORMATS = ["table", "plain", "csv", "tsv", "markdown", "json", "jsonl"]
+FORMULA = ("=", "+", "-", "@")
+
+
+def assert_no_reader_runs_it(fmt: str, text: str) -> None:
+    """What each format's reader makes of `text` holds no code: no CSV/TSV cell (as the `csv`
+    module reads it, or a reader that splits at every line break and tab) starts a formula, no
+    Markdown becomes a link or HTML on GitHub, no JSON holds DEL raw."""
+    import csv
+    import io
+
+    import cmarkgfm
+
+    if fmt in ("csv", "tsv"):
+        dialect = "excel-tab" if fmt == "tsv" else "excel"
+        cells = [
+            c for row in csv.reader(io.StringIO(text, newline=""), dialect=dialect) for c in row
+        ]
+        naive = [c.strip('"') for c in re.split(r"[\r\n\t]", text)]
+        assert not [c for c in cells if c.startswith(FORMULA)], cells
+        assert not [c for c in naive if c.startswith(("=", "+", "@"))], naive
+    elif fmt == "markdown":
+        rendered = cmarkgfm.github_flavored_markdown_to_html(text)
+        assert "<a " not in rendered, (text, rendered)
+    elif fmt in ("json", "jsonl"):
+        assert "\x7f" not in text
 
 
 @given(hostile_datasets(), st.sampled_from(TERMINAL_FORMATS))
@@ -237,10 +276,17 @@ def test_hostile_datasets_stay_inert_in_every_command_and_format(
         assert result.exit_code in (0, 1, 2), (args, result.output)
         shown = re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\", "", result.stdout + result.stderr)
         assert not re.search(TERMINAL_ACTIVE, shown), (args, fmt, shown[:200])
-    for graph_format in ("plain", "mermaid", "dot", "graphml"):
+        assert_no_reader_runs_it(fmt, result.stdout_bytes.decode())
+    for graph_format in ("table", "plain", "mermaid", "dot", "graphml", "json"):
         result = RUNNER.invoke(app, ["--data", path, "graph", "-f", graph_format])
         assert result.exit_code == 0, result.output
         assert not re.search(TERMINAL_ACTIVE, result.stdout)
+        if graph_format == "graphml":
+            import xml.etree.ElementTree as ET
+
+            ET.fromstring(result.stdout_bytes)  # XML, whatever the names hold
+        if graph_format == "json":
+            assert "\x7f" not in result.stdout
 
 
 def test_search_is_linear_in_the_text(tmp_path_factory: Any) -> None:

@@ -140,9 +140,7 @@ def read_file(path: str | Path, *, warnings: list[str] | None = None) -> bytes:
             name, ["not a valid path (it contains a NUL character)"], unreadable=True
         ) from None
     except MemoryError:
-        raise DataError(
-            name, ["too large to load into this machine's memory"], unreadable=True
-        ) from None
+        raise DataError(name, [TOO_LARGE], unreadable=True) from None
 
 
 def _read(path: Path, name: str, limit: int) -> bytes:
@@ -170,8 +168,20 @@ def _read(path: Path, name: str, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+#: What a file too large for this machine's memory is told.
+TOO_LARGE: Final = "too large to load into this machine's memory"
+
+
 def parse(data: bytes, *, source_name: str, warnings: list[str] | None = None) -> Catalogue:
-    """Decode and validate a dataset; the one entry point for bytes from anywhere."""
+    """Decode and validate a dataset; the one entry point for bytes from anywhere. A file read
+    whole may still be too large to decode (its text, its objects): a `DataError` too."""
+    try:
+        return _parse(data, source_name=source_name, warnings=warnings)
+    except MemoryError:
+        raise DataError(source_name, [TOO_LARGE]) from None
+
+
+def _parse(data: bytes, *, source_name: str, warnings: list[str] | None) -> Catalogue:
     raw = _decode(data.removeprefix(_BOM), source_name)
     try:
         catalogue = msgspec.convert(raw, Catalogue)

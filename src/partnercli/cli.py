@@ -68,6 +68,7 @@ from partnercli.options import (
     grouped,
 )
 from partnercli.terminal import Terminal, takes_any_character
+from partnercli.text import for_display
 
 
 class Shell(StrEnum):
@@ -745,7 +746,7 @@ def open_website(partner: Partner, term: Terminal) -> None:
                 return
         except webbrowser.Error:  # no browser here: print the URL instead
             pass
-    typer.echo(partner.website)
+    typer.echo(for_display(partner.website))
 
 
 @command("completion")

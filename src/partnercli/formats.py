@@ -14,11 +14,12 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from msgspec import Struct
 
-from partnercli.text import for_cell, for_display
+from partnercli.errors import PartnersError
+from partnercli.text import for_cell, for_display, shorten
 
 if TYPE_CHECKING:  # Rich is imported only when a table is drawn
     from rich.console import RenderableType
@@ -128,16 +129,16 @@ def pick(record: Record, fields: Sequence[str]) -> Record:
 # -- the writers: (view, fields, ensure_ascii) -> text ---------------------------------------------
 
 
-#: Characters JSON may hold raw but a terminal would act on (C1 controls, bidirectional
+#: Characters JSON may hold raw but a terminal would act on (DEL, C1 controls, bidirectional
 #: overrides, line and paragraph separators): written as \u escapes, the same data.
 _JSON_INERT = {
     code: f"\\u{code:04x}"
-    for code in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)
+    for code in (*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)
 }
 
 
 # Patterns as text, compiled by `re` on first use (and cached there): not every run needs them.
-_JSON_ACTIVE = "[\x80-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_JSON_ACTIVE = "[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def inert_json(text: str) -> str:
@@ -193,23 +194,43 @@ def write_plain(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
 
 
 def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool = False) -> str:
-    """CSV (RFC 4180: CRLF, quoted as needed) or TSV, with a header row; lists joined with `; `."""
+    """CSV (RFC 4180: CRLF, quoted as needed) or TSV (`\n` line ends, quoted the same way), with
+    a header row; lists joined with `; `.
 
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t" if tsv else ",", lineterminator="\n" if tsv else "\r\n")
-    writer.writerow(fields)
+    The `csv` writer quotes a cell that holds a character of its line end, so it is given CRLF
+    for both: a lone CR is then quoted in TSV too, where Python before 3.13 leaves it bare (and
+    readers start a new row there). Each TSV row is written on its own and ends in `\n`."""
+    lines: list[str] = []
+    writer = csv.writer(_Collect(lines), delimiter="\t" if tsv else ",", lineterminator="\r\n")
     cell = for_cell if raw else spreadsheet_safe
-    writer.writerows([cell(view.cell(r, f)) for f in fields] for r in view.records)
-    return out.getvalue()
+    writer.writerow(fields)
+    for record in view.records:
+        writer.writerow([cell(view.cell(record, f)) for f in fields])
+    if tsv:
+        return "".join(line[:-2] + "\n" for line in lines)
+    return "".join(lines)
+
+
+class _Collect:
+    """A file for `csv.writer` that keeps each row it writes (one `write` per row)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
 
 
 #: What a spreadsheet runs as a formula when a cell starts with it (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Where a reader that ignores quotes splits a row or a cell (a line break, a tab): the text after
+#: one is the start of a cell to it, and is guarded as one.
+_FORMULA_AFTER_BREAK = "(?<=[\t\r\n])(?=[=+\\-@])"
 
 
 def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a leading `'`."""
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading `'`, and
+    so does any text after a line break or a tab inside it that would."""
     cleaned = for_cell(text)
+    if "\n" in cleaned or "\r" in cleaned or "\t" in cleaned:
+        cleaned = re.sub(_FORMULA_AFTER_BREAK, "'", cleaned)
     return "'" + cleaned if cleaned.startswith(FORMULA_STARTS) else cleaned
 
 
@@ -230,13 +251,27 @@ def write_raw_tsv(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
 
 
 _MARKDOWN_SPECIAL = r"([\\`\[\]|])"
+#: What GitHub's autolink extension (cmark-gfm) would make a link of, and how each is broken:
+#: the `:` of `scheme://` and the `.` of `www.` backslash-escaped (the extension looks for them
+#: while reading inlines, after escapes are taken); a word joiner (U+2060, invisible) before an
+#: `@`, as an e-mail address is found in the text afterwards, where escapes are gone; and an `&`
+#: that would start an entity (`&#64;`) escaped, so that none of these can be spelled as one.
+_MARKDOWN_AUTOLINKS = (
+    (r"&(?=#?[0-9A-Za-z]+;)", r"\\&"),
+    (r":(?=//)", r"\\:"),
+    (r"(?i)(www)\.", r"\1\\."),
+    (r"@", "&#8288;@"),
+)
 
 
 def markdown_text(text: str) -> str:
     """Data text for Markdown: inert. Brackets are escaped (no link or image), `<` is an entity
-    (no HTML), backslashes, backticks and pipes are escaped, and a line cannot start a heading,
-    a quote or a list."""
+    (no HTML), backslashes, backticks and pipes are escaped, URLs, `www.` names and e-mail
+    addresses are written so that they stay text (`_MARKDOWN_AUTOLINKS`), and a line cannot
+    start a heading, a quote or a list."""
     escaped = re.sub(_MARKDOWN_SPECIAL, r"\\\1", for_display(text)).replace("<", "&lt;")
+    for pattern, replacement in _MARKDOWN_AUTOLINKS:
+        escaped = re.sub(pattern, replacement, escaped)
     return "\\" + escaped if escaped.startswith(("#", ">", "-", "+", "*")) else escaped
 
 
@@ -269,9 +304,27 @@ WRITERS: dict[Format, Writer] = {
 }
 
 
-def write_xlsx(view: View, fields: Sequence[str]) -> bytes:
+#: Excel's limits: rows in a sheet (the header is one), characters in a cell (UTF-16 units).
+XLSX_ROWS: Final = 1_048_576
+XLSX_CELL_CHARS: Final = 32_767
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def write_xlsx(view: View, fields: Sequence[str], warnings: list[str] | None = None) -> bytes:
     """An Excel workbook: a header row, frozen and filtered, sensible widths, and every value a
-    text or number cell, never a formula (XlsxWriter is imported only for this format)."""
+    text or number cell, never a formula (XlsxWriter is imported only for this format).
+
+    More records than a sheet has rows is an error (nothing is written); a value longer than a
+    cell holds is cut with "…", and `warnings` says which."""
+    if len(view.records) >= XLSX_ROWS:
+        raise PartnersError(
+            f"xlsx: {len(view.records):,} records do not fit a sheet of {XLSX_ROWS:,} rows "
+            "(one is the header); nothing written",
+            hints=["use -f csv or -f jsonl"],
+        )
     import xlsxwriter  # type: ignore[import-untyped]  # ships no type information; ~33 ms, only xlsx pays
 
     buffer = io.BytesIO()
@@ -279,6 +332,7 @@ def write_xlsx(view: View, fields: Sequence[str]) -> bytes:
     sheet = book.add_worksheet("partners")
     bold = book.add_format({"bold": True})
     widths = [len(name) for name in fields]
+    cut: list[tuple[int, str]] = []
     for column, name in enumerate(fields):
         sheet.write_string(0, column, name, bold)
     for row, record in enumerate(view.records, start=1):
@@ -288,7 +342,10 @@ def write_xlsx(view: View, fields: Sequence[str]) -> bytes:
                 sheet.write_number(row, column, value)
                 text = str(value)
             else:
-                text = for_cell(view.cell(record, name))
+                whole = for_cell(view.cell(record, name))
+                text = shorten(whole, XLSX_CELL_CHARS, size=_utf16_units)
+                if text is not whole:
+                    cut.append((row + 1, name))
                 sheet.write_string(row, column, text)
             widths[column] = max(widths[column], min(len(text), 60))
     for column, width in enumerate(widths):
@@ -296,6 +353,13 @@ def write_xlsx(view: View, fields: Sequence[str]) -> bytes:
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, len(view.records), max(len(fields) - 1, 0))
     book.close()
+    if cut and warnings is not None:
+        (row, name), count = cut[0], len(cut)
+        values = "a value" if count == 1 else f"{count:,} values"
+        warnings.append(
+            f"xlsx: {values} longer than a cell's {XLSX_CELL_CHARS:,} characters cut with "
+            f'"…" (first: row {row}, {name}); -f csv or -f json keeps them whole'
+        )
     return buffer.getvalue()
 
 

@@ -9,6 +9,7 @@ format (DOT strings, Mermaid labels, XML), so a dataset cannot break out of one.
 from __future__ import annotations
 
 import json
+import re
 from collections import deque
 from collections.abc import Iterable
 from typing import Any, Final
@@ -18,7 +19,7 @@ from msgspec import Struct
 
 from partnercli.formats import inert_json
 from partnercli.models import Catalogue, EdgeSet, Partner, PartnerType, Relation
-from partnercli.text import for_display
+from partnercli.text import for_display, shorten
 
 HUB: Final = "ICOM"  # no partner id can be this: ids are lowercase slugs
 UN_GROUP: Final = "United Nations system"
@@ -206,9 +207,23 @@ def to_json(graph: Graph, *, ensure_ascii: bool = False) -> str:
     return inert_json(json.dumps(node_link(graph), ensure_ascii=ensure_ascii, indent=2)) + "\n"
 
 
+#: Graphviz refuses a quoted string of 16,384 bytes or more ("longer than 16384?"): a longer
+#: one is cut with "…" to this many bytes.
+DOT_STRING_BYTES: Final = 16_000
+
+
+def _dot_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _dot_size(text: str) -> int:
+    return len(_dot_escape(text).encode("utf-8"))
+
+
 def _dot_string(text: str) -> str:
-    """A DOT quoted string: backslashes and quotes escaped, nothing that ends it early."""
-    return '"' + _clean(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A DOT quoted string: backslashes and quotes escaped, nothing that ends it early, short
+    enough for Graphviz to read."""
+    return '"' + _dot_escape(shorten(_clean(text), DOT_STRING_BYTES, size=_dot_size)) + '"'
 
 
 def dot(graph: Graph) -> str:
@@ -253,9 +268,20 @@ def mermaid(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: What XML 1.0 cannot hold past the controls `_clean` drops (surrogates, U+FFFE and U+FFFF: a
+#: parser refuses the file), and the other noncharacters it discourages (U+FDD0 to U+FDEF and the
+#: last two code points of every plane).
+_NOT_XML = (
+    r"[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(0x1, 0x11))
+    + "]"
+)
+
+
 def _xml_text(text: str) -> str:
-    """Text XML 1.0 can hold (no control characters); ElementTree escapes the rest."""
-    return _clean(text)
+    """Text XML 1.0 can hold (no control characters, surrogates or noncharacters); ElementTree
+    escapes the rest."""
+    return re.sub(_NOT_XML, "", _clean(text))
 
 
 def graphml(graph: Graph) -> str:

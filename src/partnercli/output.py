@@ -172,7 +172,11 @@ def emit(view: View, out: Output) -> None:
         if out.format is Format.TABLE and out.path is None:
             return
     if out.format is Format.XLSX:
-        deliver(write_xlsx(view, out.fields or view.fields), out)
+        warnings: list[str] = []
+        workbook = write_xlsx(view, out.fields or view.fields, warnings)
+        for warning in warnings:
+            message(f"warning: {warning}")
+        deliver(workbook, out)
         return
     if out.format is Format.TABLE:
         from partnercli import render as draw  # Rich (~27 ms): only a table pays for it

@@ -6,8 +6,8 @@ Text from the dataset always goes into `Text(...)` (never into a markup string) 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -22,7 +22,7 @@ from partnercli.facts import SourcedFact, partner_facts, shares_themes, theme_na
 from partnercli.formats import View
 from partnercli.models import Catalogue, Partner, PartnerType, Theme
 from partnercli.network import TYPE_NAMES, UN_GROUP, Connection, Graph, relation_label
-from partnercli.text import MARK_END, MARK_START, for_display
+from partnercli.text import MARK_END, MARK_START, for_display, shorten
 
 if TYPE_CHECKING:
     from partnercli.search import Hit
@@ -38,9 +38,31 @@ THEMES_FROM = 100
 #: How many lines a search result's match fills at most, by terminal width (narrower: more).
 MATCH_LINES = {NARROW: 3, 0: 4}
 
+#: A table shows at most this many rows (the network's tree, this many lines); a last line
+#: counts the rest: "… and K more; use -f json". The README states the number.
+TABLE_ROWS = 1_000
+#: A cell shows at most this many characters of a text (the longest of ICOM's page has 671):
+#: Rich measures and wraps all it is given, and a 100 MB name took it minutes.
+CELL_CHARS = 10_000
+
+R = TypeVar("R")
+
 
 def _text(value: str | None, style: str | Style = "") -> Text:
-    return Text(for_display(value or ""), style=style)
+    return Text(for_display(shorten(value or "", CELL_CHARS)), style=style)
+
+
+def _more(count: int) -> Text:
+    """What a table or tree does not show: one line, as wide as a narrow table's caption needs."""
+    return Text(f"… and {count:,} more; use -f json", style="dim", no_wrap=True, overflow="ignore")
+
+
+def _rows(table: Table, items: Sequence[R]) -> Sequence[R]:
+    """The items a table has a row for: the first `TABLE_ROWS`, the rest counted under it."""
+    if len(items) > TABLE_ROWS:
+        table.caption = _more(len(items) - TABLE_ROWS)
+        table.caption_justify = "left"
+    return items[:TABLE_ROWS]
 
 
 def _table(*, title: str | None, expand: bool = False) -> Table:
@@ -108,7 +130,7 @@ def partners_table(
         table.add_column("Since", no_wrap=True, justify="right", min_width=5)
     if roomy:
         table.add_column("Themes", style="dim", ratio=2, min_width=8, **_cell(wide))
-    for partner, shown_id in zip(partners, ids, strict=True):
+    for partner, shown_id in _rows(table, list(zip(partners, ids, strict=True))):
         row: list[RenderableType] = [_text(shown_id), _name(partner), type_text(partner.type)]
         if since:
             row.append(_text(str(partner.since) if partner.since else ""))
@@ -152,7 +174,7 @@ def hits_table(
     left = width - id_width - (6 if typed else 0) - 2 * len(table.columns) - 2
     lines = next(n for at_least, n in MATCH_LINES.items() if width >= at_least)
     room = max(left * 3 // 4 if named else left, 20) * lines
-    for hit, shown_id in zip(hits, ids, strict=True):
+    for hit, shown_id in _rows(table, list(zip(hits, ids, strict=True))):
         row: list[RenderableType] = [_text(shown_id)]
         if named:
             row.append(_name(hit.partner))
@@ -172,7 +194,7 @@ def themes_table(themes: Sequence[tuple[Theme, int]]) -> Table:
     table.add_column("Theme", min_width=12, overflow="fold")
     table.add_column("Partners", justify="right", no_wrap=True)
     table.add_column("Description", style="dim", ratio=1)
-    for theme, count in themes:
+    for theme, count in _rows(table, themes):
         label = _text(theme.name, "bold")
         label.append("\n")
         label.append_text(_text(theme.id, "cyan"))
@@ -236,7 +258,7 @@ def records_table(view: View, fields: Sequence[str]) -> Table:
         return table
     for index, name in enumerate(fields):
         table.add_column(name, style="bold cyan" if index == 0 and name == "id" else "")
-    for row in view.records:
+    for row in _rows(table, view.records):
         table.add_row(*(_text(view.cell(row, name)) for name in fields))
     return table
 
@@ -250,7 +272,7 @@ def sources_table(partner: Partner, facts: Sequence[SourcedFact]) -> Group:
     table.add_column("Value", ratio=3)
     table.add_column("Source", style="dim", ratio=2)
     urls: dict[str, int] = {}
-    for fact in facts:
+    for fact in _rows(table, facts):
         source = _text(fact.source)
         if fact.url:
             number = urls.setdefault(fact.url, len(urls) + 1)
@@ -284,7 +306,7 @@ def related_table(connections: Sequence[Connection], *, title: str) -> Table:
     table.add_column("ID", style="bold cyan", no_wrap=True)
     table.add_column("Name", ratio=2)
     table.add_column("Connection", ratio=2)
-    for connection in connections:
+    for connection in _rows(table, connections):
         how = _text(connection.label)
         how.stylize("dim", 0, 0)
         kind = {"relation": "", "group": "group: ", "themes": "shares: "}[connection.kind]
@@ -297,30 +319,60 @@ def related_table(connections: Sequence[Connection], *, title: str) -> Table:
 
 
 def network_tree(graph: Graph, catalogue: Catalogue) -> Tree:
-    """ICOM, then each group of the page, its partners, and under each partner its links."""
+    """ICOM, then each group of the page, its partners, and under each partner its links; at
+    most `TABLE_ROWS` lines, the rest counted."""
     labels = {node.id: node.label for node in graph.nodes}
     hub = next((n for n in graph.nodes if n.kind == "organisation"), None)
     tree = Tree(_text(hub.label if hub else "ICOM", "bold"))
     shown = {node.id for node in graph.nodes}
+    linked: dict[str, set[str]] = {}
+    for edge in graph.edges:
+        linked.setdefault(edge.source, set()).add(edge.target)
+        linked.setdefault(edge.target, set()).add(edge.source)
+    partners = [p for p in catalogue.partners if p.id in shown]
+    room, drawn = TABLE_ROWS, 0
     for type_ in PartnerType:
-        members = [p for p in catalogue.partners if p.id in shown and p.type is type_]
-        if not members:
+        members = [p for p in partners if p.type is type_]
+        if not members or room <= 1:
             continue
         branch = tree.add(Text(TYPE_NAMES[type_], style=f"bold {TYPE_STYLES[type_]}"))
+        room -= 1
         for partner in members:
+            if room <= 0:
+                break
             label = _text(labels[partner.id])
             if partner.un_system:
                 label.append_text(_text(f" · {UN_GROUP}", "dim"))
             node = branch.add(label)
-            linked = {e.target for e in graph.edges if e.source == partner.id}
-            linked |= {e.source for e in graph.edges if e.target == partner.id}
-            for relation in partner.related:  # each read from this partner's side
-                if relation.id in linked:
-                    words = relation_label(catalogue, relation)
-                    line = _text(f"{words} — " if relation.between else f"{words} ", "dim")
-                    line.append_text(_text(labels.get(relation.id, relation.id)))
-                    node.add(line)
-            for other in sorted(linked):
-                if other.startswith(("theme:", "type:")):
-                    node.add(_text(labels[other], "dim"))
+            room, drawn = room - 1, drawn + 1
+            links = _links(partner, linked.get(partner.id, set()), labels, catalogue)
+            count = _count_links(partner, linked.get(partner.id, set()))
+            for _, line in zip(range(min(count, room)), links, strict=False):
+                node.add(line)
+            if count > room:
+                node.add(_more(count - room))
+            room -= min(count, room)
+    if drawn < len(partners):
+        tree.add(_more(len(partners) - drawn))
     return tree
+
+
+def _count_links(partner: Partner, linked: set[str]) -> int:
+    relations = sum(1 for relation in partner.related if relation.id in linked)
+    return relations + sum(1 for other in linked if other.startswith(("theme:", "type:")))
+
+
+def _links(
+    partner: Partner, linked: set[str], labels: dict[str, str], catalogue: Catalogue
+) -> Iterator[Text]:
+    """A partner's lines in the tree, made only as they are drawn: its relations, each read
+    from its side, then its themes or group."""
+    for relation in partner.related:
+        if relation.id in linked:
+            words = relation_label(catalogue, relation)
+            line = _text(f"{words} — " if relation.between else f"{words} ", "dim")
+            line.append_text(_text(labels.get(relation.id, relation.id)))
+            yield line
+    for other in sorted(linked):
+        if other.startswith(("theme:", "type:")):
+            yield _text(labels[other], "dim")

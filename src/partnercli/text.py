@@ -7,7 +7,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 
 #: Marks around a matched word in a search snippet; renderers turn them into bold or `[ ]`.
@@ -53,6 +53,23 @@ def for_cell(text: str) -> str:
     """`text` for a CSV/TSV cell: control characters dropped, but tabs and line breaks kept
     (the `csv` module quotes them), so a spreadsheet gets the text and a terminal no escapes."""
     return re.sub(_CONTROL_IN_CELL, "", text)  # compiled on first use, cached by `re`
+
+
+#: What ends a text cut short.
+ELLIPSIS: Final = "…"
+
+
+def shorten(text: str, limit: int, *, size: Callable[[str], int] = len) -> str:
+    """`text` whole when its `size` is at most `limit`, else as much of its start as fits with
+    "…" after it. `size` counts at least one for each character (characters, UTF-8 bytes, UTF-16
+    units…), so a text a million times too long is never measured whole."""
+    if len(text) <= limit and size(text) <= limit:
+        return text
+    room = limit - size(ELLIPSIS)
+    cut = text[:room]
+    while (excess := size(cut) - room) > 0:
+        cut = cut[: len(cut) - max(1, excess // 4)]
+    return cut + ELLIPSIS
 
 
 def did_you_mean(value: str, choices: Iterable[str] | Mapping[str, str]) -> str:
