@@ -139,9 +139,8 @@ class Session:
         """Type `line`, press TAB, then echo the line as completion left it; what was echoed."""
         echoed = r"(?m)^\r?BEGIN (.*) END\r?$"
         done = len(re.findall(echoed, self.read_until(re.escape(PROMPT))))
-        self.send(line + "\t")
-        self.quiet()
-        self.send("\x01echo BEGIN \x05 END\r")
+        # The shell reads keys in order: TAB's completion runs before the keys after it.
+        self.send(line + "\t" + "\x01echo BEGIN \x05 END\r")
         found = re.findall(echoed, self.read_until(echoed, count=done + 1))
         self.read_until(re.escape(PROMPT), count=done + 2)
         return str(found[-1]).strip()

@@ -49,7 +49,7 @@ def _run(extra: dict[str, str]) -> str:
     ("words", "expected"),
     [
         ("partners show un", ["unesco", "unodc", "unidroit", "united", "union"]),
-        ("partners show UN", ["UNESCO", "UNODC", "UNIDROIT", "UNited", "UNion"]),
+        ("partners show UN", ["UNESCO", "UNODC", "UNIDROIT", "UNITED", "UNION"]),
         ("partners show getty f", ["foundation"]),
         ("partners show Une", ["Unesco"]),
         ("partners theme ill", ["illicit-trafficking"]),
@@ -188,6 +188,10 @@ def test_hostile_names_complete_as_text_in_a_real_shell(shell: str, tmp_path: Pa
     assert echoed["partners show MKU"] == "partners show MKUP"
 
 
+#: What a shell reads as syntax in a word: quotes, expansions, globs, separators, redirections.
+SYNTAX = " \t\n'\"\\$`*?[]{}()<>|&;!#~=%^:@"
+
+
 def test_no_shells_output_carries_syntax_escapes_or_broken_lines(tmp_path: Path) -> None:
     evil = tmp_path / "evil.json"
     evil.write_text(json.dumps(HOSTILE), encoding="utf-8")
@@ -207,11 +211,12 @@ def test_no_shells_output_carries_syntax_escapes_or_broken_lines(tmp_path: Path)
         }  # fmt: skip
         for shell, out in outputs.items():
             for line in out.splitlines():
-                value = line.split("\t")[0].split(":::")[0]
-                assert re.fullmatch(r"[\w.,-]+", value), (shell, line)
-                assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e]", line.replace("\t", " "))
-                assert "$(" not in line, (shell, line)
-                assert "`" not in line, (shell, line)
+                value, _, described = line.partition(":::" if shell == "powershell" else "\t")
+                if shell == "powershell":
+                    assert described, line  # PowerShell refuses a completion without a tooltip
+                    value = value.removeprefix("'").removesuffix("'")  # a comma is quoted
+                assert not set(value) & set(SYNTAX), (shell, line)
+                assert not re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e]", described)
     described = _run(data | {"_PARTNERS_COMPLETE": "complete_zsh",
                              "_TYPER_COMPLETE_ARGS": "partners show MKU"})  # fmt: skip
     assert described == "MKUP\tClosing [/x] tag [bold]x\n"  # markup shown as written

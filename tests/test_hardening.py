@@ -280,7 +280,9 @@ def test_closed_stdout_is_one_error_line() -> None:
         f"{PARTNERS} list >&-", shell=True, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 1
-    assert result.stderr == "error: standard output is closed; nothing can be written\n"
+    assert result.stderr == (
+        "error: standard output is closed; nothing can be written (give --output FILE)\n"
+    )
 
 
 def test_stdin_not_a_terminal_changes_nothing() -> None:

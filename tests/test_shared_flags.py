@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +18,7 @@ from benchmarks.datasets import write_scaled
 from partnercli import completion, output
 from partnercli.cli import app
 from partnercli.terminal import LESS_DEFAULT, Terminal, pager_command
-from tests.conftest import DATA_DIR, Invoke
+from tests.conftest import DATA_DIR, Invoke, WriteData, minimal_dataset, record
 
 PARTNERS = str(Path(sys.executable).with_name("partners"))
 MINE = str(DATA_DIR / "mine.json")
@@ -38,13 +40,25 @@ PRINTING = {
 }
 
 
-@pytest.mark.parametrize("command", sorted(PRINTING))
-def test_data_goes_after_every_command_that_prints(invoke: Invoke, command: str) -> None:
-    args, _, _ = PRINTING[command]
-    after = invoke(command, *args, "--data", MINE, "--no-pager")
-    before = invoke("--data", MINE, command, *args, "--no-pager")
-    assert (after.exit_code, after.stdout) == (before.exit_code, before.stdout)
-    assert after.exit_code in (0, 1), after.output  # mine.json lacks some partners: not found
+#: The commands that read a dataset, with what each needs from `mine`'s one partner.
+READING = {
+    "list": [], "show": ["mine"], "themes": [], "theme": ["alpha"], "search": ["mine"],
+    "related": ["mine"], "graph": [], "about": [], "cite": ["mine"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", sorted(READING))
+def test_data_goes_after_every_command_that_reads_it(
+    invoke: Invoke, write_data: WriteData, command: str
+) -> None:
+    mine = str(write_data(minimal_dataset(record("mine", name="Only Mine", themes=["alpha"]))))
+    args = [*READING[command], "-f", "csl-json" if command == "cite" else "json"]
+    after = invoke(command, *args, "--data", mine, "--no-pager")
+    before = invoke("--data", mine, command, *args, "--no-pager")
+    assert after.exit_code == 0, after.output
+    assert after.stdout == before.stdout
+    bundled = invoke(command, *args, "--no-pager")
+    assert after.stdout != bundled.stdout  # the file was read, not the bundled data
 
 
 @pytest.mark.parametrize("command", sorted(PRINTING))
@@ -163,9 +177,9 @@ class _Tty:
 
 
 def test_less_is_told_frx_only_when_less_is_unset() -> None:
-    unset = Terminal.detect({}, stdout=_Tty(), stderr=_Tty())  # type: ignore[arg-type]  # a stand-in stream
+    unset = Terminal.detect({}, stdout=_Tty())  # type: ignore[arg-type]  # a stand-in stream
     assert unset.pager_env["LESS"] == LESS_DEFAULT == "FRX"
-    chosen = Terminal.detect({"LESS": "S"}, stdout=_Tty(), stderr=_Tty())  # type: ignore[arg-type]  # a stand-in stream
+    chosen = Terminal.detect({"LESS": "S"}, stdout=_Tty())  # type: ignore[arg-type]  # a stand-in stream
     assert chosen.pager_env["LESS"] == "S"
 
 
@@ -176,7 +190,7 @@ def test_a_pager_setting_that_cannot_be_read_is_a_warning(setting: str) -> None:
     assert problem is not None
     assert problem.startswith("PAGER cannot be read (")
     runner = CliRunner()
-    term = Terminal.detect({"PAGER": setting}, stdout=_Tty(), stderr=_Tty())  # type: ignore[arg-type]  # a stand-in stream
+    term = Terminal.detect({"PAGER": setting}, stdout=_Tty())  # type: ignore[arg-type]  # a stand-in stream
     result = runner.invoke(app, ["themes", "-f", "plain"], obj=term)
     assert result.exit_code == 0
     assert result.stderr == f"warning: {problem}\n"
@@ -241,3 +255,77 @@ def test_fields_completion_offers_what_the_command_takes(
     extra = ["--sources"] if sources else []
     result = invoke(command, *args, *extra, "--fields", offered[0], "--json")
     assert result.exit_code == 0, result.output
+
+
+# -- what --output writes to -------------------------------------------------------------------
+
+
+def test_output_to_a_fifo_writes_into_it_never_replaces_it(invoke: Invoke, tmp_path: Path) -> None:
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    assert invoke("list", "--json", "-o", str(fifo)).exit_code == 0
+    written, _ = reader.communicate(timeout=30)
+    assert len(json.loads(written)) == 21
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_output_through_a_symlink_writes_its_target_and_keeps_its_mode(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    target = tmp_path / "target.json"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o600)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    assert invoke("list", "-o", str(link)).exit_code == 0
+    assert link.is_symlink()
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 21
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("path", ["", ".", "/tmp/"])
+def test_output_needs_a_file_name(invoke: Invoke, path: str) -> None:
+    result = invoke("list", "-o", path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --output needs a file name")
+
+
+def test_a_closed_stdout_still_writes_the_file_asked_for(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    written = subprocess.run(
+        ["bash", "-c", f'"{PARTNERS}" list -o "{target}" >&-'], capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert written.returncode == 0, written.stderr
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 21
+    closed = subprocess.run(
+        ["bash", "-c", f'"{PARTNERS}" list --json >&-'], capture_output=True, text=True, check=False
+    )
+    assert closed.returncode == 1
+    assert closed.stderr.startswith("error: standard output is closed")
+
+
+def test_open_writes_the_url_to_a_file_and_nothing_else(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "url.txt"
+    result = invoke("open", "unesco", "-o", str(target))
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert target.read_text(encoding="utf-8") == "https://www.unesco.org\n"
+    assert invoke("open", "unesco", "-o", str(tmp_path / "url.xlsx")).exit_code == 2
+
+
+def test_version_with_a_damaged_bundled_file_is_one_line(tmp_path: Path) -> None:
+    package = tmp_path / "partnercli"
+    shutil.copytree(Path(output.__file__).parent, package)
+    (package / "data" / "partners.json").write_text("{broken", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERS_DATA"} | {
+        "PYTHONPATH": str(tmp_path)
+    }
+    for args in (["--version"], ["list"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "partnercli", *args], capture_output=True, text=True, env=env,
+            check=False,
+        )  # fmt: skip
+        assert result.returncode == 1, args
+        assert result.stderr.startswith("error: invalid data in the bundled partners.json"), args
+        assert result.stderr.count("\n") == 1

@@ -81,8 +81,9 @@ class Shell(StrEnum):
 T = TypeVar("T")
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 success (an empty result too), 1 not found, ambiguous or invalid data, "
-    "2 usage error, 130 interrupted."
+    "Exit codes: 0 success (an empty result too), 1 not found, ambiguous, ICOM named as a "
+    "partner, invalid or unreadable data, or output that cannot be written, 2 usage error, "
+    "130 interrupted."
 )
 
 
@@ -216,7 +217,7 @@ def terminal(ctx: typer.Context) -> Terminal:
 def data_path(ctx: typer.Context, common: Common) -> str | None:
     """The --data a run gave, after its command or before it (or PARTNERS_DATA), if any."""
     given = ctx.find_root().params.get("data")
-    return common.data or (given if isinstance(given, str) else None)
+    return common.data if common.data is not None else given if isinstance(given, str) else None
 
 
 def load(ctx: typer.Context, common: Common) -> Catalogue:
@@ -269,8 +270,8 @@ def shaped(ctx: typer.Context, shape: Shape, *, sources: bool = False) -> output
     where = writes(ctx, shape)
     return output.choose(
         where.terminal,
-        format_=shape.format,
-        json_=shape.json,
+        format_=shape.format_,
+        json_=shape.json_,
         fields=shape.fields,
         available=views.fields_for(ctx.command.name or "", sources=sources),
         path=shape.output,
@@ -315,7 +316,7 @@ def wanted(cat: Catalogue, filters: Filters) -> Filter:
     """What --type, --theme and --country ask for, each resolved against the data."""
     theme_id = None if filters.theme is None else _theme_option(cat, filters.theme)
     code = None if filters.country is None else lookup.parse_country(cat, filters.country)
-    return Filter(filters.type, theme_id, code)
+    return Filter(filters.type_, theme_id, code)
 
 
 def _theme_option(cat: Catalogue, value: str) -> str:
@@ -331,7 +332,11 @@ def _theme_option(cat: Catalogue, value: str) -> str:
 
 def _version(value: bool) -> None:
     if value:
-        info = catalogue.load().dataset
+        try:
+            info = catalogue.load().dataset
+        except PartnersError as exc:  # a damaged bundled file: one line, as for any command
+            report(exc)
+            raise typer.Exit(exc.exit_code) from None
         data = (
             f"dataset {info.version}, compiled {info.compiled}" if info else "dataset unversioned"
         )
@@ -582,7 +587,8 @@ def graph(
             "-f",
             case_sensitive=False,
             help="table (a tree), plain (one link per line), mermaid, dot, graphml or json "
-            "[default: table on a terminal, plain on a pipe; with -o, the file's extension].",
+            "[default: table on a terminal, plain on a pipe; with -o FILE, its extension: .txt, "
+            ".mmd, .dot, .gv, .graphml, .json].",
             show_default=False,
         ),
     ] = None,
@@ -662,7 +668,8 @@ def cite(
             "--format",
             "-f",
             case_sensitive=False,
-            help="How to write the citation [default: text; with -o, the file's extension].",
+            help="How to write the citation [default: text; with -o FILE, its extension: .txt, "
+            ".bib, .json].",
             show_default=False,
         ),
     ] = None,
@@ -718,7 +725,8 @@ def _access_date(value: str | None) -> datetime.date:
 def open_(ctx: typer.Context, name: PartnerArg, common: Common) -> None:
     """Open a partner's website in the browser; on a pipe, or with no browser, print its URL.
 
-    The browser is the system's default, or $BROWSER.
+    The browser is the system's default, or $BROWSER. With -o, the URL is written to a .txt
+    file instead.
 
     Examples:
 
@@ -728,10 +736,14 @@ def open_(ctx: typer.Context, name: PartnerArg, common: Common) -> None:
       partners open wipo | pbcopy
     """
     where = writes(ctx, common)
+    output.format_for(where.path, None, {".txt": "text"}, "text")  # only a URL can be written
     partner = find_partner(load(ctx, common), " ".join(name))
-    if where.path is not None:
-        output.deliver(f"{partner.website}\n" if partner.website else "", where)
-    open_website(partner, where.terminal)
+    if where.path is None:
+        open_website(partner, where.terminal)
+    elif partner.website is None:
+        raise PartnersError(f"{partner.id} has no website in the data")
+    else:
+        output.deliver(f"{partner.website}\n", where)
 
 
 def open_website(partner: Partner, term: Terminal) -> None:
@@ -782,7 +794,7 @@ def schema(ctx: typer.Context, common: Common) -> None:
     """Print the JSON Schema of the dataset format, generated from the data model.
 
     Editors can check a dataset file of your own against it; the loader checks a few rules
-    more (see 'partners --help' on --data).
+    more (see docs/data-format.md). With -o, the file is a .json file.
 
     Examples:
 
@@ -791,17 +803,17 @@ def schema(ctx: typer.Context, common: Common) -> None:
       partners schema -o partners.schema.json
     """
     where = writes(ctx, common)
-    output.format_for(where.path, None, {".json": "json"}, "json")  # only JSON can be written
+    output.format_for(where.path, None, {".json": "json"}, "json")  # refuses another extension
     output.deliver(fields.json_schema(), where)
 
 
-def _prepare_streams() -> None:
+def _prepare_streams() -> bool:
     """A stdout that cannot take every character gets `?` for those it cannot (JSON is escaped
-    instead); a closed stdout is an error, not a traceback."""
-    if sys.stdout is None:
-        if sys.stderr is not None:
-            sys.stderr.write("error: standard output is closed; nothing can be written\n")
-        sys.exit(EXIT_FAILURE)
+    instead). A closed stdout (`>&-`) is replaced by the null device, so that a run writing a
+    file (-o) works; whether it was closed is returned (writing to it is then an error)."""
+    closed = sys.stdout is None
+    if closed:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  # open for the run
     for stream in (sys.stdout, sys.stderr):
         if (
             stream is not None
@@ -809,6 +821,7 @@ def _prepare_streams() -> None:
             and hasattr(stream, "reconfigure")
         ):
             stream.reconfigure(errors="replace")
+    return closed
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -821,5 +834,5 @@ def main() -> None:
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
-    _prepare_streams()
-    app(obj=Terminal.detect())
+    closed = _prepare_streams()
+    app(obj=Terminal.detect(stdout_closed=closed))

@@ -13,7 +13,8 @@ shell's own format, never evaluated (Typer's zsh script `eval`s them, and render
 
 import os
 import re
-from typing import ClassVar, Final
+import stat
+from typing import Final
 
 import typer
 from typer._click.shell_completion import CompletionItem, ShellComplete, add_completion_class
@@ -41,21 +42,28 @@ _PLAIN = re.compile(r"[\w.,-]+")
 def _catalogue(ctx: typer.Context) -> Catalogue | None:
     """The data the command would read; None if it is broken (the command itself will say
     why) or too large to read at every TAB."""
-    path = ctx.params.get("data") or ctx.find_root().params.get("data")
+    path = ctx.params.get("data")
+    path = ctx.find_root().params.get("data") if path is None else path
     try:
         if path is None:
             return catalogue.load()
-        if os.stat(path).st_size > MAX_COMPLETED_BYTES:
-            return None
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_COMPLETED_BYTES:
+            return None  # a pipe would wait for its writer at every TAB
         return catalogue.load(path)
     except (PartnersError, OSError, ValueError):
         return None
 
 
 def _continued(typed: str, word: str) -> str:
-    """`word` as the continuation of what was typed, in the case it was typed (`Une` and
-    `unesco` give `Unesco`): shells keep only values that start with what was typed."""
-    return typed + word[len(typed) :] if fold(word[: len(typed)]) == fold(typed) else word
+    """`word` as the continuation of what was typed, in the case it was typed (`c` and `CCC`
+    give `ccc`; `Une` and `unesco` give `Unesco`): shells keep only values that start with what
+    was typed."""
+    if fold(word[: len(typed)]) != fold(typed):
+        return word
+    if typed.islower() or typed.isupper():
+        return word.lower() if typed.islower() else word.upper()
+    return typed + word[len(typed) :]
 
 
 def partners(ctx: typer.Context, incomplete: str) -> Completions:
@@ -210,11 +218,9 @@ class _Shell(ShellComplete):
     """A shell's side of completion: Typer's reading of the command line (its classes are
     the other bases), our formats, one line per value, each value once and plain."""
 
-    separator: ClassVar[str] = "\t"
-
     def format_completion(self, item: CompletionItem) -> str:
         text = description(item.help)
-        return f"{item.value}{self.separator}{text}" if text else str(item.value)
+        return f"{item.value}\t{text}" if text else str(item.value)
 
     def complete(self) -> str:
         args, incomplete = self.get_completion_args()
@@ -241,7 +247,11 @@ class Fish(_Shell, FishComplete):
 
 
 class PowerShell(_Shell, PowerShellComplete):
-    separator = ":::"
+    def format_completion(self, item: CompletionItem) -> str:
+        # Always a description (PowerShell refuses an empty tooltip); a comma in single quotes
+        # (bare, PowerShell reads `id,name` as an array).
+        value = f"'{item.value}'" if "," in str(item.value) else str(item.value)
+        return f"{value}:::{description(item.help) or ' '}"
 
 
 def install() -> None:

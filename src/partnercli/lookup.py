@@ -267,6 +267,10 @@ COUNTRY_FORMS: Final = {
     "holland": "NL", "nederland": "NL", "suisse": "CH", "schweiz": "CH", "svizzera": "CH",
     "deutschland": "DE", "osterreich": "AT", "belgique": "BE", "belgie": "BE",
     "italia": "IT", "espana": "ES", "tunisie": "TN", "zhongguo": "CN", "中国": "CN",
+    "scotland": "GB", "wales": "GB", "russia": "RU", "turkey": "TR", "iran": "IR", "syria": "SY",
+    "korea": "KR", "south korea": "KR", "north korea": "KP", "vietnam": "VN", "laos": "LA",
+    "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "taiwan": "TW",
+    "czech republic": "CZ", "palestine": "PS", "vatican": "VA",
 }  # fmt: skip
 
 

@@ -47,7 +47,8 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         case_sensitive=False,
-        help="Output format [default: table on a terminal, plain on a pipe].",
+        help="Output format [default: table on a terminal, plain on a pipe; with -o FILE, its "
+        "extension: .json, .jsonl, .csv, .tsv, .md, .xlsx, .txt].",
         show_default=False,
     ),
 ]
@@ -182,8 +183,8 @@ OutputOpt = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write to FILE instead of stdout; without --format, its extension chooses "
-        "(.json, .jsonl, .csv, .tsv, .md, .xlsx).",
+        help="Write to FILE instead of stdout ('-' is stdout); without --format, its extension "
+        "chooses the format (the command's --help lists them).",
         show_default=False,
     ),
 ]
@@ -237,8 +238,8 @@ class Common(Struct, frozen=True):
 class Shape(Common, frozen=True):
     """How a command's records are written: format, fields, whole cells, the CSV guard."""
 
-    format: FormatOpt = None
-    json: JsonOpt = False
+    format_: FormatOpt = None
+    json_: JsonOpt = False
     fields: FieldsOpt = None
     raw: RawOpt = False
     wide: WideOpt = False
@@ -255,7 +256,7 @@ class Order(Struct, frozen=True):
 class Filters(Struct, frozen=True):
     """Which partners a listing keeps: of a type, on a theme, seated in a country."""
 
-    type: TypeOpt = None
+    type_: TypeOpt = None
     theme: ThemeOpt = None
     country: CountryOpt = None
 

@@ -57,6 +57,8 @@ class Output(Destination, frozen=True, kw_only=True):
 
 def destination(terminal: Terminal, path: str | None, *, no_pager: bool) -> Destination:
     """Where `--output PATH` (`-`: stdout) and `--no-pager` send a command's text."""
+    if path is not None and (not path or path.endswith(os.sep) or os.path.isdir(path)):
+        raise UsageError(f"--output needs a file name, not '{path}'; '-' is stdout")
     return Destination(terminal=terminal, path=None if path == STDOUT else path, pager=not no_pager)
 
 
@@ -70,9 +72,8 @@ def format_for(path: str | None, given: F | None, by_extension: Mapping[str, F],
         return default
     if suffix not in by_extension:
         known = ", ".join(by_extension)
-        raise UsageError(
-            f"--output: this command cannot write '{suffix}' files; use {known}, or give --format"
-        )
+        more = ", or give --format" if len(set(by_extension.values())) > 1 else ""
+        raise UsageError(f"--output: this command cannot write '{suffix}' files; use {known}{more}")
     return by_extension[suffix]
 
 
@@ -202,6 +203,10 @@ def deliver(content: str | bytes, where: Destination) -> None:
     """To the file --output names, else through the pager when that is due, else to stdout."""
     if where.path is not None:
         write_file(where.path, content)
+    elif where.terminal.stdout_closed:
+        raise PartnersError(
+            "standard output is closed; nothing can be written (give --output FILE)"
+        )
     elif isinstance(content, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(content)
@@ -210,21 +215,29 @@ def deliver(content: str | bytes, where: Destination) -> None:
 
 
 def write_file(path: str, content: str | bytes) -> None:
-    """Write an output file whole or not at all: into a temporary file beside it, renamed into
-    place. Never the package's own data (the CLI also refuses the dataset being read)."""
+    """Write an output file whole or not at all: into a temporary file beside the real target
+    (a symlink's), renamed into place with the old file's permissions. What is not a regular
+    file (/dev/null, a FIFO, a process substitution) is written to as it is, never replaced.
+    Never the package's own data (the CLI also refuses the dataset being read)."""
+    import stat
     import tempfile  # ~3 ms: only --output pays for it
 
-    target = Path(path)
+    target = Path(os.path.realpath(path))
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     try:
         if _is_package_data(target):
             raise UsageError(f"--output {path} is partners' own data; choose another file")
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
-        folder = target.parent
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+        existing = target.stat() if target.exists() else None
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            with target.open("wb") as stream:
+                stream.write(data)
+            return
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as file:
                 file.write(data)
-            os.chmod(temporary, 0o666 & ~_umask())
+            mode = existing.st_mode if existing else 0o666 & ~_umask()
+            os.chmod(temporary, stat.S_IMODE(mode))
             os.replace(temporary, target)
         except BaseException:
             os.unlink(temporary)

@@ -35,8 +35,8 @@ NARROW = 80
 #: Below this width a partner table drops the themes (a search table the type), so that names
 #: keep room on one line.
 THEMES_FROM = 100
-#: How many lines a search result's match fills at most, by terminal width (narrower: more).
-MATCH_LINES = {NARROW: 3, 0: 4}
+#: How many lines a search result's match fills at most: 3 from `NARROW` columns, 4 below.
+MATCH_LINES, MATCH_LINES_NARROW = 3, 4
 
 #: A table shows at most this many rows (the network's tree, this many lines); a last line
 #: counts the rest: "… and K more; use -f json". The README states the number.
@@ -172,7 +172,7 @@ def hits_table(
     # The match column's width: what the others and the padding leave, three quarters of it
     # beside a name; its text is cut to fill a few lines, short of them as words wrap.
     left = width - id_width - (6 if typed else 0) - 2 * len(table.columns) - 2
-    lines = next(n for at_least, n in MATCH_LINES.items() if width >= at_least)
+    lines = MATCH_LINES if width >= NARROW else MATCH_LINES_NARROW
     room = max(left * 3 // 4 if named else left, 20) * lines
     for hit, shown_id in _rows(table, list(zip(hits, ids, strict=True))):
         row: list[RenderableType] = [_text(shown_id)]

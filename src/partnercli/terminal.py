@@ -27,7 +27,8 @@ class Terminal(Struct, frozen=True, kw_only=True):
     """Where a run writes, and how a person reads it."""
 
     stdout_tty: bool = False
-    stderr_tty: bool = False
+    #: Was stdout closed when the run started (`>&-`)? Only --output can be written then.
+    stdout_closed: bool = False
     #: Columns and lines of the terminal (or COLUMNS and LINES).
     width: int = 80
     height: int = 24
@@ -47,18 +48,18 @@ class Terminal(Struct, frozen=True, kw_only=True):
         cls,
         environ: Mapping[str, str] | None = None,
         stdout: TextIO | None = None,
-        stderr: TextIO | None = None,
+        *,
+        stdout_closed: bool = False,
     ) -> Terminal:
         """The terminal of this process (its environment and standard streams)."""
         env = os.environ if environ is None else environ
         out = sys.stdout if stdout is None else stdout
-        err = sys.stderr if stderr is None else stderr
         size = shutil.get_terminal_size()
         tty = _isatty(out)
         pager, problem = pager_command(env) if tty else ((), None)  # only a terminal pages
         return cls(
             stdout_tty=tty,
-            stderr_tty=_isatty(err),
+            stdout_closed=stdout_closed,
             width=size.columns,
             height=size.lines,
             dumb=env.get("TERM") == "dumb",

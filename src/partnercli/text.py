@@ -21,7 +21,7 @@ _CONTROL = (
     # bidirectional overrides that can make a line read differently from what it holds.
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 )
-_SPACES = r"[\t\n\r]+"
+_SPACES = r"[\t\n\r\u2028\u2029]+"
 
 
 def fold(text: str) -> str:
