@@ -18,12 +18,26 @@ import Stemmer
 from benchmarks.relevance import HELD_OUT, evaluate, held_out, judged, summary
 from partnercli import catalogue
 from partnercli.models import Catalogue, Partner
-from partnercli.search import STOP_WORDS, distance
+from partnercli.search import STOP_WORDS
 from partnercli.text import fold
 
 FIELDS = {"names": 3.0, "themes": 2.0, "texts": 1.0}
 K1, B, CUT = 1.2, 0.75, 0.3
 _STEM = Stemmer.Stemmer("english")
+
+
+def distance(a: str, b: str) -> int:
+    """Edit distance with transpositions (Damerau-Levenshtein, optimal string alignment)."""
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, previous = previous, current
+    return previous[-1]
 
 
 def _words(text: str) -> list[str]:
@@ -50,7 +64,7 @@ def ranking(cat: Catalogue, query: str) -> list[str]:
         stem = _STEM.stemWord(word)
         if stem not in raw:
             most = 1 if len(word) < 6 else 2
-            close = sorted((distance(word, s, most), s) for s in surface)
+            close = sorted((distance(word, s), s) for s in surface)
             if close and close[0][0] <= most:
                 stem = _STEM.stemWord(close[0][1])
         terms.append(stem)

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
-from partnercli import catalogue
+from partnercli import catalogue, search
 from partnercli.cli import app
 from partnercli.models import Catalogue
 
@@ -135,3 +135,11 @@ def read_pty(args: list[str], env: dict[str, str], *, rows: int = 24) -> tuple[i
     code = proc.wait(timeout=30)
     os.close(leader)
     return code, b"".join(chunks).decode("utf-8", "replace")
+
+
+def searched_as(catalogue: Catalogue, query: str) -> str | None:
+    """The query as search read it, when it corrected a word (what its note on stderr says)."""
+    notes: list[str] = []
+    search.search(catalogue, query, notes=notes)
+    prefix = "showing results for "
+    return next((n.removeprefix(prefix) for n in notes if n.startswith(prefix)), None)

@@ -130,6 +130,7 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     for shipped in (
         "partnercli/data/partners.json",
         "partnercli/data/partners.schema.json",
+        "partnercli/data/search_words.json",
         "partnercli/py.typed",
     ):
         assert shipped in names

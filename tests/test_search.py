@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from partnercli import search
 from partnercli.errors import UsageError
 from partnercli.models import Catalogue, PartnerType
-from tests.conftest import Invoke
+from tests.conftest import Invoke, searched_as
 
 # (query, partners that must be first (a set: any order among them), must be in the top N, N)
 RELEVANCE: list[tuple[str, set[str], set[str], int]] = [
@@ -154,11 +154,12 @@ def test_too_many_distinct_words_is_a_usage_error(bundled: Catalogue) -> None:
         search.search(bundled, " ".join(f"w{i}" for i in range(201)))
 
 
-def test_did_you_mean(bundled: Catalogue) -> None:
-    assert search.did_you_mean(bundled, "ilicit") == "illicit"
-    assert search.did_you_mean(bundled, "ilicit trafic") == "illicit traffic"
-    assert search.did_you_mean(bundled, "illicit") is None
-    assert search.did_you_mean(bundled, "qqqqzzzz") is None
+def test_a_misspelling_is_searched_as_the_data_s_word(bundled: Catalogue) -> None:
+    assert searched_as(bundled, "ilicit") == "illicit"
+    assert searched_as(bundled, "ilicit trafic") == "illicit traffic"
+    assert searched_as(bundled, "illicit") is None
+    assert searched_as(bundled, "qqqqzzzz") is None
+    assert {h.correction for h in search.search(bundled, "ilicit trafic")} == {"illicit traffic"}
 
 
 def test_former_names_are_searched_even_when_not_among_the_aliases(bundled: Catalogue) -> None:
@@ -298,7 +299,7 @@ def test_search_query_after_double_dash(invoke: Invoke) -> None:
 def test_the_index_gathers_16_mb_before_it_writes_a_segment(bundled: Catalogue) -> None:
     """FTS5's 'hashsize' (a third less work on a large file's index) is set, not swallowed by
     the guard kept for an SQLite without the option."""
-    db = search.in_memory(bundled)
+    db = search.Index.of(bundled).db
     (value,) = db.execute("SELECT v FROM words_config WHERE k = 'hashsize'").fetchone()
     assert value == 16 * 2**20
     assert db.execute("SELECT count(*) FROM words WHERE words MATCH 'illicit'").fetchone()[0] > 0

@@ -1,39 +1,32 @@
 """Ranked full-text search over a catalogue, with the reason each result matched.
 
-What a query means (docs/search.md says it for users):
-- Its words are folded (case and accents do not matter) and stemmed with the Snowball English
-  stemmer, so that a word meets its family (`archives`, `archival`); a small table joins the
-  families Snowball leaves apart (`archivist`, `librarian`, `trafficking`) and keeps apart the
-  words it would wrongly join (`nations` is not "National", `united` is not "Unit").
-- Words that carry no topic (the, of, who, how, can, my, help, find, organisation…) are left
-  out; a query of nothing else finds nothing, with a note.
-- A word the data does not hold may be a misspelling of one it does (`interpool`): searched as
-  that word when it is long enough and close enough, with a note; otherwise a word of four
-  letters or more is taken as the start of a word (`restor`), and a word the data does not
-  hold at all is left out, with a note.
-- A word the page does not use but people do (`smuggling`, `looting`, `theft`) stands for the
-  page's words that say it (customs, illicit traffic, stolen…), at a lower weight than the
-  word itself would have: a table of such words, and each theme's vocabulary in the data.
-
-How it ranks: each word contributes its BM25F score (SQLite's FTS5 holds the index; the sum
-runs here, over fields weighted by what they say about a partner: a name counts more than a
-sentence, a theme more than a passing mention, and each field's length is normalised on its
-own). Partners matching every word come first; when fewer than `HANDFUL` do, those matching
-part of the query follow, if they reach `PARTIAL_SHARE` of the best score, marked partial.
-The score shown is the sum of what each word contributed, and the order is the score's.
+docs/search.md says for users how a query is read and ranked. In short:
+- words are folded and stemmed (Snowball, joined into families and kept apart by the tables of
+  data/search_words.json); words of no topic are left out, and a query of nothing else finds
+  nothing, with a note;
+- a word the data does not hold is taken as the start of one (`restor`), else as a misspelling
+  of one close enough (difflib: `interpool`), else left out, with a note; a word the page does
+  not use but people do (`looting`) stands for the page's words that say it (a synonym table,
+  and each theme's vocabulary in the data), at a lower weight;
+- each word contributes its BM25F score (SQLite's FTS5 holds the index; the sum runs here, over
+  fields weighted by what they say about a partner, each field's length normalised on its own).
+  Partners matching every word come first; when fewer than `HANDFUL` do, those matching part of
+  the query follow, if they reach `PARTIAL_SHARE` of the best score, marked partial.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
+import json
 import math
+import pkgutil
 import re
 import sqlite3
-from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import Stemmer
 
@@ -54,6 +47,10 @@ MOST: Final = 0.5
 FULL_SHARE: Final = 0.1
 #: A word the data does not hold, at least this long, is taken as the start of a word.
 PREFIX_FROM: Final = 4
+#: A word the data does not hold, at least this long, may be a misspelling of one it does, if
+#: their similarity (difflib's ratio) reaches `SIMILAR`: one slip in a word of five letters.
+CORRECT_FROM: Final = 5
+SIMILAR: Final = 0.8
 #: What a word found through the words it stands for (a synonym) is worth, against the word.
 SYNONYM_WEIGHT: Final = 0.5
 #: What a theme whose vocabulary holds the word is worth, against the word.
@@ -66,21 +63,20 @@ SNIPPET_WORDS: Final = 8
 K1: Final = 1.5
 B: Final = 0.75
 #: The indexed fields and their weights: a hit in a name outranks one in a long text.
-FIELDS: Final[tuple[tuple[str, float], ...]] = (
-    ("name", 10.0),
-    ("acronym", 10.0),
-    ("aliases", 8.0),
-    ("themes", 4.0),
-    ("type", 3.0),
-    ("groups", 3.0),
-    ("seat", 3.0),
-    ("description", 1.0),
-    ("partnership", 1.0),
-    ("related", 1.0),
-    ("milestones", 1.0),
-)
-COLUMNS: Final = tuple(name for name, _ in FIELDS)
-WEIGHTS: Final = dict(FIELDS)
+WEIGHTS: Final = {
+    "name": 10.0,
+    "acronym": 10.0,
+    "aliases": 8.0,
+    "themes": 4.0,
+    "type": 3.0,
+    "groups": 3.0,
+    "seat": 3.0,
+    "description": 1.0,
+    "partnership": 1.0,
+    "related": 1.0,
+    "milestones": 1.0,
+}
+COLUMNS: Final = tuple(WEIGHTS)
 #: Fields whose hit is best explained by a sentence of the partner's texts.
 NAMING_FIELDS: Final = frozenset({"name", "acronym", "aliases", "themes", "type", "groups"})
 TEXT_FIELDS: Final = ("partnership", "description")
@@ -88,343 +84,23 @@ TEXT_FIELDS: Final = ("partnership", "description")
 TYPE_WORDS: Final = {"ngo": "NGO", "igo": "IGO", "museum": "museum"}
 UN_WORDS: Final = "UN United Nations system"
 
-#: Words that say nothing on their own (a standard English list, and the articles of the
-#: languages of the partners' names): left out of a query unless quoted.
-STOP_WORDS: Final = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "could",
-        "de",
-        "del",
-        "der",
-        "des",
-        "di",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "du",
-        "during",
-        "each",
-        "el",
-        "en",
-        "et",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "la",
-        "las",
-        "le",
-        "les",
-        "lo",
-        "los",
-        "me",
-        "more",
-        "most",
-        "my",
-        "myself",
-        "no",
-        "nor",
-        "not",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "ought",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "y",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-    ]
-)
-#: Words of a question or request that carry no topic: left out like stop words.
-QUESTION_WORDS: Final = frozenset(
-    [
-        "anybody",
-        "anyone",
-        "anything",
-        "can",
-        "cannot",
-        "deal",
-        "deals",
-        "does",
-        "find",
-        "finding",
-        "help",
-        "helps",
-        "helping",
-        "how",
-        "know",
-        "looking",
-        "look",
-        "need",
-        "organisation",
-        "organisations",
-        "organization",
-        "organizations",
-        "please",
-        "show",
-        "somebody",
-        "someone",
-        "something",
-        "tell",
-        "want",
-        "wants",
-        "which",
-        "who",
-        "whose",
-        "body",
-        "bodies",
-        "get",
-        "list",
-        "give",
-        "partner",
-        "partners",
-        "org",
-        "orgs",
-        "many",
-        "much",
-        "also",
-        "just",
-    ]
-)
-
-#: Word families the Snowball stemmer leaves apart, joined (stem -> the family's stem). Drawn from
-#: the page's own words: an archivist works in "archives", a librarian in a "library".
-FAMILIES: Final = {
-    "archivist": "archiv",
-    "librarian": "librari",
-    "traffick": "traffic",
-    "smuggler": "smuggl",
-    "looter": "loot",
-    "crimin": "crime",
-    "terrorist": "terror",
-    "scientif": "scienc",
-    "scientist": "scienc",
-    "histor": "histori",
-    "historian": "histori",
-    "programm": "program",
-    "organiz": "organis",
-    "center": "centr",
-    "funder": "fund",
-    "financ": "financi",
-    "trainer": "train",
-    "steal": "stolen",
-    "stole": "stolen",
-    "restitut": "restitut",
-    "specializ": "specialis",
-    "recogniz": "recognis",
-    "harmoniz": "harmonis",
-    "moderniz": "modernis",
+#: The word tables, each described in the file: data, read once, when search is imported.
+_TABLES: Final[dict[str, Any]] = {
+    name: table["entries"]
+    for name, table in json.loads(
+        pkgutil.get_data("partnercli", "data/search_words.json") or b"{}"
+    ).items()
 }
-#: Words Snowball would join to a word of another family, kept apart (word -> its own stem):
-#: "National" is not "nations", "United" not "Unit", "goods" not "good", "objectives" not
-#: "objects", "responsible" not "response", "international" not "internal".
-APART: Final = {
-    "national": "national",
-    "nationally": "national",
-    "united": "united",
-    "goods": "goods",
-    "objective": "objective",
-    "objectives": "objective",
-    "responsible": "responsib",
-    "international": "international",
-    "internationally": "international",
-}
-
-#: Words people use that the page does not, and the page's words that say what they mean (most
-#: specific first). Each reaches the partners those words describe, below the word's own matches.
-SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
-    "smuggling": ("customs", "illicit traffic", "suspicious movement"),
-    "contraband": ("customs", "illicit traffic"),
-    "border": ("customs", "suspicious movement"),
-    "frontier": ("customs",),
-    "theft": ("stolen", "police", "crime"),
-    "thief": ("stolen", "police", "crime"),
-    "thieves": ("stolen", "police", "crime"),
-    "robbery": ("stolen", "police", "crime"),
-    "burglary": ("stolen", "police", "crime"),
-    "looting": ("conflict areas", "illicit", "stolen", "armed conflict"),
-    "plunder": ("conflict areas", "illicit", "stolen", "armed conflict"),
-    "pillage": ("conflict areas", "illicit", "stolen", "armed conflict"),
-    "repatriation": ("restitution", "return"),
-    "repatriate": ("restitution", "return"),
-    "provenance": ("stolen", "identification", "database", "illicit"),
-    "antiquities": ("cultural objects", "cultural goods", "illicit traffic"),
-    "antique": ("cultural objects", "cultural goods", "illicit traffic"),
-    "artefact": ("cultural objects", "cultural goods", "items"),
-    "artifact": ("cultural objects", "cultural goods", "items"),
-    "artwork": ("works of art", "cultural objects", "art"),
-    "painting": ("works of art", "cultural objects", "art"),
-    "sculpture": ("works of art", "cultural objects", "art"),
-    "black market": ("illicit traffic", "stolen"),
-    "forgery": ("illicit traffic",),
-    "enforcement": ("police", "customs", "crime"),
-    "investigation": ("police", "crime"),
-    "policing": ("police",),
-    "cop": ("police",),
-    "armed conflict": ("conflict", "post-conflict", "attacks"),
-    "war": ("armed conflict", "conflict", "post-conflict"),
-    "warfare": ("armed conflict", "conflict"),
-    "military": ("armed conflict", "conflict"),
-    "earthquake": ("natural disasters", "disaster", "emergency preparedness", "emergencies"),
-    "flood": ("natural disasters", "disaster", "emergency preparedness", "emergencies"),
-    "fire": ("natural disasters", "disaster", "emergency preparedness", "emergencies"),
-    "hurricane": ("natural disasters", "disaster", "emergency preparedness", "emergencies"),
-    "tsunami": ("natural disasters", "disaster", "emergency preparedness", "emergencies"),
-    "storm": ("natural disasters", "disaster", "emergencies"),
-    "catastrophe": ("natural disasters", "disaster", "emergencies"),
-    "crisis": ("emergencies", "emergency", "disaster", "conflict"),
-    "destruction": ("damage", "attacks", "emergencies"),
-    "destroyed": ("damage", "attacks", "emergencies"),
-    "endangered": ("endangered", "at risk", "emergencies"),
-    "risk": ("at risk", "endangered", "emergency preparedness"),
-    "threat": ("at risk", "endangered", "attacks"),
-    "rescue": ("response", "emergencies", "assistance"),
-    "relief": ("response", "emergencies", "assistance"),
-    "recovery": ("response", "emergencies", "post-conflict"),
-    "course": ("training", "capacity building"),
-    "workshop": ("training", "capacity building"),
-    "skill": ("training", "capacity building"),
-    "teach": ("training", "education"),
-    "teacher": ("education", "training"),
-    "school": ("education", "educational"),
-    "university": ("education", "research"),
-    "student": ("education", "training"),
-    "academic": ("research", "education"),
-    "money": ("grants", "financial support", "financially", "funding"),
-    "donation": ("grants", "financial support", "funding"),
-    "donor": ("grants", "financial support", "funding"),
-    "sponsor": ("grants", "financial support", "funding"),
-    "subsidy": ("grants", "financial support", "funding"),
-    "aid": ("aid programs", "grants", "financial support"),
-    "financing": ("grants", "financial support", "funding"),
-    "funded": ("grants", "financial support", "funding"),
-    "patent": ("intellectual property", "copyright"),
-    "trademark": ("intellectual property", "copyright"),
-    "licence": ("intellectual property", "copyright", "rights"),
-    "license": ("intellectual property", "copyright", "rights"),
-    "royalties": ("intellectual property", "copyright", "rights"),
-    "piracy": ("copyright", "intellectual property"),
-    "legislation": ("law", "legal rules", "convention"),
-    "legal": ("law", "legal rules", "convention"),
-    "treaty": ("convention", "law"),
-    "lawyer": ("law", "legal rules"),
-    "regulation": ("law", "rules", "policy"),
-    "climate": ("environmental", "environment", "sustainable development"),
-    "environment": ("environmental", "environment", "sustainable development"),
-    "ecology": ("environmental", "sustainable development"),
-    "green": ("environmental", "sustainable development"),
-    "animal": ("zoo",),
-    "wildlife": ("zoo",),
-    "heritage at risk": ("endangered", "at risk", "protection", "emergencies"),
-}
+STOP_WORDS: Final = frozenset(_TABLES["stop_words"])
+QUESTION_WORDS: Final = frozenset(_TABLES["question_words"])
+FAMILIES: Final[dict[str, str]] = _TABLES["families"]
+APART: Final[dict[str, str]] = _TABLES["apart"]
+SYNONYMS: Final[dict[str, list[str]]] = _TABLES["synonyms"]
 
 _WORD = re.compile(r"\w+")
 _QUOTED_OR_BARE = re.compile(r'"([^"]*)"?|([^\s"]+)')
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 _JOINED = re.compile(r"\bco-(?=\w)")  # co-operation, co-ordinating: one word
-_TOKENIZER = "unicode61 remove_diacritics 0"  # the words arrive folded and stemmed
-#: FTS5 gathers this much of an index in memory before it writes a segment (and merges
-#: segments); its default, 1 MB, makes a third more work of a large file's index (0.35 s of
-#: 1.1 s at 100,000 records, measured; 16 MB does as well as 64).
-_PENDING_BYTES = 16 * 2**20
 _STEMMER = Stemmer.Stemmer("english")
 
 
@@ -434,9 +110,7 @@ _STEMMER = Stemmer.Stemmer("english")
 def words_of(text: str) -> list[str]:
     """The folded words of `text` (one letter alone is no word, except in scripts without
     spaces)."""
-    folded = fold(text)
-    if "co-" in folded:
-        folded = _JOINED.sub("co", folded)
+    folded = _JOINED.sub("co", fold(text))
     return [w for w in _WORD.findall(folded) if len(w) > 1 or not w.isascii()]
 
 
@@ -451,35 +125,14 @@ def stem_word(word: str) -> str:
     return FAMILIES.get(stemmed, stemmed)
 
 
-class Analyzer:
-    """Words to search forms, remembered: a file has far fewer distinct words than texts. It
-    keeps each search form's spellings, to say what a corrected word was corrected to."""
-
-    def __init__(self) -> None:
-        self.stems: dict[str, str] = {}
-
-    def stem(self, word: str) -> str:
-        found = self.stems.get(word)
-        if found is None:
-            found = self.stems[word] = stem_word(word)
-        return found
-
-    def terms(self, text: str) -> list[str]:
-        stems = self.stems
-        return [stems.get(w) or self.stem(w) for w in words_of(text)]
-
-
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=65_536)  # a large file repeats its texts
 def terms(text: str) -> tuple[str, ...]:
     """The search forms of the words of `text`."""
     return tuple(stem_word(w) for w in words_of(text))
 
 
-_STOP_STEMS: Final = frozenset(stem_word(w) for w in STOP_WORDS | QUESTION_WORDS)
-
-
-def _is_filler(word: str) -> bool:
-    return word in STOP_WORDS or word in QUESTION_WORDS or stem_word(word) in _STOP_STEMS
+_FILLER: Final = STOP_WORDS | QUESTION_WORDS  # words of no topic
+_STOP_STEMS: Final = frozenset(stem_word(w) for w in _FILLER)
 
 
 # -- the index --------------------------------------------------------------------------------------
@@ -512,135 +165,6 @@ def _column_texts(partner: Partner, catalogue: Catalogue) -> dict[str, str]:
     }
 
 
-def build_index(
-    db: sqlite3.Connection, catalogue: Catalogue, analyzer: Analyzer | None = None
-) -> array[int]:
-    """Create and fill the FTS5 table `words` (rowid = position in the catalogue) and its
-    vocabularies; return each row's field lengths in words (row by row, field by field). The
-    table keeps no text of its own (`content=''`): snippets are cut from the records."""
-    analyzer = analyzer or Analyzer()
-    columns = ", ".join(COLUMNS)
-    db.execute(
-        f"CREATE VIRTUAL TABLE words USING fts5({columns}, content='', tokenize='{_TOKENIZER}')"
-    )
-    db.execute("CREATE VIRTUAL TABLE words_rows USING fts5vocab(words, 'row')")
-    db.execute("CREATE VIRTUAL TABLE words_at USING fts5vocab(words, 'instance')")
-    with contextlib.suppress(sqlite3.OperationalError):  # an SQLite without it: as before
-        db.execute("INSERT INTO words(words, rank) VALUES ('hashsize', ?)", (_PENDING_BYTES,))
-    lengths: array[int] = array("I")
-    seen: dict[str, str] = {}  # many partners share a text, in large files
-
-    def row(i: int, partner: Partner) -> tuple[object, ...]:
-        texts = []
-        for text in _column_texts(partner, catalogue).values():
-            stemmed = seen.get(text)
-            if stemmed is None:
-                stemmed = " ".join(analyzer.terms(text))
-                if len(seen) >= 65_536:  # bounded: a new round of texts starts afresh
-                    seen.clear()
-                seen[text] = stemmed
-            texts.append(stemmed)
-            lengths.append(stemmed.count(" ") + 1 if stemmed else 0)
-        return (i, *texts)
-
-    placeholders = ", ".join("?" for _ in COLUMNS)
-    db.executemany(
-        f"INSERT INTO words(rowid, {columns}) VALUES (?, {placeholders})",
-        (row(i, p) for i, p in enumerate(catalogue.partners)),
-    )
-    db.commit()
-    return lengths
-
-
-@dataclass
-class Index:
-    """A catalogue's full-text index, and what BM25F needs beside it."""
-
-    catalogue: Catalogue
-    db: sqlite3.Connection
-    lengths: array[int]  # words per field, row by row
-    analyzer: Analyzer
-    average: list[float] = field(default_factory=list)  # words per field, on average
-
-    @classmethod
-    def of(cls, catalogue: Catalogue) -> Index:
-        db = sqlite3.connect(":memory:")
-        analyzer = Analyzer()
-        lengths = build_index(db, catalogue, analyzer)
-        width, rows = len(COLUMNS), max(len(catalogue.partners), 1)
-        average = [max(sum(lengths[c::width]) / rows, 1.0) for c in range(width)]
-        return cls(catalogue, db, lengths, analyzer, average)
-
-    @property
-    def total(self) -> int:
-        return len(self.catalogue.partners)
-
-    def holds(self, stem: str) -> bool:
-        return (
-            self.db.execute("SELECT 1 FROM words_rows WHERE term = ?", (stem,)).fetchone()
-            is not None
-        )
-
-    def starts(self, stem: str) -> bool:
-        """Does a word of the data start with `stem`?"""
-        found = self.db.execute(
-            "SELECT term FROM words_rows WHERE term > ? ORDER BY term LIMIT 1", (stem,)
-        ).fetchone()
-        return found is not None and str(found[0]).startswith(stem)
-
-    def idf(self, documents: int) -> float:
-        return math.log(1 + (self.total - documents + 0.5) / (documents + 0.5))
-
-    def _bm25f(
-        self, frequencies: dict[int, dict[int, float]]
-    ) -> dict[int, tuple[float, tuple[str, ...]]]:
-        """Each row's BM25F score for one term, from its frequency per field, and the fields."""
-        idf = self.idf(len(frequencies))
-        width = len(COLUMNS)
-        scored = {}
-        for row, per_column in frequencies.items():
-            weighted = 0.0
-            for column, frequency in per_column.items():
-                norm = 1 - B + B * self.lengths[row * width + column] / self.average[column]
-                weighted += FIELDS[column][1] * frequency / norm
-            fields = tuple(COLUMNS[c] for c in sorted(per_column))
-            scored[row] = (idf * weighted * (K1 + 1) / (weighted + K1), fields)
-        return scored
-
-    def score(
-        self, term: Term, *, only: str | None = None
-    ) -> dict[int, tuple[float, tuple[str, ...]]]:
-        """Each matching row's BM25F score for `term` (in field `only`, if given)."""
-        frequencies: dict[int, dict[int, float]] = {}
-        position = {c: i for i, c in enumerate(COLUMNS)}
-        if len(term.words) == 1 and not term.prefix and only is None:
-            rows = self.db.execute(
-                "SELECT doc, col, count(*) FROM words_at WHERE term = ? GROUP BY doc, col",
-                term.words,
-            )
-            for row, column, count in rows:
-                frequencies.setdefault(row, {})[position[column]] = float(count)
-        else:  # a phrase or the start of a word: each field it is in counts once
-            for column in [only] if only else COLUMNS:
-                query = f"{{{column}}} : {term.expression()}"
-                for (row,) in self.db.execute(
-                    "SELECT rowid FROM words WHERE words MATCH ?", (query,)
-                ):
-                    frequencies.setdefault(row, {})[position[column]] = 1.0
-        return self._bm25f(frequencies)
-
-    def spelling(self, stem: str) -> list[str]:
-        return sorted(w for w, s in self.analyzer.stems.items() if s == stem)
-
-
-def in_memory(catalogue: Catalogue) -> sqlite3.Connection:
-    """The index of `catalogue`, as a database holding the table `words`."""
-    return Index.of(catalogue).db
-
-
-# -- the query --------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True, slots=True)
 class Term:
     """One thing to find in the index: a word, or several words in a row (a phrase), and
@@ -649,9 +173,97 @@ class Term:
     words: tuple[str, ...]
     prefix: bool = False
 
-    def expression(self) -> str:
-        """As FTS5 reads it: quoted, so that nothing in it is FTS5 syntax."""
-        return '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
+
+#: Each matching row's BM25F score for a term, and the fields it matched in.
+Scores = dict[int, tuple[float, tuple[str, ...]]]
+
+
+@dataclass
+class Index:
+    """A catalogue's FTS5 index (rowid = position in the catalogue; the table keeps no text of
+    its own: snippets are cut from the records), and what BM25F needs beside it."""
+
+    catalogue: Catalogue
+    db: sqlite3.Connection
+    lengths: list[list[int]]  # words per field, row by row
+    average: list[float]  # words per field, on average
+    texts: set[str]  # the distinct texts indexed
+
+    @classmethod
+    def of(cls, catalogue: Catalogue) -> Index:
+        db = sqlite3.connect(":memory:")
+        columns = ", ".join(COLUMNS)
+        tokenize = "unicode61 remove_diacritics 0"  # the words arrive folded and stemmed
+        db.execute(
+            f"CREATE VIRTUAL TABLE words USING fts5({columns}, content='', tokenize='{tokenize}')"
+        )
+        db.execute("CREATE VIRTUAL TABLE words_rows USING fts5vocab(words, 'row')")
+        db.execute("CREATE VIRTUAL TABLE words_at USING fts5vocab(words, 'instance')")
+        # FTS5 gathers 16 MB of index before it writes a segment, not 1 MB: a third less of its
+        # work on a large file (README, benchmarks). An SQLite without the option does as before.
+        with contextlib.suppress(sqlite3.OperationalError):
+            db.execute("INSERT INTO words(words, rank) VALUES ('hashsize', ?)", (16 * 2**20,))
+        lengths: list[list[int]] = []
+        texts: set[str] = set()
+        rows: list[tuple[object, ...]] = []
+        for i, partner in enumerate(catalogue.partners):
+            column_texts = _column_texts(partner, catalogue).values()
+            texts.update(column_texts)
+            stems = [terms(text) for text in column_texts]
+            lengths.append([len(s) for s in stems])
+            rows.append((i, *(" ".join(s) for s in stems)))
+        marks = ", ".join("?" for _ in COLUMNS)
+        db.executemany(f"INSERT INTO words(rowid, {columns}) VALUES (?, {marks})", rows)
+        count = max(len(lengths), 1)
+        average = [max(sum(r[c] for r in lengths) / count, 1.0) for c in range(len(COLUMNS))]
+        return cls(catalogue, db, lengths, average, texts)
+
+    @functools.cached_property
+    def vocabulary(self) -> set[str]:
+        """The words a misspelling may be corrected to: the data's, and the synonyms'."""
+        return {w for text in [*self.texts, *SYNONYMS] for w in words_of(text)}
+
+    def first_from(self, stem: str) -> str:
+        """The first search form of the data at or after `stem`, in order ('' if none)."""
+        found = self.db.execute(
+            "SELECT term FROM words_rows WHERE term >= ? ORDER BY term LIMIT 1", (stem,)
+        ).fetchone()
+        return str(found[0]) if found else ""
+
+    def idf(self, documents: int) -> float:
+        return math.log(1 + (len(self.catalogue.partners) - documents + 0.5) / (documents + 0.5))
+
+    def score(self, term: Term, *, only: str | None = None) -> Scores:
+        """Each matching row's BM25F score for `term` (in field `only`, if given)."""
+        frequencies: dict[int, dict[int, float]] = {}
+        if len(term.words) == 1 and not term.prefix and only is None:
+            rows = self.db.execute(
+                "SELECT doc, col, count(*) FROM words_at WHERE term = ? GROUP BY doc, col",
+                term.words,
+            )
+            for row, column, count in rows:
+                frequencies.setdefault(row, {})[COLUMNS.index(column)] = float(count)
+        else:  # a phrase or the start of a word: each field it is in counts once
+            expression = '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
+            for column in [only] if only else COLUMNS:
+                match = f"{{{column}}} : {expression}"  # quoted: nothing in it is FTS5 syntax
+                for (row,) in self.db.execute(
+                    "SELECT rowid FROM words WHERE words MATCH ?", (match,)
+                ):
+                    frequencies.setdefault(row, {})[COLUMNS.index(column)] = 1.0
+        idf = self.idf(len(frequencies))
+        scores = {}
+        for row, per_column in frequencies.items():
+            weighted = sum(
+                WEIGHTS[COLUMNS[c]] * f / (1 - B + B * self.lengths[row][c] / self.average[c])
+                for c, f in per_column.items()
+            )
+            fields = tuple(COLUMNS[c] for c in sorted(per_column))
+            scores[row] = (idf * weighted * (K1 + 1) / (weighted + K1), fields)
+        return scores
+
+
+# -- the query --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -668,11 +280,11 @@ class Wanted:
 class Query:
     """What a query asks for, once read against the data."""
 
-    wanted: list[Wanted]
-    corrected: dict[str, str]  # typed word -> the data's word it is searched as
-    left_out: list[str]  # words of no topic
-    unknown: list[str]  # words the data does not hold, nor anything close
     text: str
+    wanted: list[Wanted] = field(default_factory=list)
+    corrected: dict[str, str] = field(default_factory=dict)  # typed word -> the data's word
+    left_out: list[str] = field(default_factory=list)  # words of no topic
+    unknown: list[str] = field(default_factory=list)  # words the data does not hold, nor near
 
     def searched_as(self) -> str | None:
         """The query as searched, when a word was corrected."""
@@ -692,54 +304,38 @@ class Query:
         return found
 
 
-def _theme_vocabulary(catalogue: Catalogue) -> dict[tuple[str, ...], list[str]]:
-    """Each vocabulary entry's search forms, and the themes it belongs to."""
-    entries: dict[tuple[str, ...], list[str]] = {}
-    for theme in catalogue.themes:
-        for word in theme.vocabulary:
-            entries.setdefault(terms(word), []).append(theme.id)
-    return entries
-
-
-def _synonym_entries() -> dict[tuple[str, ...], tuple[str, ...]]:
-    return {terms(k): v for k, v in SYNONYMS.items()}
-
-
 def read_query(index: Index, text: str) -> Query:
     """Read a query against the data: its topical words, corrections, the words left out."""
-    vocabulary = _theme_vocabulary(index.catalogue)
-    synonyms = _synonym_entries()
-    wanted: list[Wanted] = []
-    corrected: dict[str, str] = {}
-    left_out: list[str] = []
-    unknown: list[str] = []
-
-    distinct = {
-        phrase or word
-        for phrase, bare in _QUOTED_OR_BARE.findall(text)
-        for word in ([bare] if phrase else words_of(bare))
-    }
+    pieces = _QUOTED_OR_BARE.findall(text)
+    distinct = {p or w for p, bare in pieces for w in ([bare] if p else words_of(bare))}
     if len(distinct) > MAX_TERMS:
         raise UsageError(f"the query has {len(distinct)} distinct words; use at most {MAX_TERMS}")
+    themes: dict[tuple[str, ...], list[str]] = {}
+    for theme in index.catalogue.themes:
+        for entry in theme.vocabulary:
+            themes.setdefault(terms(entry), []).append(theme.id)
+    synonyms = {terms(word): says for word, says in SYNONYMS.items()}
 
-    def concept(typed: str, stems: tuple[str, ...], literal: Term | None) -> Wanted | None:
+    def concept(typed: str, stems: tuple[str, ...], literal: Term | None) -> Wanted:
+        """The words, their synonyms and the themes whose vocabulary holds them."""
         expansions = tuple(Term(terms(w)) for w in synonyms.get(stems, ()))
-        themes = tuple(vocabulary.get(stems, ()))
-        if literal is None and not expansions and not themes:
-            return None
-        return Wanted(typed, literal, expansions, themes)
+        return Wanted(typed, literal, expansions, tuple(themes.get(stems, ())))
 
+    def word(typed: str) -> Wanted | None:
+        stem = stem_word(typed)
+        found = concept(typed, (stem,), Term((stem,)) if index.first_from(stem) == stem else None)
+        return found if found.literal or found.synonyms or found.themes else None
+
+    query = Query(text)
     segments: list[tuple[str, list[str]]] = []  # quoted phrases, and runs of bare words
-    for phrase, bare in _QUOTED_OR_BARE.findall(text):
+    for phrase, bare in pieces:
         if phrase or not segments or segments[-1][0]:
             segments.append((phrase, []))
         segments[-1][1].extend(words_of(bare))
+    seen: set[str] = set()  # a word typed twice is read once
     for phrase, words in segments:
-        if phrase:
-            stems = terms(phrase)
-            if stems:
-                wanted.append(Wanted(phrase, Term(stems)))
-            continue
+        if phrase and terms(phrase):
+            query.wanted.append(Wanted(phrase, Term(terms(phrase))))
         i = 0
         while i < len(words):
             # The longest run of words that is a vocabulary or synonym entry: `black market`.
@@ -747,115 +343,55 @@ def read_query(index: Index, text: str) -> Query:
                 (
                     n
                     for n in range(min(4, len(words) - i), 1, -1)
-                    if tuple(stem_word(w) for w in words[i : i + n])
-                    in synonyms.keys() | vocabulary.keys()
+                    if terms(" ".join(words[i : i + n])) in synonyms.keys() | themes.keys()
                 ),
                 1,
             )
+            typed, i = " ".join(words[i : i + run]), i + run
             if run > 1:
-                stems = tuple(stem_word(w) for w in words[i : i + run])
-                found = concept(" ".join(words[i : i + run]), stems, Term(stems))
-                assert found is not None
-                wanted.append(found)
-                i += run
+                query.wanted.append(concept(typed, terms(typed), Term(terms(typed))))
+            elif typed in seen:
                 continue
-            word = words[i]
-            i += 1
-            if word in unknown:
-                continue
-            if _is_filler(word):
-                left_out.append(word)
-                continue
-            item = _read_word(index, word, concept, corrected)
-            if item is None:
-                unknown.append(word)
+            elif typed in _FILLER or stem_word(typed) in _STOP_STEMS:
+                query.left_out.append(typed)
             else:
-                wanted.append(item)
-    return Query(list(dict.fromkeys(wanted)), corrected, left_out, unknown, text)
+                found = word(typed) or _start_of_word(index, typed)
+                fix = None if found else correction(index, typed)
+                if fix is not None:
+                    query.corrected[typed] = fix
+                    found = word(fix)
+                if found is None:
+                    query.unknown.append(typed)
+                else:
+                    query.wanted.append(found)
+            seen.add(typed)
+    query.wanted = list(dict.fromkeys(query.wanted))
+    return query
 
 
-def _read_word(
-    index: Index,
-    word: str,
-    concept: Callable[[str, tuple[str, ...], Term | None], Wanted | None],
-    corrected: dict[str, str],
-) -> Wanted | None:
-    """A word as the data holds it or its synonyms say it; else the start of a word of the data;
-    else a misspelling of one (added to `corrected`); else None."""
-    item = _word(index, word, concept)
+def _start_of_word(index: Index, word: str) -> Wanted | None:
+    """A word of four letters or more that starts a word of the data (`restor`); a word of a
+    script without spaces, which may be in a longer one (`故宫` is in `故宫博物院`)."""
+    if not word.isascii():
+        return Wanted(word, Term((word,), prefix=True))
     start = stem_word(word)
-    if item is None and len(word) >= PREFIX_FROM and word.isascii() and index.starts(start):
-        item = Wanted(word, Term((start,), prefix=True))
-    if item is None and not word.isascii():  # `故宫` is in `故宫博物院`
-        item = Wanted(word, Term((word,), prefix=True))
-    if item is None:
-        fix = corrected[word] if word in corrected else correction(index, word)
-        if fix is not None:
-            corrected[word] = fix
-            item = _word(index, fix, concept)
-    return item
-
-
-def _word(
-    index: Index, word: str, concept: Callable[[str, tuple[str, ...], Term | None], Wanted | None]
-) -> Wanted | None:
-    stem = stem_word(word)
-    literal = Term((stem,)) if index.holds(stem) else None
-    return concept(word, (stem,), literal)
-
-
-# -- misspellings -----------------------------------------------------------------------------------
-
-
-def distance(a: str, b: str, most: int) -> int:
-    """Edit distance with transpositions (Damerau-Levenshtein, optimal string alignment),
-    or `most + 1` once it is sure to exceed `most`."""
-    if abs(len(a) - len(b)) > most:
-        return most + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = ca != cb
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > most:
-            return most + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def allowed_distance(word: str) -> int:
-    """How many edits a misspelling of a word this long may hold: none below five letters
-    (`cake` is not `care`), one up to seven, two from eight."""
-    return 0 if len(word) < 5 else 1 if len(word) < 8 else 2
+    if len(word) >= PREFIX_FROM and index.first_from(start).startswith(start):
+        return Wanted(word, Term((start,), prefix=True))
+    return None
 
 
 def correction(index: Index, word: str) -> str | None:
-    """The word of the data (or of the synonyms) that `word` is a misspelling of, if one is
-    close enough and begins with the same letter; the most common one on a tie."""
-    most = allowed_distance(word)
-    if not most or not word.isascii():
+    """The word of the data (or of the synonyms) that `word` is a misspelling of: long enough,
+    beginning with the same letter, at most a letter longer or shorter, and similar enough."""
+    if len(word) < CORRECT_FROM or not word.isascii():
         return None
-    candidates = set(index.analyzer.stems) | {w for k in SYNONYMS for w in words_of(k)}
-    best: tuple[int, int, str] | None = None
-    for candidate in candidates:
-        if (
-            candidate == word
-            or candidate[0] != word[0]
-            or len(candidate) < 4
-            or abs(len(candidate) - len(word)) > most
-        ):
-            continue
-        edits = distance(word, candidate, most)
-        if edits <= most:
-            documents = len(index.score(Term((stem_word(candidate),))))
-            key = (edits, -documents, candidate)
-            if best is None or key < best:
-                best = key
-    return None if best is None else best[2]
+    candidates = [
+        w
+        for w in index.vocabulary
+        if w[0] == word[0] and len(w) >= PREFIX_FROM and abs(len(w) - len(word)) <= 1
+    ]
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=SIMILAR)
+    return close[0] if close else None
 
 
 # -- ranking ----------------------------------------------------------------------------------------
@@ -876,39 +412,30 @@ def rank(index: Index, query: Query) -> list[_Ranked]:
     contributions: dict[int, dict[str, float]] = {}
     fields: dict[int, set[str]] = {}
 
-    def add(row: int, typed: str, value: float, matched: Iterable[str]) -> None:
-        mine = contributions.setdefault(row, {})
-        mine[typed] = mine.get(typed, 0.0) + value
-        fields.setdefault(row, set()).update(matched)
+    def add(typed: str, scores: Scores, weight: float = 1.0, only: str | None = None) -> None:
+        for row, (value, matched) in scores.items():
+            mine = contributions.setdefault(row, {})
+            mine[typed] = mine.get(typed, 0.0) + weight * value
+            fields.setdefault(row, set()).update([only] if only else matched)
 
     for wanted in query.wanted:
         if wanted.literal is not None:
-            for row, (value, matched) in index.score(wanted.literal).items():
-                add(row, wanted.typed, value, matched)
+            add(wanted.typed, index.score(wanted.literal))
         for synonym in wanted.synonyms:
-            for row, (value, matched) in index.score(synonym).items():
-                add(
-                    row, wanted.typed, SYNONYM_WEIGHT * value / len(wanted.synonyms) ** 0.5, matched
-                )
+            weight = SYNONYM_WEIGHT / len(wanted.synonyms) ** 0.5
+            add(wanted.typed, index.score(synonym), weight)
         for theme_id in wanted.themes:
             theme = index.catalogue.theme(theme_id)
-            if theme is None:
-                continue
-            for row, (value, _) in index.score(Term(terms(theme.name)), only="themes").items():
-                add(row, wanted.typed, THEME_WEIGHT * value, ["vocabulary"])
+            if theme is not None:
+                scores = index.score(Term(terms(theme.name)), only="themes")
+                add(wanted.typed, scores, THEME_WEIGHT, "vocabulary")
     # Words typed side by side score more when found side by side.
-    literal = [
-        w.literal.words for w in query.wanted if w.literal is not None and not w.literal.prefix
+    literal = [w for w in query.wanted if w.literal is not None]
+    together = [
+        word for w in literal if w.literal and not w.literal.prefix for word in w.literal.words
     ]
-    if len(literal) > 1:
-        together = Term(tuple(word for words in literal for word in words))
-        for row, (value, matched) in index.score(together).items():
-            add(
-                row,
-                " ".join(w.typed for w in query.wanted if w.literal is not None),
-                PHRASE_BONUS * value,
-                matched,
-            )
+    if sum(bool(w.literal and not w.literal.prefix) for w in literal) > 1:
+        add(" ".join(w.typed for w in literal), index.score(Term(tuple(together))), PHRASE_BONUS)
 
     typed = {w.typed for w in query.wanted}
     full = {row for row, c in contributions.items() if typed <= c.keys()}
@@ -918,15 +445,14 @@ def rank(index: Index, query: Query) -> list[_Ranked]:
     partial: list[int] = []
     if len(chosen) < HANDFUL:
         best = max(totals.values(), default=0.0)
-        documents = {w: sum(w in c for c in contributions.values()) for w in typed}
-        weight = {w: index.idf(n) for w, n in documents.items()}
-        whole = sum(weight.values())
+        weight = {w: index.idf(sum(w in c for c in contributions.values())) for w in typed}
         partial = [
             r
             for r in contributions
             if r not in full
             and totals[r] >= PARTIAL_SHARE * best
-            and sum(weight[w] for w in typed & contributions[r].keys()) >= MOST * whole
+            and sum(weight[w] for w in typed & contributions[r].keys())
+            >= MOST * sum(weight.values())
         ]
     # A partial match's contributions are scaled, if need be, to stay below every full match.
     scale = 1.0
@@ -935,14 +461,12 @@ def rank(index: Index, query: Query) -> list[_Ranked]:
         if highest >= lowest:
             scale = 0.99 * lowest / highest
 
-    def ranked(row: int, factor: float, *, is_partial: bool) -> _Ranked:
+    def ranked(row: int, factor: float) -> _Ranked:
         parts = tuple((w, round(v * factor, 6)) for w, v in contributions[row].items())
         order = tuple(c for c in (*COLUMNS, "vocabulary") if c in fields[row])
-        return _Ranked(row, round(totals[row] * factor, 6), parts, is_partial, order)
+        return _Ranked(row, round(totals[row] * factor, 6), parts, row in partial, order)
 
-    return [ranked(r, 1.0, is_partial=False) for r in chosen] + [
-        ranked(r, scale, is_partial=True) for r in partial
-    ]
+    return [ranked(r, 1.0) for r in chosen] + [ranked(r, scale) for r in partial]
 
 
 # -- why it matched ---------------------------------------------------------------------------------
@@ -961,23 +485,18 @@ class Marks:
         exact = frozenset(word for t in found for word in (t.words[:-1] if t.prefix else t.words))
         return cls(exact - _STOP_STEMS, tuple(t.words[-1] for t in found if t.prefix))
 
-    def __call__(self, word: str) -> bool:
-        return word in self.exact or (bool(self.prefixes) and word.startswith(self.prefixes))
-
     def count(self, words: Iterable[str]) -> int:
-        return sum(self(w) for w in set(words))
+        return sum(w in self.exact or w.startswith(self.prefixes) for w in set(words))
 
 
 def _mark(text: str, marks: Marks) -> str:
     def mark(match: re.Match[str]) -> str:
         word = match[0]
-        forms = terms(word)
-        return f"{MARK_START}{word}{MARK_END}" if forms and marks(forms[0]) else word
+        return f"{MARK_START}{word}{MARK_END}" if marks.count(terms(word)[:1]) else word
 
     return _WORD.sub(mark, text)
 
 
-@functools.lru_cache(maxsize=4096)  # many partners share a sentence, in large files
 def _window(sentence: str, marks: Marks) -> str:
     """The part of a sentence around its first matched word, with an ellipsis where it is cut."""
     words = sentence.strip().split()
@@ -987,12 +506,8 @@ def _window(sentence: str, marks: Marks) -> str:
     return (ELLIPSIS if start else "") + _mark(text, marks) + (ELLIPSIS if end < len(words) else "")
 
 
-def _best_sentence(partner: Partner, marks: Marks) -> tuple[str, str] | None:
-    return _best_of(partner.partnership or "", partner.description or "", marks)
-
-
-@functools.lru_cache(maxsize=4096)
-def _best_of(partnership: str, description: str, marks: Marks) -> tuple[str, str] | None:
+@functools.lru_cache(maxsize=4096)  # a large file repeats its texts: each is read once
+def _best_sentence(partnership: str, description: str, marks: Marks) -> tuple[str, str] | None:
     """The sentence of the partner's texts that holds the most query words (the partnership
     first on a tie: it says what the partner does with ICOM)."""
     best: tuple[int, str, str] | None = None
@@ -1010,37 +525,23 @@ def explain(
     """The field to show and its snippet, for a partner whose `matches` fields matched."""
     first = matches[0] if matches else "name"
     if first in NAMING_FIELDS or first == "vocabulary":
-        sentence = _best_sentence(partner, marks)
+        sentence = _best_sentence(partner.partnership or "", partner.description or "", marks)
         if sentence is not None:
             return sentence
-    if first == "vocabulary":
-        return first, _vocabulary_snippet(partner, catalogue, query)
-    if first == "themes":
-        evidence = _evidence_snippet(partner, catalogue, marks)
-        if evidence:
-            return first, evidence
-    return first, _window(_column_texts(partner, catalogue)[first], marks)
-
-
-def _evidence_snippet(partner: Partner, catalogue: Catalogue, marks: Marks) -> str | None:
-    """`Illicit trafficking: …Convention on Stolen or…`: a matched theme, and the phrase of the
-    partner's text that supports it."""
-    for theme_id in partner.themes:
-        theme = catalogue.theme(theme_id)
-        phrase = partner.evidence.get(theme_id)
-        if theme is not None and phrase and marks.count(terms(theme.name)):
-            return f"{_mark(theme.name, marks)}: {ELLIPSIS}{phrase}{ELLIPSIS}"
-    return None
-
-
-def _vocabulary_snippet(partner: Partner, catalogue: Catalogue, query: Query) -> str:
-    """`theme Illicit trafficking (looting)`: the theme whose vocabulary matched, and the word."""
-    for wanted in query.wanted:
-        for theme_id in wanted.themes:
+    if first == "vocabulary":  # `theme Illicit trafficking (looting)`: the theme, and the word
+        for wanted in query.wanted:
+            for theme_id in wanted.themes:
+                theme = catalogue.theme(theme_id)
+                if theme is not None and theme_id in partner.themes:
+                    return first, f"theme {theme.name} ({MARK_START}{wanted.typed}{MARK_END})"
+        return first, ""
+    if first == "themes":  # `Illicit trafficking: …Convention on Stolen or…`: the evidence
+        for theme_id in partner.themes:
             theme = catalogue.theme(theme_id)
-            if theme is not None and theme_id in partner.themes:
-                return f"theme {theme.name} ({MARK_START}{wanted.typed}{MARK_END})"
-    return ""
+            phrase = partner.evidence.get(theme_id)
+            if theme is not None and phrase and marks.count(terms(theme.name)):
+                return first, f"{_mark(theme.name, marks)}: {ELLIPSIS}{phrase}{ELLIPSIS}"
+    return first, _window(_column_texts(partner, catalogue)[first], marks)
 
 
 # -- searching --------------------------------------------------------------------------------------
@@ -1079,44 +580,30 @@ def search(
     query = read_query(index, text)
     if notes is not None:
         notes.extend(query.notes())
-    if not query.wanted:
-        return []
     ranked = rank(index, query)
     if candidates is not None:
         allowed = {p.id for p in candidates}
         ranked = [r for r in ranked if catalogue.partners[r.rowid].id in allowed]
-    ranked.sort(
-        key=lambda r: (
-            r.partial,
-            -r.score,
-            catalogue.partners[r.rowid].name.casefold(),
-            catalogue.partners[r.rowid].id,
-        )
-    )
+
+    def order(r: _Ranked) -> tuple[bool, float, str, str]:
+        partner = catalogue.partners[r.rowid]
+        return r.partial, -r.score, partner.name.casefold(), partner.id
+
     marks = Marks.of(query.wanted)
-    searched_as = query.searched_as()
     hits = []
-    for item in ranked[:limit]:
+    for item in sorted(ranked, key=order)[:limit]:
         partner = catalogue.partners[item.rowid]
         field_, snippet = explain(partner, catalogue, query, marks, item.matches)
         hits.append(
             Hit(
-                partner=partner,
-                score=item.score,
-                field=field_,
-                snippet=snippet,
-                matches=item.matches,
-                partial=item.partial,
-                contributions=item.contributions,
-                correction=searched_as,
+                partner,
+                item.score,
+                field_,
+                snippet,
+                item.matches,
+                item.partial,
+                item.contributions,
+                query.searched_as(),
             )
         )
     return hits
-
-
-def did_you_mean(catalogue: Catalogue, query: str) -> str | None:
-    """The query as `search` reads it when a word of it is a misspelling of a word of the data
-    (`interpool` -> `interpol`); None when no word was corrected."""
-    if not query.strip():
-        return None
-    return read_query(Index.of(catalogue), query).searched_as()
