@@ -303,3 +303,11 @@ def test_the_index_gathers_16_mb_before_it_writes_a_segment(bundled: Catalogue) 
     (value,) = db.execute("SELECT v FROM words_config WHERE k = 'hashsize'").fetchone()
     assert value == 16 * 2**20
     assert db.execute("SELECT count(*) FROM words WHERE words MATCH 'illicit'").fetchone()[0] > 0
+
+
+def test_snippets_join_names_as_lists_are_joined_and_never_show_the_id(bundled: Catalogue) -> None:
+    [hit] = [h for h in search.search(bundled, "icbs") if h.partner.id == "blue-shield"]
+    assert hit.field == "aliases"
+    assert "; [ICBS]" in hit.marked_snippet()
+    assert " ; " not in hit.marked_snippet()
+    assert "blue-shield" not in hit.marked_snippet()

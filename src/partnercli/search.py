@@ -145,23 +145,19 @@ def _column_texts(partner: Partner, catalogue: Catalogue) -> dict[str, str]:
         " ".join(filter(None, [hq.city, hq.country, COUNTRY_NAMES.get(hq.country)])) if hq else ""
     )
     themes = [catalogue.theme(t) for t in partner.themes]
-    names = [
-        partner.id,
-        *partner.aliases,
-        *(n for n in partner.former_names if n not in partner.aliases),
-    ]
+    names = [*partner.aliases, *(n for n in partner.former_names if n not in partner.aliases)]
     return {
         "name": partner.name,
         "acronym": partner.acronym or "",
-        "aliases": " ; ".join(names),
-        "themes": " ; ".join(t.name for t in themes if t),
-        "type": f"{TYPE_WORDS[partner.type.value]} ; {partner.type.label}",
+        "aliases": "; ".join(names),
+        "themes": "; ".join(t.name for t in themes if t),
+        "type": f"{TYPE_WORDS[partner.type.value]}; {partner.type.label}",
         "groups": UN_WORDS if partner.un_system else "",
         "seat": seat,
         "description": partner.description or "",
         "partnership": partner.partnership or "",
-        "related": " ; ".join(r.relation for r in partner.related),
-        "milestones": " ; ".join(m.event for m in partner.milestones),
+        "related": "; ".join(r.relation for r in partner.related),
+        "milestones": "; ".join(m.event for m in partner.milestones),
     }
 
 
