@@ -11,6 +11,7 @@ from collections import Counter
 
 import pytest
 
+from partnercli import catalogue
 from partnercli.models import Catalogue, Partner, PartnerType
 from partnercli.text import fold
 from tests.conftest import BUNDLED, DATA_DIR
@@ -333,3 +334,11 @@ def test_the_changelog_names_the_dataset_version(bundled: Catalogue) -> None:
     assert bundled.dataset is not None
     changelog = (DATA_DIR.parent.parent / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"### Dataset {bundled.dataset.version} - {bundled.dataset.compiled}" in changelog
+
+
+def test_the_bundled_file_holds_every_rule_a_dataset_file_is_held_to() -> None:
+    """Runs decode the bundled file without the checks (catalogue.bundled): this is the check."""
+    warnings: list[str] = []
+    checked = catalogue.parse(catalogue.bundled_bytes(), source_name="bundled", warnings=warnings)
+    assert warnings == []
+    assert checked == catalogue.bundled()

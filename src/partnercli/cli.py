@@ -10,7 +10,6 @@ import difflib
 import os
 import signal
 import sys
-import webbrowser
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
@@ -22,16 +21,7 @@ from typer._click.exceptions import NoArgsIsHelpError  # Typer 0.28 vendors Clic
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperGroup
 
-from partnercli import (
-    __version__,
-    catalogue,
-    citation,
-    fields,
-    lookup,
-    network,
-    output,
-    views,
-)
+from partnercli import __version__, catalogue, lookup, output, views
 from partnercli import completion as shells
 from partnercli.errors import (
     EXIT_FAILURE,
@@ -228,6 +218,8 @@ def load(ctx: typer.Context, common: Common) -> Catalogue:
 def load_identified(ctx: typer.Context, common: Common) -> tuple[Catalogue, str]:
     """The dataset the run asked for, and the SHA-256 of the exact bytes it was read from: what
     `about` and `cite` name it by."""
+    from partnercli import citation  # only about and cite pay for it
+
     cat, raw = _read(ctx, common)
     return cat, citation.sha256(raw)
 
@@ -238,10 +230,9 @@ def _read(ctx: typer.Context, common: Common) -> tuple[Catalogue, bytes]:
     warnings: list[str] = []
     if path is None:
         raw = catalogue.bundled_bytes()
-        name = f"the bundled {catalogue.BUNDLED_NAME}"
-    else:
-        raw, name = catalogue.read_file(path, warnings=warnings), path
-    found = catalogue.parse(raw, source_name=name, warnings=warnings)
+        return catalogue.bundled(raw), raw
+    raw = catalogue.read_file(path, warnings=warnings)
+    found = catalogue.parse(raw, source_name=path, warnings=warnings)
     for warning in warnings:
         output.message(f"warning: {warning}")
     return found, raw
@@ -536,6 +527,8 @@ def fields_(ctx: typer.Context, shape: Shape) -> None:
       partners fields
       partners list --fields id,name,website
     """
+    from partnercli import fields  # only fields and schema pay for it
+
     out = shaped(ctx, shape)
     output.emit(views.fields_view([*fields.partner_fields(), *fields.HIT_FIELD_INFO]), out)
 
@@ -554,6 +547,8 @@ def related(ctx: typer.Context, name: PartnerArg, shape: Shape) -> None:
       partners related blue-shield
       partners related interpol --json | jq -r '.[] | "\\(.id)\\t\\(.connection.label)"'
     """
+    from partnercli import network  # only the network's commands pay for it
+
     out = shaped(ctx, shape)
     cat = load(ctx, shape)
     partner = find_partner(cat, " ".join(name))
@@ -607,6 +602,8 @@ def graph(
       partners graph -f dot | dot -Tsvg > network.svg
       partners graph --by theme -o network.graphml
     """
+    from partnercli import network  # only the network's commands pay for it
+
     where = writes(ctx, common)
     tty = where.terminal.stdout_tty and where.path is None
     chosen = output.format_for(
@@ -645,6 +642,8 @@ def about(ctx: typer.Context, shape: Shape) -> None:
       partners about
       partners about --json | jq -r .sha256
     """
+    from partnercli import citation  # only about and cite pay for it
+
     out = shaped(ctx, shape)
     cat, digest = load_identified(ctx, shape)
     refs = citation.references(cat, sha256=digest)
@@ -702,6 +701,8 @@ def cite(
       partners cite unesco --with-dataset --format csl-json > unesco.json
       partners cite -o partners.bib
     """
+    from partnercli import citation  # only about and cite pay for it
+
     where = writes(ctx, common)
     chosen = output.format_for(where.path, format_, CITE_EXTENSIONS, CiteFormat.TEXT)
     day = _access_date(accessed)
@@ -752,6 +753,8 @@ def open_website(partner: Partner, term: Terminal) -> None:
     if partner.website is None:
         raise PartnersError(f"{partner.id} has no website in the data")
     if term.stdout_tty:
+        import webbrowser  # only a browser's run pays for it
+
         try:
             if webbrowser.get().open(partner.website):
                 output.message(f"opening {partner.website}")
@@ -802,6 +805,8 @@ def schema(ctx: typer.Context, common: Common) -> None:
       partners schema > partners.schema.json
       partners schema -o partners.schema.json
     """
+    from partnercli import fields  # only fields and schema pay for it
+
     where = writes(ctx, common)
     output.format_for(where.path, None, {".json": "json"}, "json")  # refuses another extension
     output.deliver(fields.json_schema(), where)

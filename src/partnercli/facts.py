@@ -10,7 +10,6 @@ from msgspec import Struct
 
 from partnercli.formats import join
 from partnercli.models import Catalogue, Partner
-from partnercli.network import related
 
 
 def theme_names(themes: Iterable[str], catalogue: Catalogue) -> list[str]:
@@ -39,6 +38,8 @@ def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | Non
 def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3) -> str:
     """The partners it shares most themes with (at most `top`, then how many more and where to
     see them all), and the themes."""
+    from partnercli.network import related  # only show pays for it
+
     sharing = [c for c in related(cat, partner) if c.kind == "themes"]
     shown = join(f"{c.partner.id} ({', '.join(theme_names(c.themes, cat))})" for c in sharing[:top])
     more = len(sharing) - top
