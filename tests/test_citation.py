@@ -342,9 +342,11 @@ def test_the_licence_files_and_the_package_metadata_say_the_same(bundled: Catalo
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["license"] == "MIT AND CC0-1.0"
     assert project["license-files"] == ["LICENSE", "LICENSES/*.txt"]
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "MIT AND CC0-1.0" in readme
-    assert "remain ICOM's text" in readme
+    docs = "".join(
+        p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *ROOT.glob("docs/*.md")]
+    )
+    assert "MIT AND CC0-1.0" in docs
+    assert "remain ICOM's text" in docs
 
 
 def test_ci_validates_citation_cff_with_cffconvert_in_its_own_environment() -> None:

@@ -219,8 +219,11 @@ def test_a_file_too_large_for_memory_is_one_line(tmp_path: Path, megabytes: int)
     assert result.stderr.startswith(f"error: invalid data in {path}: ")
 
 
-def test_the_readme_states_the_numbers() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+def test_the_documentation_states_the_numbers() -> None:
+    root = Path(__file__).parent.parent
+    readme = "".join(
+        p.read_text(encoding="utf-8") for p in [root / "README.md", *root.glob("docs/*.md")]
+    )
     assert f"at most {render.TABLE_ROWS:,} rows" in readme
     assert f"past {render.CELL_CHARS:,} characters" in readme
     assert f"More than {XLSX_ROWS - 1:,} records" in readme
