@@ -108,10 +108,12 @@ def invoke(monkeypatch: pytest.MonkeyPatch) -> Invoke:
     return run
 
 
-def read_pty(args: list[str], env: dict[str, str], *, rows: int = 24) -> tuple[int, str]:
-    """Run `partners ARGS` on a pseudo-terminal of `rows` rows; its exit code and output."""
+def read_pty(
+    args: list[str], env: dict[str, str], *, rows: int = 24, columns: int = 100
+) -> tuple[int, str]:
+    """Run `partners ARGS` on a pseudo-terminal of `rows` by `columns`; its exit code and output."""
     leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 100, 0, 0))
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     proc = subprocess.Popen(
         [str(Path(sys.executable).with_name("partners")), *args],
         stdin=follower,

@@ -387,3 +387,19 @@ def test_less_as_the_pager_shows_colours_not_their_codes(tmp_path: Path) -> None
     os.close(leader)
     assert b"ESC[" not in seen
     assert b"\x1b[1m" in seen  # the header, in bold
+
+
+@pytest.mark.parametrize(("columns", "most"), [(80, 3), (60, 5)])
+def test_search_results_stay_short_at_narrow_widths(columns: int, most: int) -> None:
+    """On a real terminal: at most `most` lines a result (a title and a header besides), and no
+    name cut to five letters."""
+    env = {k: v for k, v in pager_env(PAGER="cat").items() if k not in {"COLUMNS", "LINES"}}
+    code, out = read_pty(["search", "illicit"], env, rows=200, columns=columns)
+    assert code == 0
+    lines = [line for line in re.sub(r"\x1b\[[0-9;]*m", "", out).splitlines() if line.strip()]
+    results = 8  # as many as `search illicit --json` finds
+    assert len(lines) <= 2 + most * results, "\n".join(lines)
+    rows = [re.split(r"\s{2,}", line.strip()) for line in lines if re.match(r"  [a-z]", line)]
+    assert len(rows) == results
+    if columns >= 80:  # a Name column: no name cut to five letters ("Unite…")
+        assert all(len(row[1]) >= 10 for row in rows), rows

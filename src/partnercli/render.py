@@ -181,8 +181,11 @@ def hits_table(
         if typed:
             row.append(type_text(hit.partner.type))
         match = snippet_text(hit)
-        if not wide:
-            match.truncate(room - room // 4, overflow="ellipsis")  # words wrap short of the room
+        limit = room - room // 4  # words wrap short of the room
+        if not wide and len(match) > limit:
+            cut = match.plain.rfind(" ", 0, limit)  # at a word's end, not inside a word
+            match.truncate(cut if cut > limit // 2 else limit)
+            match.append("…")
         row.append(match)
         table.add_row(*row)
     return table
