@@ -438,6 +438,10 @@ def test_main_help_documents_exit_codes(invoke: Invoke) -> None:
         (("list", "--json", "-f", "csv"), "error: --json means --format json; drop one of"),
         (("list", "--fields", "nope"), "error: --fields: unknown field 'nope'"),
         (("show", ""), "error: an empty partner name"),
+        (
+            ("show", "unesco", "--fields"),
+            "error: Option '--fields' requires an argument. (see 'partners show --help')",
+        ),
     ],
 )
 def test_usage_errors_have_one_shape(invoke: Invoke, args: tuple[str, ...], message: str) -> None:

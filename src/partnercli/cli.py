@@ -176,6 +176,9 @@ class PartnersGroup(TyperGroup):
             code = exc.exit_code
         except ClickUsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "partners"
+            if command == "partners":  # an option's value missing: Click names the group
+                named = [a for a in (sys.argv[1:] if args is None else args) if a in self.commands]
+                command += f" {named[0]}" if named else ""
             output.message(f"error: {exc.format_message()} (see '{command} --help')")
             code = EXIT_USAGE
         except typer.Abort:  # end of input at a prompt; partners asks for none, but Click may
