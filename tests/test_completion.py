@@ -184,8 +184,14 @@ def test_hostile_names_complete_as_text_in_a_real_shell(shell: str, tmp_path: Pa
         assert "$(" not in line, echoed
         assert "`" not in line, echoed
         assert "evil.json" not in line, echoed  # no `*` expanded to the folder's files
-    assert echoed["partners show ZH"].startswith("partners show ZH")  # ordinary values complete
-    assert echoed["partners show MKU"] == "partners show MKUP"
+    assert echoed["partners show MKU"] == "partners show MKUP"  # ordinary values complete
+    session = shells.Session(shell, home, tmp_path)  # --data on the line, as issue 26 typed it
+    try:
+        line = session.complete(f"partners --data {evil} show ZH-T")
+    finally:
+        session.close()
+    assert line == f"partners --data {evil} show ZH-TWO"
+    assert not list(tmp_path.rglob("pwned"))
 
 
 #: What a shell reads as syntax in a word: quotes, expansions, globs, separators, redirections.

@@ -167,6 +167,8 @@ def test_the_pager_is_less_told_to_keep_colours_when_nothing_is_set() -> None:
     assert pager_command({"PAGER": "more -s"}) == (("more", "-s"), None)
     assert pager_command({"PAGER": "most", "PARTNERS_PAGER": "less -S"}) == (("less", "-S"), None)
     assert pager_command({"PAGER": "cat"}) == ((), None)
+    assert pager_command({"PAGER": ""}) == ((), None)  # empty: no pager, as for git and gh
+    assert pager_command({"PAGER": "most", "PARTNERS_PAGER": ""}) == ((), None)
 
 
 class _Tty:

@@ -242,9 +242,8 @@ def recording_pager(tmp_path: Path) -> tuple[str, Path]:
 
 
 def pager_env(**extra: str) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"PAGER", "PARTNERS_PAGER", "PARTNERS_DATA"}
-    }
+    unset = {"PAGER", "PARTNERS_PAGER", "PARTNERS_DATA", "COLUMNS", "LINES"}  # the pty's size
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     return env | {"TERM": "xterm"} | extra
 
 
@@ -403,3 +402,20 @@ def test_search_results_stay_short_at_narrow_widths(columns: int, most: int) -> 
     assert len(rows) == results
     if columns >= 80:  # a Name column: no name cut to five letters ("Unite…")
         assert all(len(row[1]) >= 10 for row in rows), rows
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list", "--json"], ["list", "-f", "jsonl"], ["show", "unesco"], ["themes"],
+     ["theme", "funding"], ["search", "illicit", "-f", "plain"], ["fields"], ["related", "unesco"],
+     ["graph"], ["about"], ["cite"], ["schema"]],
+    ids=" ".join,
+)  # fmt: skip
+def test_every_command_pages_what_is_taller_than_the_screen(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """Taller counts the rows long lines wrap into, not only the lines."""
+    pager, seen = recording_pager(tmp_path)
+    code, _ = read_pty(args, pager_env(PARTNERS_PAGER=pager), rows=4, columns=40)
+    assert code == 0
+    assert seen.exists(), args

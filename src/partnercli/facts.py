@@ -35,15 +35,17 @@ def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | Non
     ]
 
 
-def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3) -> str:
-    """The partners it shares most themes with (at most `top`, then how many more and where to
-    see them all), and the themes."""
+def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3, more: bool = True) -> str:
+    """The partners it shares most themes with (at most `top`), and the themes; then, if
+    `more` (for people, not for scripts), how many more there are and where to see them."""
     from partnercli.network import related  # only show pays for it
 
     sharing = [c for c in related(cat, partner) if c.kind == "themes"]
     shown = join(f"{c.partner.id} ({', '.join(theme_names(c.themes, cat))})" for c in sharing[:top])
-    more = len(sharing) - top
-    return f"{shown} …and {more} more (partners related {partner.id})" if more > 0 else shown
+    rest = len(sharing) - top
+    return (
+        f"{shown} …and {rest} more (partners related {partner.id})" if more and rest > 0 else shown
+    )
 
 
 class SourcedFact(Struct, frozen=True, kw_only=True):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final, NamedTuple
 
@@ -27,7 +26,7 @@ from partnercli.models import (
     Theme,
     sort_by_name,
 )
-from partnercli.text import did_you_mean, fold
+from partnercli.text import did_you_mean, display_width, fold
 
 #: How many candidates an "ambiguous" message lists before "…".
 MAX_LISTED: Final = 8
@@ -150,8 +149,7 @@ def _resolve(
 def long_enough(needle: str) -> bool:
     """Is `needle` long enough to pick a name by its start? A wide character (Chinese, Japanese,
     Korean) counts as two letters: two of them (故宫) are a word."""
-    wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in needle)
-    return len(needle) + wide >= MIN_PREFIX
+    return display_width(needle) >= MIN_PREFIX
 
 
 def closest(

@@ -7,6 +7,7 @@ one writer of its format, and pages output taller than the terminal, as `gh` and
 """
 
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -26,7 +27,7 @@ from partnercli.formats import (
     write_xlsx,
 )
 from partnercli.terminal import Terminal
-from partnercli.text import did_you_mean, for_display
+from partnercli.text import did_you_mean, display_width, for_display
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -259,10 +260,17 @@ def _is_package_data(target: Path) -> bool:
     return target.resolve().is_relative_to(package)
 
 
+def rows(text: str, terminal: Terminal) -> int:
+    """How many rows of the terminal `text` fills, long lines wrapped (colour codes take none;
+    a wide character, two columns)."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    return sum(-(-max(display_width(line), 1) // terminal.width) for line in plain.splitlines())
+
+
 def page(text: str, terminal: Terminal) -> bool:
     """Show `text` through the pager if stdout is a terminal and `text` is taller than it.
     False when it did not (not a terminal, short output, no pager, or the pager is missing)."""
-    if not terminal.stdout_tty or text.count("\n") < terminal.height or not terminal.pager:
+    if not terminal.stdout_tty or not terminal.pager or rows(text, terminal) < terminal.height:
         return False
     import subprocess  # only a terminal that pages pays for it
 

@@ -84,10 +84,11 @@ def takes_any_character(stream: object) -> bool:
 
 
 def pager_command(environ: Mapping[str, str]) -> tuple[tuple[str, ...], str | None]:
-    """$PARTNERS_PAGER, else $PAGER, else `less`, as command words (none: never page), and why
-    the setting could not be read, if it could not (then nothing pages)."""
-    name = "PARTNERS_PAGER" if environ.get("PARTNERS_PAGER") else "PAGER"
-    command = environ.get(name) or DEFAULT_PAGER
+    """$PARTNERS_PAGER, else $PAGER, else `less`, as command words (none: never page; an empty
+    setting means none, as for git and gh), and why the setting could not be read, if it could
+    not (then nothing pages)."""
+    name = "PARTNERS_PAGER" if "PARTNERS_PAGER" in environ else "PAGER"
+    command = environ.get(name, DEFAULT_PAGER)
     try:
         words = tuple(shlex.split(command))
     except ValueError as exc:  # an unclosed quote, a trailing backslash

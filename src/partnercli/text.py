@@ -79,3 +79,8 @@ def did_you_mean(value: str, choices: Iterable[str] | Mapping[str, str]) -> str:
     folded = {c.casefold(): how for c, how in shown.items()}
     close = difflib.get_close_matches(value.casefold(), list(folded), n=1)
     return f"did you mean {folded[close[0]]}? " if close else ""
+
+
+def display_width(text: str) -> int:
+    """The columns `text` takes on a terminal: a wide character (Chinese, Japanese, Korean) two."""
+    return len(text) + sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)

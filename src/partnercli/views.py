@@ -85,7 +85,7 @@ def hits_view(hits: list[Hit], *, empty: str) -> View:
         markdown_fields=("id", "name", "type", "score", "matched_in", "snippet"),
         empty=empty,
         table=table,
-        maps=MAP_FIELDS,
+        maps=MAP_FIELDS | {"contributions"},
     )
 
 
@@ -141,7 +141,7 @@ def partner_plain(partner: Partner, cat: Catalogue) -> str:
         ("un_system", partner.un_system.place if partner.un_system else None),
         ("website", partner.website),
         ("related", related),
-        ("shares_themes_with", shares_themes(partner, cat)),
+        ("shares_themes_with", shares_themes(partner, cat, more=False)),  # for scripts
     ]
     out = "".join(f"{name}:\t{for_display(value or '')}\n" for name, value in fields)
     for text in (partner.description, partner.partnership):
@@ -370,7 +370,7 @@ def related_view(partner: Partner, connections: Sequence[Connection]) -> View:
         markdown_fields=("id", "name", "type", "connection"),
         empty=f"no partner is connected to {partner.id}",
         table=table,
-        maps=MAP_FIELDS,
+        maps=MAP_FIELDS | {"connection"},
         plain=lambda: "".join(
             "\t".join(
                 for_display(v)
