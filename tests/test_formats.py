@@ -181,16 +181,7 @@ def test_bad_fields_are_usage_errors(invoke: Invoke, args: tuple[str, ...], expe
 def test_fields_command_is_generated_from_the_model(invoke: Invoke) -> None:
     listed = json.loads(run(invoke, "fields", "--json"))
     names = [f["name"] for f in listed]
-    assert names == [
-        *Partner.__struct_fields__,
-        "score",
-        "matched_in",
-        "snippet",
-        "matches",
-        "partial",
-        "contributions",
-        "correction",
-    ]
+    assert names == [*Partner.__struct_fields__, *HIT_COLUMNS]
     types = {f["name"]: f["type"] for f in listed}
     assert types["acronym"] == "string or null"
     assert types["type"] == "string: ngo, igo, museum"
