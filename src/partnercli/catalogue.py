@@ -125,6 +125,15 @@ def max_bytes(warnings: list[str] | None = None) -> int:
     return megabytes * 2**20
 
 
+#: Why a file cannot be read, by the error reading it raised.
+_UNREADABLE: Final[dict[type[Exception], str]] = {
+    FileNotFoundError: "no such file; check the path given to --data or PARTNERS_DATA",
+    IsADirectoryError: "is a directory; give the path of a JSON file",
+    PermissionError: "permission denied; the file must be readable",
+    ValueError: "not a valid path (it contains a NUL character)",  # no file can have that name
+}
+
+
 def read_file(path: str | Path, *, warnings: list[str] | None = None) -> bytes:
     """The bytes of a dataset file, or a `DataError` that says why they cannot be had."""
     name = str(path)
@@ -132,26 +141,12 @@ def read_file(path: str | Path, *, warnings: list[str] | None = None) -> bytes:
         raise DataError("''", ["an empty path; give the path of a JSON file"], unreadable=True)
     try:
         return _read(Path(path), name, max_bytes(warnings))
-    except FileNotFoundError:
-        raise DataError(
-            name, ["no such file; check the path given to --data or PARTNERS_DATA"], unreadable=True
-        ) from None
-    except IsADirectoryError:
-        raise DataError(
-            name, ["is a directory; give the path of a JSON file"], unreadable=True
-        ) from None
-    except PermissionError:
-        raise DataError(
-            name, ["permission denied; the file must be readable"], unreadable=True
-        ) from None
-    except OSError as exc:
-        raise DataError(name, [f"cannot be read: {exc.strerror or exc}"], unreadable=True) from None
-    except ValueError:  # a NUL character: no file can have that name
-        raise DataError(
-            name, ["not a valid path (it contains a NUL character)"], unreadable=True
-        ) from None
     except MemoryError:
         raise DataError(name, [TOO_LARGE], unreadable=True) from None
+    except (OSError, ValueError) as exc:
+        known = (words for kind, words in _UNREADABLE.items() if isinstance(exc, kind))
+        problem = next(known, f"cannot be read: {getattr(exc, 'strerror', None) or exc}")
+        raise DataError(name, [problem], unreadable=True) from None
 
 
 def _read(path: Path, name: str, limit: int) -> bytes:

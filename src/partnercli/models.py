@@ -347,9 +347,6 @@ def sort_by_name(partners: list[Partner]) -> list[Partner]:
     return sorted(partners, key=lambda p: (p.name.casefold(), p.id))
 
 
-SCHEMA_VERSION: Final = 1
-
-
 #: English names of the seats' countries in the bundled data, so `france` finds Paris-based ones.
 COUNTRY_NAMES: Final = {
     "AT": "Austria", "BE": "Belgium", "CH": "Switzerland", "CN": "China", "FR": "France",
