@@ -25,7 +25,7 @@ import pkgutil
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import Stemmer
@@ -394,17 +394,25 @@ def correction(index: Index, word: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Ranked:
-    rowid: int
+class Hit:
+    """One search result: the partner, its score (higher is better) and why it matched."""
+
+    partner: Partner
     score: float
-    contributions: tuple[tuple[str, float], ...]
-    partial: bool
-    matches: tuple[str, ...]  # the fields that matched
+    matches: tuple[str, ...]  # every field that matched
+    partial: bool  # matched part of the query, not all of it
+    contributions: tuple[tuple[str, float], ...]  # what each query word added to the score
+    field: str = ""  # the field the snippet is cut from (`explain` picks it)
+    snippet: str = ""  # matched words between MARK_START and MARK_END
+    correction: str | None = None  # the query as searched, when a word of it was corrected
+
+    def marked_snippet(self) -> str:
+        return self.snippet.replace(MARK_START, "[").replace(MARK_END, "]")
 
 
-def rank(index: Index, query: Query) -> list[_Ranked]:
-    """Rows matching every wanted word, best first; then, when they are few, rows matching part
-    of the query that reach `PARTIAL_SHARE` of the best score."""
+def rank(index: Index, query: Query) -> list[Hit]:
+    """Partners matching every wanted word, best first; then, when they are few, partners
+    matching part of the query that reach `PARTIAL_SHARE` of the best score (not yet explained)."""
     contributions: dict[int, dict[str, float]] = {}
     fields: dict[int, set[str]] = {}
 
@@ -457,12 +465,16 @@ def rank(index: Index, query: Query) -> list[_Ranked]:
         if highest >= lowest:
             scale = 0.99 * lowest / highest
 
-    def ranked(row: int, factor: float) -> _Ranked:
+    def hit(row: int, factor: float) -> Hit:
         parts = tuple((w, round(v * factor, 6)) for w, v in contributions[row].items())
         order = tuple(c for c in (*COLUMNS, "vocabulary") if c in fields[row])
-        return _Ranked(row, round(totals[row] * factor, 6), parts, row in partial, order)
+        partner = index.catalogue.partners[row]
+        return Hit(partner, round(totals[row] * factor, 6), order, row in partial, parts)
 
-    return [ranked(r, 1.0) for r in chosen] + [ranked(r, scale) for r in partial]
+    hits = [hit(r, 1.0) for r in chosen] + [hit(r, scale) for r in partial]
+    return sorted(
+        hits, key=lambda h: (h.partial, -h.score, h.partner.name.casefold(), h.partner.id)
+    )
 
 
 # -- why it matched ---------------------------------------------------------------------------------
@@ -543,23 +555,6 @@ def explain(
 # -- searching --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One search result: the partner, its score (higher is better) and why it matched."""
-
-    partner: Partner
-    score: float
-    field: str
-    snippet: str  # matched words between MARK_START and MARK_END
-    matches: tuple[str, ...] = ()  # every field that matched
-    partial: bool = False  # matched part of the query, not all of it
-    contributions: tuple[tuple[str, float], ...] = ()  # what each query word added to the score
-    correction: str | None = None  # the query as searched, when a word of it was corrected
-
-    def marked_snippet(self, start: str = "[", end: str = "]") -> str:
-        return self.snippet.replace(MARK_START, start).replace(MARK_END, end)
-
-
 def search(
     catalogue: Catalogue,
     text: str,
@@ -576,30 +571,13 @@ def search(
     query = read_query(index, text)
     if notes is not None:
         notes.extend(query.notes())
-    ranked = rank(index, query)
+    hits = rank(index, query)
     if candidates is not None:
         allowed = {p.id for p in candidates}
-        ranked = [r for r in ranked if catalogue.partners[r.rowid].id in allowed]
-
-    def order(r: _Ranked) -> tuple[bool, float, str, str]:
-        partner = catalogue.partners[r.rowid]
-        return r.partial, -r.score, partner.name.casefold(), partner.id
-
-    marks = Marks.of(query.wanted)
-    hits = []
-    for item in sorted(ranked, key=order)[:limit]:
-        partner = catalogue.partners[item.rowid]
-        field_, snippet = explain(partner, catalogue, query, marks, item.matches)
-        hits.append(
-            Hit(
-                partner,
-                item.score,
-                field_,
-                snippet,
-                item.matches,
-                item.partial,
-                item.contributions,
-                query.searched_as(),
-            )
-        )
-    return hits
+        hits = [h for h in hits if h.partner.id in allowed]
+    marks, searched_as = Marks.of(query.wanted), query.searched_as()
+    shown = []
+    for hit in hits[:limit]:
+        field_, snippet = explain(hit.partner, catalogue, query, marks, hit.matches)
+        shown.append(replace(hit, field=field_, snippet=snippet, correction=searched_as))
+    return shown
