@@ -31,10 +31,9 @@ from typing import Any, Final
 import Stemmer
 
 from partnercli.errors import UsageError
-from partnercli.models import COUNTRY_NAMES, Catalogue, Partner
-from partnercli.text import MARK_END, MARK_START, fold
+from partnercli.models import COUNTRY_NAMES, Catalogue, Partner, Theme
+from partnercli.text import ELLIPSIS, MARK_END, MARK_START, fold
 
-ELLIPSIS: Final = "…"
 #: A query may hold this many distinct terms; past that FTS5's expression tree gets too deep.
 MAX_TERMS: Final = 200
 #: When fewer partners than this match every word, partial matches follow.
@@ -269,7 +268,7 @@ class Wanted:
     typed: str
     literal: Term | None  # the word itself, when the data holds it
     synonyms: tuple[Term, ...] = ()  # the page's words for it
-    themes: tuple[str, ...] = ()  # ids of the themes whose vocabulary holds it
+    themes: tuple[Theme, ...] = ()  # the themes whose vocabulary holds it
 
 
 @dataclass
@@ -306,10 +305,10 @@ def read_query(index: Index, text: str) -> Query:
     distinct = {p or w for p, bare in pieces for w in ([bare] if p else words_of(bare))}
     if len(distinct) > MAX_TERMS:
         raise UsageError(f"the query has {len(distinct)} distinct words; use at most {MAX_TERMS}")
-    themes: dict[tuple[str, ...], list[str]] = {}
+    themes: dict[tuple[str, ...], list[Theme]] = {}
     for theme in index.catalogue.themes:
         for entry in theme.vocabulary:
-            themes.setdefault(terms(entry), []).append(theme.id)
+            themes.setdefault(terms(entry), []).append(theme)
     synonyms = {terms(word): says for word, says in SYNONYMS.items()}
 
     def concept(typed: str, stems: tuple[str, ...], literal: Term | None) -> Wanted:
@@ -428,11 +427,9 @@ def rank(index: Index, query: Query) -> list[Hit]:
         for synonym in wanted.synonyms:
             weight = SYNONYM_WEIGHT / len(wanted.synonyms) ** 0.5
             add(wanted.typed, index.score(synonym), weight)
-        for theme_id in wanted.themes:
-            theme = index.catalogue.theme(theme_id)
-            if theme is not None:
-                scores = index.score(Term(terms(theme.name)), only="themes")
-                add(wanted.typed, scores, THEME_WEIGHT, "vocabulary")
+        for theme in wanted.themes:
+            scores = index.score(Term(terms(theme.name)), only="themes")
+            add(wanted.typed, scores, THEME_WEIGHT, "vocabulary")
     # Words typed side by side score more when found side by side.
     literal = [w for w in query.wanted if w.literal is not None]
     together = [
@@ -538,10 +535,9 @@ def explain(
             return sentence
     if first == "vocabulary":  # `theme Illicit trafficking (looting)`: the theme, and the word
         for wanted in query.wanted:
-            for theme_id in wanted.themes:
-                theme = catalogue.theme(theme_id)
-                if theme is not None and theme_id in partner.themes:
-                    return first, f"theme {theme.name} ({MARK_START}{wanted.typed}{MARK_END})"
+            for found in wanted.themes:
+                if found.id in partner.themes:
+                    return first, f"theme {found.name} ({MARK_START}{wanted.typed}{MARK_END})"
         return first, ""
     if first == "themes":  # `Illicit trafficking: …Convention on Stolen or…`: the evidence
         for theme_id in partner.themes:
