@@ -24,6 +24,7 @@ import math
 import pkgutil
 import re
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
@@ -84,17 +85,14 @@ TYPE_WORDS: Final = {"ngo": "NGO", "igo": "IGO", "museum": "museum"}
 UN_WORDS: Final = "UN United Nations system"
 
 #: The word tables, each described in the file: data, read once, when search is imported.
-_TABLES: Final[dict[str, Any]] = {
-    name: table["entries"]
-    for name, table in json.loads(
-        pkgutil.get_data("partnercli", "data/search_words.json") or b"{}"
-    ).items()
-}
-STOP_WORDS: Final = frozenset(_TABLES["stop_words"])
-QUESTION_WORDS: Final = frozenset(_TABLES["question_words"])
-FAMILIES: Final[dict[str, str]] = _TABLES["families"]
-APART: Final[dict[str, str]] = _TABLES["apart"]
-SYNONYMS: Final[dict[str, list[str]]] = _TABLES["synonyms"]
+_TABLES: Final[dict[str, Any]] = json.loads(
+    pkgutil.get_data("partnercli", "data/search_words.json") or b"{}"
+)
+STOP_WORDS: Final = frozenset(_TABLES["stop_words"]["entries"])
+QUESTION_WORDS: Final = frozenset(_TABLES["question_words"]["entries"])
+FAMILIES: Final[dict[str, str]] = _TABLES["families"]["entries"]
+APART: Final[dict[str, str]] = _TABLES["apart"]["entries"]
+SYNONYMS: Final[dict[str, list[str]]] = _TABLES["synonyms"]["entries"]
 
 _WORD = re.compile(r"\w+")
 _QUOTED_OR_BARE = re.compile(r'"([^"]*)"?|([^\s"]+)')
@@ -198,20 +196,14 @@ class Index:
         # work on a large file (README, benchmarks). An SQLite without the option does as before.
         with contextlib.suppress(sqlite3.OperationalError):
             db.execute("INSERT INTO words(words, rank) VALUES ('hashsize', ?)", (16 * 2**20,))
-        lengths: list[list[int]] = []
-        texts: set[str] = set()
-        rows: list[tuple[object, ...]] = []
-        for i, partner in enumerate(catalogue.partners):
-            column_texts = _column_texts(partner, catalogue).values()
-            texts.update(column_texts)
-            stems = [terms(text) for text in column_texts]
-            lengths.append([len(s) for s in stems])
-            rows.append((i, *(" ".join(s) for s in stems)))
+        texts = [list(_column_texts(partner, catalogue).values()) for partner in catalogue.partners]
+        stems = [[terms(text) for text in row] for row in texts]
+        rows = [(i, *(" ".join(s) for s in row)) for i, row in enumerate(stems)]
         marks = ", ".join("?" for _ in COLUMNS)
         db.executemany(f"INSERT INTO words(rowid, {columns}) VALUES (?, {marks})", rows)
-        count = max(len(lengths), 1)
-        average = [max(sum(r[c] for r in lengths) / count, 1.0) for c in range(len(COLUMNS))]
-        return cls(catalogue, db, lengths, average, texts)
+        lengths = [[len(s) for s in row] for row in stems]
+        average = [max(sum(column) / len(column), 1.0) for column in zip(*lengths, strict=True)]
+        return cls(catalogue, db, lengths, average, {text for row in texts for text in row})
 
     @functools.cached_property
     def vocabulary(self) -> set[str]:
@@ -412,14 +404,13 @@ class Hit:
 def rank(index: Index, query: Query) -> list[Hit]:
     """Partners matching every wanted word, best first; then, when they are few, partners
     matching part of the query that reach `PARTIAL_SHARE` of the best score (not yet explained)."""
-    contributions: dict[int, dict[str, float]] = {}
-    fields: dict[int, set[str]] = {}
+    contributions: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    fields: dict[int, set[str]] = defaultdict(set)
 
     def add(typed: str, scores: Scores, weight: float = 1.0, only: str | None = None) -> None:
         for row, (value, matched) in scores.items():
-            mine = contributions.setdefault(row, {})
-            mine[typed] = mine.get(typed, 0.0) + weight * value
-            fields.setdefault(row, set()).update([only] if only else matched)
+            contributions[row][typed] += weight * value
+            fields[row].update([only] if only else matched)
 
     for wanted in query.wanted:
         if wanted.literal is not None:
@@ -431,12 +422,11 @@ def rank(index: Index, query: Query) -> list[Hit]:
             scores = index.score(Term(terms(theme.name)), only="themes")
             add(wanted.typed, scores, THEME_WEIGHT, "vocabulary")
     # Words typed side by side score more when found side by side.
-    literal = [w for w in query.wanted if w.literal is not None]
-    together = [
-        word for w in literal if w.literal and not w.literal.prefix for word in w.literal.words
-    ]
-    if sum(bool(w.literal and not w.literal.prefix) for w in literal) > 1:
-        add(" ".join(w.typed for w in literal), index.score(Term(tuple(together))), PHRASE_BONUS)
+    literal = [(w.typed, w.literal) for w in query.wanted if w.literal is not None]
+    exact = [term for _, term in literal if not term.prefix]
+    if len(exact) > 1:
+        together = Term(tuple(word for term in exact for word in term.words))
+        add(" ".join(typed for typed, _ in literal), index.score(together), PHRASE_BONUS)
 
     typed = {w.typed for w in query.wanted}
     full = {row for row, c in contributions.items() if typed <= c.keys()}
@@ -456,11 +446,9 @@ def rank(index: Index, query: Query) -> list[Hit]:
             >= MOST * sum(weight.values())
         ]
     # A partial match's contributions are scaled, if need be, to stay below every full match.
-    scale = 1.0
-    if chosen and partial:
-        lowest, highest = min(totals[r] for r in chosen), max(totals[r] for r in partial)
-        if highest >= lowest:
-            scale = 0.99 * lowest / highest
+    lowest = min((totals[r] for r in chosen), default=0.0)
+    highest = max((totals[r] for r in partial), default=0.0)
+    scale = 0.99 * lowest / highest if chosen and partial and highest >= lowest else 1.0
 
     def hit(row: int, factor: float) -> Hit:
         parts = tuple((w, round(v * factor, 6)) for w, v in contributions[row].items())
@@ -515,13 +503,13 @@ def _window(sentence: str, marks: Marks) -> str:
 def _best_sentence(partnership: str, description: str, marks: Marks) -> tuple[str, str] | None:
     """The sentence of the partner's texts that holds the most query words (the partnership
     first on a tie: it says what the partner does with ICOM)."""
-    best: tuple[int, str, str] | None = None
-    for name, text in zip(TEXT_FIELDS, (partnership, description), strict=True):
-        for sentence in _SENTENCE.findall(text):
-            count = marks.count(terms(sentence))
-            if count and (best is None or count > best[0]):
-                best = (count, name, sentence)
-    return None if best is None else (best[1], _window(best[2], marks))
+    sentences = [
+        (marks.count(terms(sentence)), name, sentence)
+        for name, text in zip(TEXT_FIELDS, (partnership, description), strict=True)
+        for sentence in _SENTENCE.findall(text)
+    ]
+    count, name, sentence = max(sentences, key=lambda found: found[0], default=(0, "", ""))
+    return (name, _window(sentence, marks)) if count else None
 
 
 def explain(
