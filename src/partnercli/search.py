@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
+import itertools
 import json
 import math
 import pkgutil
@@ -301,12 +302,11 @@ def read_query(index: Index, text: str) -> Query:
     for theme in index.catalogue.themes:
         for entry in theme.vocabulary:
             themes.setdefault(terms(entry), []).append(theme)
-    synonyms = {terms(word): says for word, says in SYNONYMS.items()}
+    synonyms = {terms(word): tuple(Term(terms(s)) for s in says) for word, says in SYNONYMS.items()}
 
     def concept(typed: str, stems: tuple[str, ...], literal: Term | None) -> Wanted:
         """The words, their synonyms and the themes whose vocabulary holds them."""
-        expansions = tuple(Term(terms(w)) for w in synonyms.get(stems, ()))
-        return Wanted(typed, literal, expansions, tuple(themes.get(stems, ())))
+        return Wanted(typed, literal, synonyms.get(stems, ()), tuple(themes.get(stems, ())))
 
     def word(typed: str) -> Wanted | None:
         stem = stem_word(typed)
@@ -314,27 +314,22 @@ def read_query(index: Index, text: str) -> Query:
         return found if found.literal or found.synonyms or found.themes else None
 
     query = Query(text)
-    segments: list[tuple[str, list[str]]] = []  # quoted phrases, and runs of bare words
-    for phrase, bare in pieces:
-        if phrase or not segments or segments[-1][0]:
-            segments.append((phrase, []))
-        segments[-1][1].extend(words_of(bare))
+    entries = synonyms.keys() | themes.keys()
     seen: set[str] = set()  # a word typed twice is read once
-    for phrase, words in segments:
-        if phrase and terms(phrase):
-            query.wanted.append(Wanted(phrase, Term(terms(phrase))))
+    # Quoted phrases as typed; runs of bare words (between phrases) word by word.
+    for quoted, group in itertools.groupby(pieces, key=lambda piece: bool(piece[0])):
+        if quoted:
+            query.wanted += [Wanted(p, Term(terms(p))) for p, _ in group if terms(p)]
+            continue
+        words = [w for _, bare in group for w in words_of(bare)]
         i = 0
         while i < len(words):
             # The longest run of words that is a vocabulary or synonym entry: `black market`.
+            ahead = words[i : i + 4]
             run = next(
-                (
-                    n
-                    for n in range(min(4, len(words) - i), 1, -1)
-                    if terms(" ".join(words[i : i + n])) in synonyms.keys() | themes.keys()
-                ),
-                1,
+                (n for n in range(len(ahead), 1, -1) if terms(" ".join(ahead[:n])) in entries), 1
             )
-            typed, i = " ".join(words[i : i + run]), i + run
+            typed, i = " ".join(ahead[:run]), i + run
             if run > 1:
                 query.wanted.append(concept(typed, terms(typed), Term(terms(typed))))
             elif typed in seen:
@@ -343,8 +338,7 @@ def read_query(index: Index, text: str) -> Query:
                 query.left_out.append(typed)
             else:
                 found = word(typed) or _start_of_word(index, typed)
-                fix = None if found else correction(index, typed)
-                if fix is not None:
+                if found is None and (fix := correction(index, typed)) is not None:
                     query.corrected[typed] = fix
                     found = word(fix)
                 if found is None:
