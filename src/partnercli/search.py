@@ -139,9 +139,7 @@ _STOP_STEMS: Final = frozenset(stem_word(w) for w in _FILLER)
 def _column_texts(partner: Partner, catalogue: Catalogue) -> dict[str, str]:
     """The original text of each indexed field (what snippets are cut from)."""
     hq = partner.headquarters
-    seat = (
-        " ".join(filter(None, [hq.city, hq.country, COUNTRY_NAMES.get(hq.country)])) if hq else ""
-    )
+    seat = [hq.city, hq.country, COUNTRY_NAMES.get(hq.country)] if hq else []
     themes = [catalogue.theme(t) for t in partner.themes]
     names = [*partner.aliases, *(n for n in partner.former_names if n not in partner.aliases)]
     return {
@@ -151,7 +149,7 @@ def _column_texts(partner: Partner, catalogue: Catalogue) -> dict[str, str]:
         "themes": "; ".join(t.name for t in themes if t),
         "type": f"{TYPE_WORDS[partner.type.value]}; {partner.type.label}",
         "groups": UN_WORDS if partner.un_system else "",
-        "seat": seat,
+        "seat": " ".join(filter(None, seat)),
         "description": partner.description or "",
         "partnership": partner.partnership or "",
         "related": "; ".join(r.relation for r in partner.related),
@@ -510,7 +508,7 @@ def explain(
     partner: Partner, catalogue: Catalogue, query: Query, marks: Marks, matches: tuple[str, ...]
 ) -> tuple[str, str]:
     """The field to show and its snippet, for a partner whose `matches` fields matched."""
-    first = matches[0] if matches else "name"
+    first = matches[0]  # a hit matched in one field at least
     if first in NAMING_FIELDS or first == "vocabulary":
         sentence = _best_sentence(partner.partnership or "", partner.description or "", marks)
         if sentence is not None:
