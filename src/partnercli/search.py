@@ -19,22 +19,23 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
+import itertools
 import json
 import math
 import pkgutil
 import re
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import Stemmer
 
 from partnercli.errors import UsageError
-from partnercli.models import COUNTRY_NAMES, Catalogue, Partner
-from partnercli.text import MARK_END, MARK_START, fold
+from partnercli.models import COUNTRY_NAMES, Catalogue, Partner, Theme
+from partnercli.text import ELLIPSIS, MARK_END, MARK_START, fold
 
-ELLIPSIS: Final = "…"
 #: A query may hold this many distinct terms; past that FTS5's expression tree gets too deep.
 MAX_TERMS: Final = 200
 #: When fewer partners than this match every word, partial matches follow.
@@ -85,17 +86,14 @@ TYPE_WORDS: Final = {"ngo": "NGO", "igo": "IGO", "museum": "museum"}
 UN_WORDS: Final = "UN United Nations system"
 
 #: The word tables, each described in the file: data, read once, when search is imported.
-_TABLES: Final[dict[str, Any]] = {
-    name: table["entries"]
-    for name, table in json.loads(
-        pkgutil.get_data("partnercli", "data/search_words.json") or b"{}"
-    ).items()
-}
-STOP_WORDS: Final = frozenset(_TABLES["stop_words"])
-QUESTION_WORDS: Final = frozenset(_TABLES["question_words"])
-FAMILIES: Final[dict[str, str]] = _TABLES["families"]
-APART: Final[dict[str, str]] = _TABLES["apart"]
-SYNONYMS: Final[dict[str, list[str]]] = _TABLES["synonyms"]
+_TABLES: Final[dict[str, Any]] = json.loads(
+    pkgutil.get_data("partnercli", "data/search_words.json") or b"{}"
+)
+STOP_WORDS: Final = frozenset(_TABLES["stop_words"]["entries"])
+QUESTION_WORDS: Final = frozenset(_TABLES["question_words"]["entries"])
+FAMILIES: Final[dict[str, str]] = _TABLES["families"]["entries"]
+APART: Final[dict[str, str]] = _TABLES["apart"]["entries"]
+SYNONYMS: Final[dict[str, list[str]]] = _TABLES["synonyms"]["entries"]
 
 _WORD = re.compile(r"\w+")
 _QUOTED_OR_BARE = re.compile(r'"([^"]*)"?|([^\s"]+)')
@@ -141,9 +139,7 @@ _STOP_STEMS: Final = frozenset(stem_word(w) for w in _FILLER)
 def _column_texts(partner: Partner, catalogue: Catalogue) -> dict[str, str]:
     """The original text of each indexed field (what snippets are cut from)."""
     hq = partner.headquarters
-    seat = (
-        " ".join(filter(None, [hq.city, hq.country, COUNTRY_NAMES.get(hq.country)])) if hq else ""
-    )
+    seat = [hq.city, hq.country, COUNTRY_NAMES.get(hq.country)] if hq else []
     themes = [catalogue.theme(t) for t in partner.themes]
     names = [*partner.aliases, *(n for n in partner.former_names if n not in partner.aliases)]
     return {
@@ -153,7 +149,7 @@ def _column_texts(partner: Partner, catalogue: Catalogue) -> dict[str, str]:
         "themes": "; ".join(t.name for t in themes if t),
         "type": f"{TYPE_WORDS[partner.type.value]}; {partner.type.label}",
         "groups": UN_WORDS if partner.un_system else "",
-        "seat": seat,
+        "seat": " ".join(filter(None, seat)),
         "description": partner.description or "",
         "partnership": partner.partnership or "",
         "related": "; ".join(r.relation for r in partner.related),
@@ -199,20 +195,14 @@ class Index:
         # work on a large file (README, benchmarks). An SQLite without the option does as before.
         with contextlib.suppress(sqlite3.OperationalError):
             db.execute("INSERT INTO words(words, rank) VALUES ('hashsize', ?)", (16 * 2**20,))
-        lengths: list[list[int]] = []
-        texts: set[str] = set()
-        rows: list[tuple[object, ...]] = []
-        for i, partner in enumerate(catalogue.partners):
-            column_texts = _column_texts(partner, catalogue).values()
-            texts.update(column_texts)
-            stems = [terms(text) for text in column_texts]
-            lengths.append([len(s) for s in stems])
-            rows.append((i, *(" ".join(s) for s in stems)))
+        texts = [list(_column_texts(partner, catalogue).values()) for partner in catalogue.partners]
+        stems = [[terms(text) for text in row] for row in texts]
+        rows = [(i, *(" ".join(s) for s in row)) for i, row in enumerate(stems)]
         marks = ", ".join("?" for _ in COLUMNS)
         db.executemany(f"INSERT INTO words(rowid, {columns}) VALUES (?, {marks})", rows)
-        count = max(len(lengths), 1)
-        average = [max(sum(r[c] for r in lengths) / count, 1.0) for c in range(len(COLUMNS))]
-        return cls(catalogue, db, lengths, average, texts)
+        lengths = [[len(s) for s in row] for row in stems]
+        average = [max(sum(column) / len(column), 1.0) for column in zip(*lengths, strict=True)]
+        return cls(catalogue, db, lengths, average, {text for row in texts for text in row})
 
     @functools.cached_property
     def vocabulary(self) -> set[str]:
@@ -269,7 +259,7 @@ class Wanted:
     typed: str
     literal: Term | None  # the word itself, when the data holds it
     synonyms: tuple[Term, ...] = ()  # the page's words for it
-    themes: tuple[str, ...] = ()  # ids of the themes whose vocabulary holds it
+    themes: tuple[Theme, ...] = ()  # the themes whose vocabulary holds it
 
 
 @dataclass
@@ -306,16 +296,15 @@ def read_query(index: Index, text: str) -> Query:
     distinct = {p or w for p, bare in pieces for w in ([bare] if p else words_of(bare))}
     if len(distinct) > MAX_TERMS:
         raise UsageError(f"the query has {len(distinct)} distinct words; use at most {MAX_TERMS}")
-    themes: dict[tuple[str, ...], list[str]] = {}
+    themes: dict[tuple[str, ...], list[Theme]] = {}
     for theme in index.catalogue.themes:
         for entry in theme.vocabulary:
-            themes.setdefault(terms(entry), []).append(theme.id)
-    synonyms = {terms(word): says for word, says in SYNONYMS.items()}
+            themes.setdefault(terms(entry), []).append(theme)
+    synonyms = {terms(word): tuple(Term(terms(s)) for s in says) for word, says in SYNONYMS.items()}
 
     def concept(typed: str, stems: tuple[str, ...], literal: Term | None) -> Wanted:
         """The words, their synonyms and the themes whose vocabulary holds them."""
-        expansions = tuple(Term(terms(w)) for w in synonyms.get(stems, ()))
-        return Wanted(typed, literal, expansions, tuple(themes.get(stems, ())))
+        return Wanted(typed, literal, synonyms.get(stems, ()), tuple(themes.get(stems, ())))
 
     def word(typed: str) -> Wanted | None:
         stem = stem_word(typed)
@@ -323,27 +312,22 @@ def read_query(index: Index, text: str) -> Query:
         return found if found.literal or found.synonyms or found.themes else None
 
     query = Query(text)
-    segments: list[tuple[str, list[str]]] = []  # quoted phrases, and runs of bare words
-    for phrase, bare in pieces:
-        if phrase or not segments or segments[-1][0]:
-            segments.append((phrase, []))
-        segments[-1][1].extend(words_of(bare))
+    entries = synonyms.keys() | themes.keys()
     seen: set[str] = set()  # a word typed twice is read once
-    for phrase, words in segments:
-        if phrase and terms(phrase):
-            query.wanted.append(Wanted(phrase, Term(terms(phrase))))
+    # Quoted phrases as typed; runs of bare words (between phrases) word by word.
+    for quoted, group in itertools.groupby(pieces, key=lambda piece: bool(piece[0])):
+        if quoted:
+            query.wanted += [Wanted(p, Term(terms(p))) for p, _ in group if terms(p)]
+            continue
+        words = [w for _, bare in group for w in words_of(bare)]
         i = 0
         while i < len(words):
             # The longest run of words that is a vocabulary or synonym entry: `black market`.
+            ahead = words[i : i + 4]
             run = next(
-                (
-                    n
-                    for n in range(min(4, len(words) - i), 1, -1)
-                    if terms(" ".join(words[i : i + n])) in synonyms.keys() | themes.keys()
-                ),
-                1,
+                (n for n in range(len(ahead), 1, -1) if terms(" ".join(ahead[:n])) in entries), 1
             )
-            typed, i = " ".join(words[i : i + run]), i + run
+            typed, i = " ".join(ahead[:run]), i + run
             if run > 1:
                 query.wanted.append(concept(typed, terms(typed), Term(terms(typed))))
             elif typed in seen:
@@ -352,8 +336,7 @@ def read_query(index: Index, text: str) -> Query:
                 query.left_out.append(typed)
             else:
                 found = word(typed) or _start_of_word(index, typed)
-                fix = None if found else correction(index, typed)
-                if fix is not None:
+                if found is None and (fix := correction(index, typed)) is not None:
                     query.corrected[typed] = fix
                     found = word(fix)
                 if found is None:
@@ -394,25 +377,32 @@ def correction(index: Index, word: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Ranked:
-    rowid: int
+class Hit:
+    """One search result: the partner, its score (higher is better) and why it matched."""
+
+    partner: Partner
     score: float
-    contributions: tuple[tuple[str, float], ...]
-    partial: bool
-    matches: tuple[str, ...]  # the fields that matched
+    matches: tuple[str, ...]  # every field that matched
+    partial: bool  # matched part of the query, not all of it
+    contributions: tuple[tuple[str, float], ...]  # what each query word added to the score
+    field: str = ""  # the field the snippet is cut from (`explain` picks it)
+    snippet: str = ""  # matched words between MARK_START and MARK_END
+    correction: str | None = None  # the query as searched, when a word of it was corrected
+
+    def marked_snippet(self) -> str:
+        return self.snippet.replace(MARK_START, "[").replace(MARK_END, "]")
 
 
-def rank(index: Index, query: Query) -> list[_Ranked]:
-    """Rows matching every wanted word, best first; then, when they are few, rows matching part
-    of the query that reach `PARTIAL_SHARE` of the best score."""
-    contributions: dict[int, dict[str, float]] = {}
-    fields: dict[int, set[str]] = {}
+def rank(index: Index, query: Query) -> list[Hit]:
+    """Partners matching every wanted word, best first; then, when they are few, partners
+    matching part of the query that reach `PARTIAL_SHARE` of the best score (not yet explained)."""
+    contributions: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    fields: dict[int, set[str]] = defaultdict(set)
 
     def add(typed: str, scores: Scores, weight: float = 1.0, only: str | None = None) -> None:
         for row, (value, matched) in scores.items():
-            mine = contributions.setdefault(row, {})
-            mine[typed] = mine.get(typed, 0.0) + weight * value
-            fields.setdefault(row, set()).update([only] if only else matched)
+            contributions[row][typed] += weight * value
+            fields[row].update([only] if only else matched)
 
     for wanted in query.wanted:
         if wanted.literal is not None:
@@ -420,18 +410,15 @@ def rank(index: Index, query: Query) -> list[_Ranked]:
         for synonym in wanted.synonyms:
             weight = SYNONYM_WEIGHT / len(wanted.synonyms) ** 0.5
             add(wanted.typed, index.score(synonym), weight)
-        for theme_id in wanted.themes:
-            theme = index.catalogue.theme(theme_id)
-            if theme is not None:
-                scores = index.score(Term(terms(theme.name)), only="themes")
-                add(wanted.typed, scores, THEME_WEIGHT, "vocabulary")
+        for theme in wanted.themes:
+            scores = index.score(Term(terms(theme.name)), only="themes")
+            add(wanted.typed, scores, THEME_WEIGHT, "vocabulary")
     # Words typed side by side score more when found side by side.
-    literal = [w for w in query.wanted if w.literal is not None]
-    together = [
-        word for w in literal if w.literal and not w.literal.prefix for word in w.literal.words
-    ]
-    if sum(bool(w.literal and not w.literal.prefix) for w in literal) > 1:
-        add(" ".join(w.typed for w in literal), index.score(Term(tuple(together))), PHRASE_BONUS)
+    literal = [(w.typed, w.literal) for w in query.wanted if w.literal is not None]
+    exact = [term for _, term in literal if not term.prefix]
+    if len(exact) > 1:
+        together = Term(tuple(word for term in exact for word in term.words))
+        add(" ".join(typed for typed, _ in literal), index.score(together), PHRASE_BONUS)
 
     typed = {w.typed for w in query.wanted}
     full = {row for row, c in contributions.items() if typed <= c.keys()}
@@ -451,18 +438,20 @@ def rank(index: Index, query: Query) -> list[_Ranked]:
             >= MOST * sum(weight.values())
         ]
     # A partial match's contributions are scaled, if need be, to stay below every full match.
-    scale = 1.0
-    if chosen and partial:
-        lowest, highest = min(totals[r] for r in chosen), max(totals[r] for r in partial)
-        if highest >= lowest:
-            scale = 0.99 * lowest / highest
+    lowest = min((totals[r] for r in chosen), default=0.0)
+    highest = max((totals[r] for r in partial), default=0.0)
+    scale = 0.99 * lowest / highest if chosen and partial and highest >= lowest else 1.0
 
-    def ranked(row: int, factor: float) -> _Ranked:
+    def hit(row: int, factor: float) -> Hit:
         parts = tuple((w, round(v * factor, 6)) for w, v in contributions[row].items())
         order = tuple(c for c in (*COLUMNS, "vocabulary") if c in fields[row])
-        return _Ranked(row, round(totals[row] * factor, 6), parts, row in partial, order)
+        partner = index.catalogue.partners[row]
+        return Hit(partner, round(totals[row] * factor, 6), order, row in partial, parts)
 
-    return [ranked(r, 1.0) for r in chosen] + [ranked(r, scale) for r in partial]
+    hits = [hit(r, 1.0) for r in chosen] + [hit(r, scale) for r in partial]
+    return sorted(
+        hits, key=lambda h: (h.partial, -h.score, h.partner.name.casefold(), h.partner.id)
+    )
 
 
 # -- why it matched ---------------------------------------------------------------------------------
@@ -506,30 +495,29 @@ def _window(sentence: str, marks: Marks) -> str:
 def _best_sentence(partnership: str, description: str, marks: Marks) -> tuple[str, str] | None:
     """The sentence of the partner's texts that holds the most query words (the partnership
     first on a tie: it says what the partner does with ICOM)."""
-    best: tuple[int, str, str] | None = None
-    for name, text in zip(TEXT_FIELDS, (partnership, description), strict=True):
-        for sentence in _SENTENCE.findall(text):
-            count = marks.count(terms(sentence))
-            if count and (best is None or count > best[0]):
-                best = (count, name, sentence)
-    return None if best is None else (best[1], _window(best[2], marks))
+    sentences = [
+        (marks.count(terms(sentence)), name, sentence)
+        for name, text in zip(TEXT_FIELDS, (partnership, description), strict=True)
+        for sentence in _SENTENCE.findall(text)
+    ]
+    count, name, sentence = max(sentences, key=lambda found: found[0], default=(0, "", ""))
+    return (name, _window(sentence, marks)) if count else None
 
 
 def explain(
     partner: Partner, catalogue: Catalogue, query: Query, marks: Marks, matches: tuple[str, ...]
 ) -> tuple[str, str]:
     """The field to show and its snippet, for a partner whose `matches` fields matched."""
-    first = matches[0] if matches else "name"
+    first = matches[0]  # a hit matched in one field at least
     if first in NAMING_FIELDS or first == "vocabulary":
         sentence = _best_sentence(partner.partnership or "", partner.description or "", marks)
         if sentence is not None:
             return sentence
     if first == "vocabulary":  # `theme Illicit trafficking (looting)`: the theme, and the word
         for wanted in query.wanted:
-            for theme_id in wanted.themes:
-                theme = catalogue.theme(theme_id)
-                if theme is not None and theme_id in partner.themes:
-                    return first, f"theme {theme.name} ({MARK_START}{wanted.typed}{MARK_END})"
+            for found in wanted.themes:
+                if found.id in partner.themes:
+                    return first, f"theme {found.name} ({MARK_START}{wanted.typed}{MARK_END})"
         return first, ""
     if first == "themes":  # `Illicit trafficking: …Convention on Stolen or…`: the evidence
         for theme_id in partner.themes:
@@ -541,23 +529,6 @@ def explain(
 
 
 # -- searching --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One search result: the partner, its score (higher is better) and why it matched."""
-
-    partner: Partner
-    score: float
-    field: str
-    snippet: str  # matched words between MARK_START and MARK_END
-    matches: tuple[str, ...] = ()  # every field that matched
-    partial: bool = False  # matched part of the query, not all of it
-    contributions: tuple[tuple[str, float], ...] = ()  # what each query word added to the score
-    correction: str | None = None  # the query as searched, when a word of it was corrected
-
-    def marked_snippet(self, start: str = "[", end: str = "]") -> str:
-        return self.snippet.replace(MARK_START, start).replace(MARK_END, end)
 
 
 def search(
@@ -576,30 +547,13 @@ def search(
     query = read_query(index, text)
     if notes is not None:
         notes.extend(query.notes())
-    ranked = rank(index, query)
+    hits = rank(index, query)
     if candidates is not None:
         allowed = {p.id for p in candidates}
-        ranked = [r for r in ranked if catalogue.partners[r.rowid].id in allowed]
-
-    def order(r: _Ranked) -> tuple[bool, float, str, str]:
-        partner = catalogue.partners[r.rowid]
-        return r.partial, -r.score, partner.name.casefold(), partner.id
-
-    marks = Marks.of(query.wanted)
-    hits = []
-    for item in sorted(ranked, key=order)[:limit]:
-        partner = catalogue.partners[item.rowid]
-        field_, snippet = explain(partner, catalogue, query, marks, item.matches)
-        hits.append(
-            Hit(
-                partner,
-                item.score,
-                field_,
-                snippet,
-                item.matches,
-                item.partial,
-                item.contributions,
-                query.searched_as(),
-            )
-        )
-    return hits
+        hits = [h for h in hits if h.partner.id in allowed]
+    marks, searched_as = Marks.of(query.wanted), query.searched_as()
+    shown = []
+    for hit in hits[:limit]:
+        field_, snippet = explain(hit.partner, catalogue, query, marks, hit.matches)
+        shown.append(replace(hit, field=field_, snippet=snippet, correction=searched_as))
+    return shown
