@@ -16,16 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from msgspec import Struct
 
 from partnercli.errors import PartnersError, UsageError
-from partnercli.formats import (
-    EXTENSIONS,
-    RAW_WRITERS,
-    WRITERS,
-    Format,
-    View,
-    default_fields,
-    own_presentation,
-    write_xlsx,
-)
+from partnercli.formats import EXTENSIONS, Format, View, write_text, write_xlsx
 from partnercli.terminal import Terminal
 from partnercli.text import did_you_mean, display_width, for_display
 
@@ -190,14 +181,8 @@ def emit(view: View, out: Output) -> None:
             table = draw.records_table(view, out.fields or view.fields)
         deliver(render(table, out), out)
         return
-    own = own_presentation(view, out.format) if out.fields is None else None
-    if own is not None:
-        deliver(own(), out)
-        return
-    fields = out.fields or default_fields(view, out.format)
     ensure_ascii = out.path is None and not out.terminal.any_character
-    writer = RAW_WRITERS.get(out.format) if out.raw else None
-    deliver((writer or WRITERS[out.format])(view, fields, ensure_ascii), out)
+    deliver(write_text(view, out.format, out.fields, ensure_ascii=ensure_ascii, raw=out.raw), out)
 
 
 def deliver(content: str | bytes, where: Destination) -> None:
