@@ -75,14 +75,10 @@ class View(Struct, frozen=True, kw_only=True):
 JOIN = "; "
 
 
-def _escape_item(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;") if ";" in text or "\\" in text else text
-
-
 def join(items: Iterable[str]) -> str:
     """Items joined with `; `, each item's own `\\` and `;` escaped (`\\\\`, `\\;`): whatever the
     data holds, a `; ` outside an escape separates two items, and nothing else does."""
-    return JOIN.join(map(_escape_item, items))
+    return JOIN.join(item.replace("\\", "\\\\").replace(";", "\\;") for item in items)
 
 
 def flatten(value: Any, *, keyed: bool = False) -> str:
@@ -130,21 +126,15 @@ def pick(record: Record, fields: Sequence[str]) -> Record:
 
 
 #: Characters JSON may hold raw but a terminal would act on (DEL, C1 controls, bidirectional
-#: overrides, line and paragraph separators): written as \u escapes, the same data.
-_JSON_INERT = {
-    code: f"\\u{code:04x}"
-    for code in (*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)
-}
-
-
-# Patterns as text, compiled by `re` on first use (and cached there): not every run needs them.
+#: overrides, line and paragraph separators). Patterns are text, compiled by `re` on first use
+#: (and cached there): not every run needs them.
 _JSON_ACTIVE = "[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def inert_json(text: str) -> str:
-    """JSON text with those characters escaped (outside strings JSON has none of them); a
-    scan first, as most text has none."""
-    return text.translate(_JSON_INERT) if re.search(_JSON_ACTIVE, text) else text
+    """JSON text with those characters written as \\u escapes, the same data (outside strings
+    JSON has none of them)."""
+    return re.sub(_JSON_ACTIVE, lambda found: f"\\u{ord(found[0]):04x}", text)
 
 
 def write_text(
@@ -206,11 +196,8 @@ def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool = Fals
     writer = csv.writer(_Collect(lines), delimiter="\t" if tsv else ",", lineterminator="\r\n")
     cell = for_cell if raw else spreadsheet_safe
     writer.writerow(fields)
-    for record in view.records:
-        writer.writerow([cell(view.cell(record, f)) for f in fields])
-    if tsv:
-        return "".join(line[:-2] + "\n" for line in lines)
-    return "".join(lines)
+    writer.writerows([cell(view.cell(record, f)) for f in fields] for record in view.records)
+    return "".join(line[:-2] + "\n" if tsv else line for line in lines)
 
 
 class _Collect:
@@ -263,15 +250,12 @@ def markdown_text(text: str) -> str:
 
 def write_markdown(view: View, fields: Sequence[str]) -> str:
     """A GitHub-flavoured Markdown table; pipes in the data are escaped."""
-    lines = [
-        "| " + " | ".join(fields) + " |",
-        "|" + "|".join("---" for _ in fields) + "|",
-        *(
-            "| " + " | ".join(markdown_text(view.cell(r, f)) for f in fields) + " |"
-            for r in view.records
-        ),
-    ]
-    return "\n".join(lines) + "\n"
+
+    def row(cells: Iterable[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    body = (row(markdown_text(view.cell(r, f)) for f in fields) for r in view.records)
+    return _lines([row(fields), "|" + "|".join("---" for _ in fields) + "|", *body])
 
 
 #: Excel's limits: rows in a sheet (the header is one), characters in a cell (UTF-16 units).
