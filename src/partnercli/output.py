@@ -83,10 +83,7 @@ def choose(
 ) -> Output:
     """The output a command's --format, --json, --fields and --output options ask for."""
     if json_ and format_ not in (None, Format.JSON):
-        assert format_ is not None
-        raise UsageError(
-            f"--json means --format json; drop one of --json and --format {format_.value}"
-        )
+        raise UsageError(f"--json means --format json; drop one of --json and --format {format_}")
     where = destination(terminal, path, no_pager=no_pager)
     default = Format.TABLE if terminal.stdout_tty and where.path is None else Format.PLAIN
     chosen = format_for(where.path, Format.JSON if json_ else format_, EXTENSIONS, default)
@@ -211,12 +208,12 @@ def write_file(path: str, content: str | bytes) -> None:
     target = Path(os.path.realpath(path))
     data = content if isinstance(content, bytes) else content.encode("utf-8")
     try:
-        if _is_package_data(target):
+        # The package's own folder: an editable install makes it writable.
+        if target.is_relative_to(Path(__file__).resolve().parent):
             raise UsageError(f"--output {path} is partners' own data; choose another file")
         existing = target.stat() if target.exists() else None
         if existing is not None and not stat.S_ISREG(existing.st_mode):
-            with target.open("wb") as stream:
-                stream.write(data)
+            target.write_bytes(data)
             return
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         try:
@@ -237,12 +234,6 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def _is_package_data(target: Path) -> bool:
-    """Is `target` in the package's own folder (an editable install makes it writable)?"""
-    package = Path(__file__).resolve().parent
-    return target.resolve().is_relative_to(package)
 
 
 def rows(text: str, terminal: Terminal) -> int:
