@@ -287,8 +287,7 @@ def write_xlsx(view: View, fields: Sequence[str], warnings: list[str] | None = N
     bold = book.add_format({"bold": True})
     widths = [len(name) for name in fields]
     cut: list[tuple[int, str]] = []
-    for column, name in enumerate(fields):
-        sheet.write_string(0, column, name, bold)
+    sheet.write_row(0, 0, fields, bold)  # field names: plain strings, never a URL or a blank
     for row, record in enumerate(view.records, start=1):
         for column, name in enumerate(fields):
             value = record.get(name)
