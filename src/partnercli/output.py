@@ -257,11 +257,6 @@ def page(text: str, terminal: Terminal) -> bool:
         )
     except OSError:  # the pager is not installed: print instead
         return False
-    assert pager.stdin is not None
-    try:
-        pager.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
-        pager.stdin.close()
-    except BrokenPipeError:  # quit before reading it all
-        pass
-    pager.wait()
+    # `communicate` writes, closes and waits; a pager quit before reading it all is no error.
+    pager.communicate(text.encode(sys.stdout.encoding or "utf-8", "replace"))
     return True
