@@ -59,7 +59,7 @@ def format_for(path: str | None, given: F | None, by_extension: Mapping[str, F],
     An extension the command cannot write is a usage error that lists those it can."""
     if given is not None:
         return given
-    suffix = Path(path).suffix.lower() if path not in (None, STDOUT) else ""
+    suffix = Path(path).suffix.lower() if path else ""  # `-` (stdout) has none either
     if not suffix:
         return default
     if suffix not in by_extension:
@@ -120,8 +120,7 @@ def message(line: str) -> None:
     or full stderr loses the message, never the output or the exit code."""
     try:
         if sys.stderr is not None:
-            sys.stderr.write(for_display(line) + "\n")
-            sys.stderr.flush()
+            print(for_display(line), file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
 
