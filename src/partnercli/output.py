@@ -251,9 +251,7 @@ def page(text: str, terminal: Terminal) -> bool:
 
     sys.stdout.flush()
     try:
-        pager = subprocess.Popen(
-            terminal.pager, stdin=subprocess.PIPE, env=dict(terminal.pager_env)
-        )
+        pager = subprocess.Popen(terminal.pager, stdin=subprocess.PIPE, env=terminal.pager_env)
     except OSError:  # the pager is not installed: print instead
         return False
     # `communicate` writes, closes and waits; a pager quit before reading it all is no error.
