@@ -38,11 +38,8 @@ class DataError(PartnersError):
         self.problems = tuple(problems)
         self.total = len(self.problems) if total is None else total
         what = f"cannot read {path}" if unreadable else f"invalid data in {path}"
-        if self.total == 1:
-            message = f"{what}: {self.problems[0]}"
-        else:
-            message = f"{what}: {self.total} problems"
-        super().__init__(message)
+        problem = self.problems[0] if self.total == 1 else f"{self.total} problems"
+        super().__init__(f"{what}: {problem}")
 
 
 class NotFoundError(PartnersError):

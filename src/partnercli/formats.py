@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
@@ -75,14 +75,10 @@ class View(Struct, frozen=True, kw_only=True):
 JOIN = "; "
 
 
-def _escape_item(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;") if ";" in text or "\\" in text else text
-
-
 def join(items: Iterable[str]) -> str:
     """Items joined with `; `, each item's own `\\` and `;` escaped (`\\\\`, `\\;`): whatever the
     data holds, a `; ` outside an escape separates two items, and nothing else does."""
-    return JOIN.join(map(_escape_item, items))
+    return JOIN.join(item.replace("\\", "\\\\").replace(";", "\\;") for item in items)
 
 
 def flatten(value: Any, *, keyed: bool = False) -> str:
@@ -126,50 +122,46 @@ def pick(record: Record, fields: Sequence[str]) -> Record:
     return {name: record.get(name) for name in fields}
 
 
-# -- the writers: (view, fields, ensure_ascii) -> text ---------------------------------------------
+# -- the text formats ---------------------------------------------------------------------------
 
 
 #: Characters JSON may hold raw but a terminal would act on (DEL, C1 controls, bidirectional
-#: overrides, line and paragraph separators): written as \u escapes, the same data.
-_JSON_INERT = {
-    code: f"\\u{code:04x}"
-    for code in (*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)
-}
-
-
-# Patterns as text, compiled by `re` on first use (and cached there): not every run needs them.
+#: overrides, line and paragraph separators). Patterns are text, compiled by `re` on first use
+#: (and cached there): not every run needs them.
 _JSON_ACTIVE = "[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def inert_json(text: str) -> str:
-    """JSON text with those characters escaped (outside strings JSON has none of them); a
-    scan first, as most text has none."""
-    return text.translate(_JSON_INERT) if re.search(_JSON_ACTIVE, text) else text
+    """JSON text with those characters written as \\u escapes, the same data (outside strings
+    JSON has none of them)."""
+    return re.sub(_JSON_ACTIVE, lambda found: f"\\u{ord(found[0]):04x}", text)
 
 
-def write_json(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
-    """An indented object for one record; else an array with one compact record per line
-    (valid JSON, and greppable)."""
-    rows = [pick(r, fields) for r in view.records]
-    if view.single:
+def write_text(
+    view: View, fmt: Format, fields: Sequence[str] | None, *, ensure_ascii: bool, raw: bool
+) -> str:
+    """`view` in a text format (not `table` or `xlsx`): with no `fields` chosen, the command's own
+    presentation for `fmt` if it has one, else the format's default fields. JSON is an indented
+    object for one record, else an array with one compact record per line (valid JSON, and
+    greppable); `raw` CSV and TSV keep formula-like cells (--raw, for pipelines)."""
+    own = {Format.PLAIN: view.plain, Format.MARKDOWN: view.markdown}.get(fmt)
+    if fields is None and own is not None:
+        return own()
+    if fmt is Format.PLAIN:
+        return write_plain(view, fields or view.plain_fields)
+    if fmt is Format.MARKDOWN:
+        return write_markdown(view, fields or view.markdown_fields)
+    if fmt is Format.CSV or fmt is Format.TSV:
+        return _delimited(view, fields or view.fields, tsv=fmt is Format.TSV, raw=raw)
+    rows = [pick(r, fields or view.fields) for r in view.records]
+    if view.single and fmt is Format.JSON:
         return inert_json(json.dumps(rows[0], ensure_ascii=ensure_ascii, indent=2)) + "\n"
-    return json_array(json_lines(rows, ensure_ascii))
-
-
-def write_jsonl(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
-    return _lines(json_lines((pick(r, fields) for r in view.records), ensure_ascii))
-
-
-def json_lines(records: Iterable[Record], ensure_ascii: bool) -> Iterator[str]:
-    """Each record as one line of JSON: `json.dumps` on one line (one encoder for all rows:
-    `dumps` with options makes one per call), made inert."""
+    # One encoder for all rows: `json.dumps` with options makes one per call.
     encode = json.JSONEncoder(ensure_ascii=ensure_ascii, separators=(",", ":")).encode
-    return (inert_json(encode(record)) for record in records)
-
-
-def json_array(lines: Iterable[str]) -> str:
-    """`json_lines` as a JSON array, a record per line (no line is empty: `{}` at least)."""
-    body = ",\n".join(lines)
+    lines = [inert_json(encode(row)) for row in rows]
+    if fmt is Format.JSONL:
+        return _lines(lines)
+    body = ",\n".join(lines)  # no line is empty: `{}` at least
     return f"[\n{body}\n]\n" if body else "[]\n"
 
 
@@ -182,7 +174,7 @@ def _lines(rows: Iterable[str]) -> str:
 EMPTY = "-"
 
 
-def write_plain(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
+def write_plain(view: View, fields: Sequence[str]) -> str:
     """Tab-separated columns, lists joined with `; `, `-` for an empty value; one record as
     `field:<TAB>value` lines."""
     if view.single:
@@ -204,11 +196,8 @@ def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool = Fals
     writer = csv.writer(_Collect(lines), delimiter="\t" if tsv else ",", lineterminator="\r\n")
     cell = for_cell if raw else spreadsheet_safe
     writer.writerow(fields)
-    for record in view.records:
-        writer.writerow([cell(view.cell(record, f)) for f in fields])
-    if tsv:
-        return "".join(line[:-2] + "\n" for line in lines)
-    return "".join(lines)
+    writer.writerows([cell(view.cell(record, f)) for f in fields] for record in view.records)
+    return "".join(line[:-2] + "\n" if tsv else line for line in lines)
 
 
 class _Collect:
@@ -232,22 +221,6 @@ def spreadsheet_safe(text: str) -> str:
     if "\n" in cleaned or "\r" in cleaned or "\t" in cleaned:
         cleaned = re.sub(_FORMULA_AFTER_BREAK, "'", cleaned)
     return "'" + cleaned if cleaned.startswith(FORMULA_STARTS) else cleaned
-
-
-def write_csv(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
-    return _delimited(view, fields, tsv=False)
-
-
-def write_tsv(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
-    return _delimited(view, fields, tsv=True)
-
-
-def write_raw_csv(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
-    return _delimited(view, fields, tsv=False, raw=True)
-
-
-def write_raw_tsv(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
-    return _delimited(view, fields, tsv=True, raw=True)
 
 
 _MARKDOWN_SPECIAL = r"([\\`\[\]|])"
@@ -275,33 +248,14 @@ def markdown_text(text: str) -> str:
     return "\\" + escaped if escaped.startswith(("#", ">", "-", "+", "*")) else escaped
 
 
-def write_markdown(view: View, fields: Sequence[str], ensure_ascii: bool) -> str:
+def write_markdown(view: View, fields: Sequence[str]) -> str:
     """A GitHub-flavoured Markdown table; pipes in the data are escaped."""
-    lines = [
-        "| " + " | ".join(fields) + " |",
-        "|" + "|".join("---" for _ in fields) + "|",
-        *(
-            "| " + " | ".join(markdown_text(view.cell(r, f)) for f in fields) + " |"
-            for r in view.records
-        ),
-    ]
-    return "\n".join(lines) + "\n"
 
+    def row(cells: Iterable[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
 
-Writer = Callable[[View, Sequence[str], bool], str]
-
-#: CSV and TSV as the data has them, formula-like cells included (--raw, for pipelines).
-RAW_WRITERS: dict[Format, Writer] = {Format.CSV: write_raw_csv, Format.TSV: write_raw_tsv}
-
-#: The one way each text format is written, for every command.
-WRITERS: dict[Format, Writer] = {
-    Format.PLAIN: write_plain,
-    Format.JSON: write_json,
-    Format.JSONL: write_jsonl,
-    Format.CSV: write_csv,
-    Format.TSV: write_tsv,
-    Format.MARKDOWN: write_markdown,
-}
+    body = (row(markdown_text(view.cell(r, f)) for f in fields) for r in view.records)
+    return _lines([row(fields), "|" + "|".join("---" for _ in fields) + "|", *body])
 
 
 #: Excel's limits: rows in a sheet (the header is one), characters in a cell (UTF-16 units).
@@ -333,8 +287,7 @@ def write_xlsx(view: View, fields: Sequence[str], warnings: list[str] | None = N
     bold = book.add_format({"bold": True})
     widths = [len(name) for name in fields]
     cut: list[tuple[int, str]] = []
-    for column, name in enumerate(fields):
-        sheet.write_string(0, column, name, bold)
+    sheet.write_row(0, 0, fields, bold)  # field names: plain strings, never a URL or a blank
     for row, record in enumerate(view.records, start=1):
         for column, name in enumerate(fields):
             value = record.get(name)
@@ -368,16 +321,3 @@ EXTENSIONS = {
     ".json": Format.JSON, ".jsonl": Format.JSONL, ".csv": Format.CSV, ".tsv": Format.TSV,
     ".md": Format.MARKDOWN, ".xlsx": Format.XLSX, ".txt": Format.PLAIN,
 }  # fmt: skip
-
-
-def default_fields(view: View, fmt: Format) -> tuple[str, ...]:
-    if fmt is Format.PLAIN:
-        return view.plain_fields
-    if fmt is Format.MARKDOWN:
-        return view.markdown_fields
-    return view.fields
-
-
-def own_presentation(view: View, fmt: Format) -> Callable[[], str] | None:
-    """The command's own text for `fmt` when no --fields are chosen, if it has one."""
-    return {Format.PLAIN: view.plain, Format.MARKDOWN: view.markdown}.get(fmt)

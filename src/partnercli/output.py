@@ -16,16 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from msgspec import Struct
 
 from partnercli.errors import PartnersError, UsageError
-from partnercli.formats import (
-    EXTENSIONS,
-    RAW_WRITERS,
-    WRITERS,
-    Format,
-    View,
-    default_fields,
-    own_presentation,
-    write_xlsx,
-)
+from partnercli.formats import EXTENSIONS, Format, View, write_text, write_xlsx
 from partnercli.terminal import Terminal
 from partnercli.text import did_you_mean, display_width, for_display
 
@@ -68,7 +59,7 @@ def format_for(path: str | None, given: F | None, by_extension: Mapping[str, F],
     An extension the command cannot write is a usage error that lists those it can."""
     if given is not None:
         return given
-    suffix = Path(path).suffix.lower() if path not in (None, STDOUT) else ""
+    suffix = Path(path).suffix.lower() if path else ""  # `-` (stdout) has none either
     if not suffix:
         return default
     if suffix not in by_extension:
@@ -92,10 +83,7 @@ def choose(
 ) -> Output:
     """The output a command's --format, --json, --fields and --output options ask for."""
     if json_ and format_ not in (None, Format.JSON):
-        assert format_ is not None
-        raise UsageError(
-            f"--json means --format json; drop one of --json and --format {format_.value}"
-        )
+        raise UsageError(f"--json means --format json; drop one of --json and --format {format_}")
     where = destination(terminal, path, no_pager=no_pager)
     default = Format.TABLE if terminal.stdout_tty and where.path is None else Format.PLAIN
     chosen = format_for(where.path, Format.JSON if json_ else format_, EXTENSIONS, default)
@@ -132,8 +120,7 @@ def message(line: str) -> None:
     or full stderr loses the message, never the output or the exit code."""
     try:
         if sys.stderr is not None:
-            sys.stderr.write(for_display(line) + "\n")
-            sys.stderr.flush()
+            print(for_display(line), file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
 
@@ -190,14 +177,8 @@ def emit(view: View, out: Output) -> None:
             table = draw.records_table(view, out.fields or view.fields)
         deliver(render(table, out), out)
         return
-    own = own_presentation(view, out.format) if out.fields is None else None
-    if own is not None:
-        deliver(own(), out)
-        return
-    fields = out.fields or default_fields(view, out.format)
     ensure_ascii = out.path is None and not out.terminal.any_character
-    writer = RAW_WRITERS.get(out.format) if out.raw else None
-    deliver((writer or WRITERS[out.format])(view, fields, ensure_ascii), out)
+    deliver(write_text(view, out.format, out.fields, ensure_ascii=ensure_ascii, raw=out.raw), out)
 
 
 def deliver(content: str | bytes, where: Destination) -> None:
@@ -226,12 +207,12 @@ def write_file(path: str, content: str | bytes) -> None:
     target = Path(os.path.realpath(path))
     data = content if isinstance(content, bytes) else content.encode("utf-8")
     try:
-        if _is_package_data(target):
+        # The package's own folder: an editable install makes it writable.
+        if target.is_relative_to(Path(__file__).resolve().parent):
             raise UsageError(f"--output {path} is partners' own data; choose another file")
         existing = target.stat() if target.exists() else None
         if existing is not None and not stat.S_ISREG(existing.st_mode):
-            with target.open("wb") as stream:
-                stream.write(data)
+            target.write_bytes(data)
             return
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         try:
@@ -254,12 +235,6 @@ def _umask() -> int:
     return mask
 
 
-def _is_package_data(target: Path) -> bool:
-    """Is `target` in the package's own folder (an editable install makes it writable)?"""
-    package = Path(__file__).resolve().parent
-    return target.resolve().is_relative_to(package)
-
-
 def rows(text: str, terminal: Terminal) -> int:
     """How many rows of the terminal `text` fills, long lines wrapped (colour codes take none;
     a wide character, two columns)."""
@@ -276,16 +251,9 @@ def page(text: str, terminal: Terminal) -> bool:
 
     sys.stdout.flush()
     try:
-        pager = subprocess.Popen(
-            terminal.pager, stdin=subprocess.PIPE, env=dict(terminal.pager_env)
-        )
+        pager = subprocess.Popen(terminal.pager, stdin=subprocess.PIPE, env=terminal.pager_env)
     except OSError:  # the pager is not installed: print instead
         return False
-    assert pager.stdin is not None
-    try:
-        pager.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
-        pager.stdin.close()
-    except BrokenPipeError:  # quit before reading it all
-        pass
-    pager.wait()
+    # `communicate` writes, closes and waits; a pager quit before reading it all is no error.
+    pager.communicate(text.encode(sys.stdout.encoding or "utf-8", "replace"))
     return True

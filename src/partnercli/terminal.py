@@ -46,26 +46,25 @@ class Terminal(Struct, frozen=True, kw_only=True):
     @classmethod
     def detect(
         cls,
-        environ: Mapping[str, str] | None = None,
+        environ: Mapping[str, str] = os.environ,
         stdout: TextIO | None = None,
         *,
         stdout_closed: bool = False,
     ) -> Terminal:
         """The terminal of this process (its environment and standard streams)."""
-        env = os.environ if environ is None else environ
         out = sys.stdout if stdout is None else stdout
         size = shutil.get_terminal_size()
         tty = _isatty(out)
-        pager, problem = pager_command(env) if tty else ((), None)  # only a terminal pages
+        pager, problem = pager_command(environ) if tty else ((), None)  # only a terminal pages
         return cls(
             stdout_tty=tty,
             stdout_closed=stdout_closed,
             width=size.columns,
             height=size.lines,
-            dumb=env.get("TERM") == "dumb",
+            dumb=environ.get("TERM") == "dumb",
             any_character=takes_any_character(out),
             pager=pager,
-            pager_env={**env, "LESS": env.get("LESS", LESS_DEFAULT)},
+            pager_env={**environ, "LESS": environ.get("LESS", LESS_DEFAULT)},
             pager_problem=problem,
         )
 

@@ -16,11 +16,10 @@ MARK_END: Final = "\ue001"
 
 # Patterns are kept as strings and compiled by `re` on first use (and cached there): a command
 # that prints only JSON never pays for them at start-up.
-_CONTROL = (
-    # C0 and C1 control characters (escape sequences start with ESC, bells with BEL…) and the
-    # bidirectional overrides that can make a line read differently from what it holds.
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-)
+# C0 and C1 control characters (escape sequences start with ESC, bells with BEL…) but tab, LF
+# and CR (a CSV cell keeps them; `for_display` makes them spaces first), and the bidirectional
+# overrides that can make a line read differently from what it holds.
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 _SPACES = r"[\t\n\r\u2028\u2029]+"
 
 
@@ -43,16 +42,13 @@ def _fold_word(word: str) -> str:
 
 def for_display(text: str) -> str:
     """`text` made inert for a terminal: control characters dropped, line breaks made spaces."""
-    return re.sub(_CONTROL, "", re.sub(_SPACES, " ", text))
-
-
-_CONTROL_IN_CELL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+    return for_cell(re.sub(_SPACES, " ", text))
 
 
 def for_cell(text: str) -> str:
     """`text` for a CSV/TSV cell: control characters dropped, but tabs and line breaks kept
     (the `csv` module quotes them), so a spreadsheet gets the text and a terminal no escapes."""
-    return re.sub(_CONTROL_IN_CELL, "", text)  # compiled on first use, cached by `re`
+    return re.sub(_CONTROL, "", text)  # compiled on first use, cached by `re`
 
 
 #: What ends a text cut short.
