@@ -36,9 +36,8 @@ DataOpt = Annotated[
     typer.Option(
         "--data",
         envvar="PARTNERS_DATA",
-        help="Dataset file to read instead of the bundled one (same format).",
-        show_default=False,
         metavar="PATH",
+        help="Dataset file to read instead of the bundled one (same format).",
     ),
 ]
 FormatOpt = Annotated[
@@ -49,12 +48,9 @@ FormatOpt = Annotated[
         case_sensitive=False,
         help="Output format [default: table on a terminal, plain on a pipe; with -o FILE, its "
         "extension: .json, .jsonl, .csv, .tsv, .md, .xlsx, .txt].",
-        show_default=False,
     ),
 ]
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Shorthand for --format json.", show_default=False)
-]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 TypeOpt = Annotated[
     PartnerType | None,
     typer.Option(
@@ -65,79 +61,60 @@ TypeOpt = Annotated[
         autocompletion=completion.types,
         help="Only partners of this type: ngo, igo or museum "
         "(or non-governmental, intergovernmental, museum-institution).",
-        show_default=False,
     ),
 ]
-
-
-def _completed(name: str, metavar: str, complete: Callable[..., Any], help_: str) -> Any:
-    """An option whose values the shell completes with `complete`."""
-    return typer.Option(
-        name, metavar=metavar, autocompletion=complete, help=help_, show_default=False
-    )
-
-
 ThemeOpt = Annotated[
     str | None,
-    _completed(
+    typer.Option(
         "--theme",
-        "THEME",
-        completion.themes,
-        "Only partners working on this theme: an id, a name or its start (see 'partners themes').",
+        metavar="THEME",
+        autocompletion=completion.themes,
+        help="Only partners working on this theme: an id, a name or its start (see 'partners themes').",
     ),
 ]
 LimitOpt = Annotated[
     int | None,
-    typer.Option(
-        "--limit",
-        "-n",
-        min=1,
-        metavar="N",
-        help="Show at most N results (best first).",
-        show_default=False,
-    ),
+    typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most N results (best first)."),
 ]
 FieldsOpt = Annotated[
     list[str] | None,
-    _completed(
+    typer.Option(
         "--fields",
-        "FIELDS",
-        completion.fields,
-        "Fields to show, in order: a comma list, repeatable (see 'partners fields').",
+        metavar="FIELDS",
+        autocompletion=completion.fields,
+        help="Fields to show, in order: a comma list, repeatable (see 'partners fields').",
     ),
 ]
 PartnerArg = Annotated[
     list[str],
     typer.Argument(
         metavar="NAME...",
-        help="An id, acronym, alias or name, or its start; several words need no quotes.",
         autocompletion=completion.partners,
+        help="An id, acronym, alias or name, or its start; several words need no quotes.",
     ),
 ]
 ThemeArg = Annotated[
     list[str],
     typer.Argument(
         metavar="THEME...",
-        help="A theme id, name, or its start; several words need no quotes.",
         autocompletion=completion.themes,
+        help="A theme id, name, or its start; several words need no quotes.",
     ),
 ]
-
-
-def _partner(declare: Callable[..., Any], help_: str, metavar: str) -> Any:
-    """An option or argument naming one partner, completed by the shell."""
-    return declare(
-        metavar=metavar, help=help_, autocompletion=completion.partners, show_default=False
-    )
-
-
 AroundOpt = Annotated[
-    str | None, _partner(typer.Option, "Only the neighbourhood of this partner.", "NAME")
+    str | None,
+    typer.Option(
+        metavar="NAME",
+        autocompletion=completion.partners,
+        help="Only the neighbourhood of this partner.",
+    ),
 ]
 CitedArg = Annotated[
     str | None,
-    _partner(
-        typer.Argument, "A partner, to cite its entry rather than the whole dataset.", "[NAME]"
+    typer.Argument(
+        metavar="[NAME]",
+        autocompletion=completion.partners,
+        help="A partner, to cite its entry rather than the whole dataset.",
     ),
 ]
 
@@ -162,19 +139,16 @@ SortOpt = Annotated[
         autocompletion=completion.sort_keys,
         help="Sort by name, id, type, founded, since or country; -FIELD (or --reverse) for "
         "descending. Partners without the value come last.",
-        show_default=False,
     ),
 ]
-ReverseOpt = Annotated[
-    bool, typer.Option("--reverse", help="Sort in descending order.", show_default=False)
-]
+ReverseOpt = Annotated[bool, typer.Option("--reverse", help="Sort in descending order.")]
 CountryOpt = Annotated[
     str | None,
-    _completed(
+    typer.Option(
         "--country",
-        "CODE",
-        completion.countries,
-        "Only partners seated in this country: an ISO 3166 code (FR, any case) or its name.",
+        metavar="CODE",
+        autocompletion=completion.countries,
+        help="Only partners seated in this country: an ISO 3166 code (FR, any case) or its name.",
     ),
 ]
 OutputOpt = Annotated[
@@ -185,22 +159,13 @@ OutputOpt = Annotated[
         metavar="FILE",
         help="Write to FILE instead of stdout ('-' is stdout); without --format, its extension "
         "chooses the format (the command's --help lists them).",
-        show_default=False,
     ),
 ]
 NoPagerOpt = Annotated[
-    bool,
-    typer.Option(
-        "--no-pager", help="Never page output taller than the terminal.", show_default=False
-    ),
+    bool, typer.Option("--no-pager", help="Never page output taller than the terminal.")
 ]
 WideOpt = Annotated[
-    bool,
-    typer.Option(
-        "--wide",
-        help="Show table cells whole, wrapped, instead of cut with '…'.",
-        show_default=False,
-    ),
+    bool, typer.Option("--wide", help="Show table cells whole, wrapped, instead of cut with '…'.")
 ]
 
 #: --data after the command (`partners list --data mine.json`), as `gh` takes --repo anywhere;
@@ -209,19 +174,16 @@ CommandDataOpt = Annotated[
     str | None,
     typer.Option(
         "--data",
-        help="Dataset file to read instead of the bundled one (as the global --data).",
-        show_default=False,
         metavar="PATH",
+        help="Dataset file to read instead of the bundled one (as the global --data).",
     ),
 ]
-
 RawOpt = Annotated[
     bool,
     typer.Option(
         "--raw",
         help="CSV and TSV as the data has them: no leading ' on cells a spreadsheet would run "
         "as formulas (=, +, -, @), for data pipelines.",
-        show_default=False,
     ),
 ]
 
