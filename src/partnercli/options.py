@@ -242,15 +242,10 @@ def grouped(command: Command) -> Command:
     `Order`…), as sqlite-utils' `@output_options` does: the group's options join the signature
     Typer reads, and reach the command gathered in one typed value."""
     signature = inspect.signature(command)
-    params: list[inspect.Parameter] = []
-    added: list[inspect.Parameter] = []
-    groups: dict[str, type[Struct]] = {}
-    for param in signature.parameters.values():
-        if param.annotation not in _GROUPS:
-            params.append(param)
-            continue
-        groups[param.name] = param.annotation
-        added += _parameters(param.annotation)
+    own = signature.parameters.values()
+    groups = {param.name: param.annotation for param in own if param.annotation in _GROUPS}
+    params = [param for param in own if param.name not in groups]
+    added = [option for group in groups.values() for option in _parameters(group)]
 
     @functools.wraps(command)
     def gathered(*args: Any, **kwargs: Any) -> None:
