@@ -215,25 +215,17 @@ def data_path(ctx: typer.Context, common: Common) -> str | None:
 
 def load(ctx: typer.Context, common: Common) -> Catalogue:
     """The dataset the run asked for: --data or PARTNERS_DATA, else the bundled one."""
-    return _read(ctx, common)[0]
+    return read(ctx, common)[0]
 
 
-def load_identified(ctx: typer.Context, common: Common) -> tuple[Catalogue, str]:
-    """The dataset the run asked for, and the SHA-256 of the exact bytes it was read from: what
-    `about` and `cite` name it by."""
-    from partnercli import citation  # only about and cite pay for it
-
-    cat, raw = _read(ctx, common)
-    return cat, citation.sha256(raw)
-
-
-def _read(ctx: typer.Context, common: Common) -> tuple[Catalogue, bytes]:
-    """The dataset's bytes, decoded and validated; its warnings said on stderr."""
+def read(ctx: typer.Context, common: Common) -> tuple[Catalogue, bytes]:
+    """The dataset the run asked for, decoded and validated (its warnings said on stderr), and
+    the exact bytes it was read from: `about` and `cite` name it by their SHA-256."""
     path = data_path(ctx, common)
-    warnings: list[str] = []
     if path is None:
         raw = catalogue.bundled_bytes()
         return catalogue.bundled(raw), raw
+    warnings: list[str] = []
     raw = catalogue.read_file(path, warnings=warnings)
     found = catalogue.parse(raw, source_name=path, warnings=warnings)
     for warning in warnings:
@@ -251,8 +243,15 @@ def find_partner(cat: Catalogue, name: str) -> Partner:
 
 
 def writes(ctx: typer.Context, common: Common) -> output.Destination:
-    """Where a command that writes text of its own sends it (-o, --no-pager)."""
-    _not_the_data(ctx, common)
+    """Where a command that writes text of its own sends it (-o, --no-pager); never into the
+    dataset being read."""
+    dataset = data_path(ctx, common)
+    try:  # "" is no file: without -o or --data, samefile fails as for a file not there (yet)
+        same = os.path.samefile(common.output or "", dataset or "")
+    except (OSError, ValueError):  # or for what cannot be a path
+        same = False
+    if same:
+        raise UsageError(f"--output {common.output} is the dataset being read; choose another file")
     term = terminal(ctx)
     if term.pager_problem and not common.no_pager:
         output.message(f"warning: {term.pager_problem}")
@@ -275,19 +274,6 @@ def shaped(ctx: typer.Context, shape: Shape, *, sources: bool = False) -> output
     )
 
 
-def _not_the_data(ctx: typer.Context, common: Common) -> None:
-    """--output may never name the dataset being read."""
-    read = data_path(ctx, common)
-    if common.output is None or read is None:
-        return
-    try:
-        same = os.path.samefile(common.output, read)
-    except (OSError, ValueError):  # one does not exist (yet), or cannot be a path
-        same = False
-    if same:
-        raise UsageError(f"--output {common.output} is the dataset being read; choose another file")
-
-
 def arrange(items: list[T], order: Order, key: Callable[[T], Partner]) -> list[T]:
     """Items in the order --sort and --reverse ask for (as they come without), --limit kept."""
     if order.sort is not None:
@@ -302,23 +288,14 @@ def arrange(items: list[T], order: Order, key: Callable[[T], Partner]) -> list[T
     return items[: order.limit]
 
 
-def _partner(partner: Partner) -> Partner:
-    return partner
-
-
 def wanted(cat: Catalogue, filters: Filters) -> Filter:
     """What --type, --theme and --country ask for, each resolved against the data."""
-    theme_id = None if filters.theme is None else _theme_option(cat, filters.theme)
-    code = None if filters.country is None else lookup.parse_country(cat, filters.country)
-    return Filter(filters.type_, theme_id, code)
-
-
-def _theme_option(cat: Catalogue, value: str) -> str:
-    """--theme's theme: one it cannot name is a bad option value (exit 2), as for --type."""
-    try:
-        return lookup.resolve_theme(cat, value).id
+    try:  # a theme it cannot name is a bad option value (exit 2), as for --type
+        theme = None if filters.theme is None else lookup.resolve_theme(cat, filters.theme).id
     except (NotFoundError, AmbiguousError) as exc:
         raise UsageError(f"--theme: {exc.message}", hints=exc.hints) from None
+    code = None if filters.country is None else lookup.parse_country(cat, filters.country)
+    return Filter(filters.type_, theme, code)
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -387,7 +364,7 @@ def list_(
     out = shaped(ctx, shape)
     cat = load(ctx, shape)
     partners = lookup.select(cat, wanted(cat, filters))
-    output.emit(views.partners_view(arrange(partners, order, _partner), cat), out)
+    output.emit(views.partners_view(arrange(partners, order, lambda partner: partner), cat), out)
 
 
 @command("show")
@@ -467,7 +444,8 @@ def theme(
     cat = load(ctx, shape)
     found = lookup.resolve_theme(cat, " ".join(name))
     partners = lookup.select(cat, wanted(cat, Filters(type_, found.id, country)))
-    output.emit(views.partners_view(arrange(partners, order, _partner), cat, title=found.name), out)
+    ordered = arrange(partners, order, lambda partner: partner)
+    output.emit(views.partners_view(ordered, cat, title=found.name), out)
 
 
 @command("search")
@@ -648,7 +626,8 @@ def about(ctx: typer.Context, shape: Shape) -> None:
     from partnercli import citation  # only about and cite pay for it
 
     out = shaped(ctx, shape)
-    cat, digest = load_identified(ctx, shape)
+    cat, raw = read(ctx, shape)
+    digest = citation.sha256(raw)
     refs = citation.references(cat, sha256=digest)
     lines = citation.text(refs, datetime.date.today()).splitlines()
     output.emit(views.about_view(cat, references=lines, sha256=digest), out)
@@ -709,7 +688,8 @@ def cite(
     where = writes(ctx, common)
     chosen = output.format_for(where.path, format_, CITE_EXTENSIONS, CiteFormat.TEXT)
     day = _access_date(accessed)
-    cat, digest = load_identified(ctx, common)
+    cat, raw = read(ctx, common)
+    digest = citation.sha256(raw)
     partner = None if name is None else find_partner(cat, name)
     refs = citation.references(cat, partner, sha256=digest, with_dataset=with_dataset)
     output.deliver(citation.render(refs, chosen, day), where)
