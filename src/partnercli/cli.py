@@ -130,14 +130,12 @@ class PartnersGroup(TyperGroup):
         return [info.name or "" for info in commands.registered_commands]
 
     def get_command(self, ctx: Context, cmd_name: str) -> Any:
-        if cmd_name not in self.commands:
-            found = [i for i in commands.registered_commands if i.name == cmd_name]
-            if not found:
-                return None
+        info = next((i for i in commands.registered_commands if i.name == cmd_name), None)
+        if info is not None and cmd_name not in self.commands:  # built the first time asked for
             self.commands[cmd_name] = typer.main.get_command_from_info(
-                found[0], pretty_exceptions_short=False, rich_markup_mode=None
+                info, pretty_exceptions_short=False, rich_markup_mode=None
             )
-        return self.commands[cmd_name]
+        return self.commands.get(cmd_name)
 
     def resolve_command(self, ctx: Context, args: list[str]) -> Any:
         try:
@@ -302,17 +300,16 @@ def wanted(cat: Catalogue, filters: Filters) -> Filter:
 
 
 def _version(value: bool) -> None:
-    if value:
-        try:
-            info = catalogue.load().dataset
-        except PartnersError as exc:  # a damaged bundled file: one line, as for any command
-            report(exc)
-            raise typer.Exit(exc.exit_code) from None
-        data = (
-            f"dataset {info.version}, compiled {info.compiled}" if info else "dataset unversioned"
-        )
-        typer.echo(f"partners {__version__} ({data})")
-        raise typer.Exit()
+    if not value:
+        return
+    try:
+        info = catalogue.load().dataset
+    except PartnersError as exc:  # a damaged bundled file: one line, as for any command
+        report(exc)
+        raise typer.Exit(exc.exit_code) from None
+    data = f"dataset {info.version}, compiled {info.compiled}" if info else "dataset unversioned"
+    typer.echo(f"partners {__version__} ({data})")
+    raise typer.Exit()
 
 
 @app.callback()
@@ -484,14 +481,12 @@ def search(
     candidates = None if chosen == EVERY else lookup.select(cat, chosen)
     reordered = order.sort is not None or order.reverse
     notes: list[str] = []
-    limit = None if reordered else order.limit
+    limit = None if reordered else order.limit  # another order than relevance needs every hit
     hits = search_mod.search(cat, text, candidates=candidates, limit=limit, notes=notes)
     for note in notes:  # a corrected word, words left out
         output.message(note)
-    if reordered:  # relevance order, unless another is asked for
-        hits = arrange(hits, order, lambda hit: hit.partner)
-    empty = f"no partners match '{text}'"
-    output.emit(views.hits_view(hits, empty=empty), out)
+    hits = arrange(hits, order, lambda hit: hit.partner)
+    output.emit(views.hits_view(hits, empty=f"no partners match '{text}'"), out)
 
 
 @command("fields")
@@ -553,8 +548,7 @@ def graph(
         int, typer.Option(min=1, metavar="N", help="How many links away from --around.")
     ] = 1,
     by: Annotated[
-        EdgeSet,
-        typer.Option(case_sensitive=False, help="Which links to draw."),
+        EdgeSet, typer.Option(case_sensitive=False, help="Which links to draw.")
     ] = EdgeSet.RELATION,
     format_: Annotated[
         GraphFormat | None,
@@ -565,7 +559,6 @@ def graph(
             help="table (a tree), plain (one link per line), mermaid, dot, graphml or json "
             "[default: table on a terminal, plain on a pipe; with -o FILE, its extension: .txt, "
             ".mmd, .dot, .gv, .graphml, .json].",
-            show_default=False,
         ),
     ] = None,
 ) -> None:
@@ -597,10 +590,10 @@ def graph(
     if chosen is GraphFormat.TABLE:
         from partnercli import render  # Rich (~27 ms): only a table pays for it
 
-        output.deliver(output.render(render.network_tree(drawn, cat), where), where)
+        text = output.render(render.network_tree(drawn, cat), where)
     elif chosen is GraphFormat.JSON:
         ascii_only = where.path is None and not where.terminal.any_character
-        output.deliver(network.to_json(drawn, ensure_ascii=ascii_only), where)
+        text = network.to_json(drawn, ensure_ascii=ascii_only)
     else:
         writers = {
             GraphFormat.PLAIN: network.plain,
@@ -608,7 +601,8 @@ def graph(
             GraphFormat.DOT: network.dot,
             GraphFormat.GRAPHML: network.graphml,
         }
-        output.deliver(writers[chosen](drawn), where)
+        text = writers[chosen](drawn)
+    output.deliver(text, where)
 
 
 @command("about")
@@ -651,20 +645,14 @@ def cite(
             case_sensitive=False,
             help="How to write the citation [default: text; with -o FILE, its extension: .txt, "
             ".bib, .json].",
-            show_default=False,
         ),
     ] = None,
     accessed: Annotated[
         str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD",
-            help="The access date to cite [default: today].",
-            show_default=False,
-        ),
+        typer.Option(metavar="YYYY-MM-DD", help="The access date to cite [default: today]."),
     ] = None,
     with_dataset: Annotated[
-        bool,
-        typer.Option("--with-dataset", help="With NAME: cite the dataset too."),
+        bool, typer.Option("--with-dataset", help="With NAME: cite the dataset too.")
     ] = False,
 ) -> None:
     """Cite the dataset and ICOM's page, or one partner's entry alone.
@@ -803,11 +791,7 @@ def _prepare_streams() -> bool:
     if closed:
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  # open for the run
     for stream in (sys.stdout, sys.stderr):
-        if (
-            stream is not None
-            and not takes_any_character(stream)
-            and hasattr(stream, "reconfigure")
-        ):
+        if hasattr(stream, "reconfigure") and not takes_any_character(stream):  # not a None stderr
             stream.reconfigure(errors="replace")
     return closed
 
