@@ -675,21 +675,15 @@ def cite(
 
     where = writes(ctx, common)
     chosen = output.format_for(where.path, format_, CITE_EXTENSIONS, CiteFormat.TEXT)
-    day = _access_date(accessed)
+    try:
+        day = datetime.date.today() if accessed is None else datetime.date.fromisoformat(accessed)
+    except ValueError:
+        raise UsageError(f"--accessed: '{accessed}' is not a date; give it as YYYY-MM-DD") from None
     cat, raw = read(ctx, common)
     digest = citation.sha256(raw)
     partner = None if name is None else find_partner(cat, name)
     refs = citation.references(cat, partner, sha256=digest, with_dataset=with_dataset)
     output.deliver(citation.render(refs, chosen, day), where)
-
-
-def _access_date(value: str | None) -> datetime.date:
-    if value is None:
-        return datetime.date.today()
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--accessed: '{value}' is not a date; give it as YYYY-MM-DD") from None
 
 
 @command("open")
