@@ -48,13 +48,12 @@ from partnercli.options import (
     CitedArg,
     Common,
     CountryOpt,
-    DataOpt,
     Filters,
     Order,
     PartnerArg,
     Shape,
-    ThemeArg,
     TypeOpt,
+    format_option,
     grouped,
 )
 from partnercli.terminal import Terminal, takes_any_character
@@ -314,7 +313,17 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    data: DataOpt = None,
+    # A plain string, not a Path: Typer's Path type stats the file while parsing, which raises
+    # on a NUL byte; the loader gives every bad path a clear message of its own.
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data",
+            envvar="PARTNERS_DATA",
+            metavar="PATH",
+            help="Dataset file to read instead of the bundled one (same format).",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -422,7 +431,14 @@ def themes(ctx: typer.Context, shape: Shape) -> None:
 @grouped
 def theme(
     ctx: typer.Context,
-    name: ThemeArg,
+    name: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="THEME...",
+            autocompletion=shells.themes,
+            help="A theme id, name, or its start; several words need no quotes.",
+        ),
+    ],
     shape: Shape,
     order: Order,
     type_: TypeOpt = None,
@@ -552,13 +568,10 @@ def graph(
     ] = EdgeSet.RELATION,
     format_: Annotated[
         GraphFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="table (a tree), plain (one link per line), mermaid, dot, graphml or json "
+        format_option(
+            "table (a tree), plain (one link per line), mermaid, dot, graphml or json "
             "[default: table on a terminal, plain on a pipe; with -o FILE, its extension: .txt, "
-            ".mmd, .dot, .gv, .graphml, .json].",
+            ".mmd, .dot, .gv, .graphml, .json]."
         ),
     ] = None,
 ) -> None:
@@ -639,12 +652,9 @@ def cite(
     name: CitedArg = None,
     format_: Annotated[
         CiteFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="How to write the citation [default: text; with -o FILE, its extension: .txt, "
-            ".bib, .json].",
+        format_option(
+            "How to write the citation [default: text; with -o FILE, its extension: .txt, "
+            ".bib, .json]."
         ),
     ] = None,
     accessed: Annotated[
