@@ -48,13 +48,12 @@ from partnercli.options import (
     CitedArg,
     Common,
     CountryOpt,
-    DataOpt,
     Filters,
     Order,
     PartnerArg,
     Shape,
-    ThemeArg,
     TypeOpt,
+    format_option,
     grouped,
 )
 from partnercli.terminal import Terminal, takes_any_character
@@ -130,14 +129,12 @@ class PartnersGroup(TyperGroup):
         return [info.name or "" for info in commands.registered_commands]
 
     def get_command(self, ctx: Context, cmd_name: str) -> Any:
-        if cmd_name not in self.commands:
-            found = [i for i in commands.registered_commands if i.name == cmd_name]
-            if not found:
-                return None
+        info = next((i for i in commands.registered_commands if i.name == cmd_name), None)
+        if info is not None and cmd_name not in self.commands:  # built the first time asked for
             self.commands[cmd_name] = typer.main.get_command_from_info(
-                found[0], pretty_exceptions_short=False, rich_markup_mode=None
+                info, pretty_exceptions_short=False, rich_markup_mode=None
             )
-        return self.commands[cmd_name]
+        return self.commands.get(cmd_name)
 
     def resolve_command(self, ctx: Context, args: list[str]) -> Any:
         try:
@@ -215,25 +212,17 @@ def data_path(ctx: typer.Context, common: Common) -> str | None:
 
 def load(ctx: typer.Context, common: Common) -> Catalogue:
     """The dataset the run asked for: --data or PARTNERS_DATA, else the bundled one."""
-    return _read(ctx, common)[0]
+    return read(ctx, common)[0]
 
 
-def load_identified(ctx: typer.Context, common: Common) -> tuple[Catalogue, str]:
-    """The dataset the run asked for, and the SHA-256 of the exact bytes it was read from: what
-    `about` and `cite` name it by."""
-    from partnercli import citation  # only about and cite pay for it
-
-    cat, raw = _read(ctx, common)
-    return cat, citation.sha256(raw)
-
-
-def _read(ctx: typer.Context, common: Common) -> tuple[Catalogue, bytes]:
-    """The dataset's bytes, decoded and validated; its warnings said on stderr."""
+def read(ctx: typer.Context, common: Common) -> tuple[Catalogue, bytes]:
+    """The dataset the run asked for, decoded and validated (its warnings said on stderr), and
+    the exact bytes it was read from: `about` and `cite` name it by their SHA-256."""
     path = data_path(ctx, common)
-    warnings: list[str] = []
     if path is None:
         raw = catalogue.bundled_bytes()
         return catalogue.bundled(raw), raw
+    warnings: list[str] = []
     raw = catalogue.read_file(path, warnings=warnings)
     found = catalogue.parse(raw, source_name=path, warnings=warnings)
     for warning in warnings:
@@ -251,8 +240,15 @@ def find_partner(cat: Catalogue, name: str) -> Partner:
 
 
 def writes(ctx: typer.Context, common: Common) -> output.Destination:
-    """Where a command that writes text of its own sends it (-o, --no-pager)."""
-    _not_the_data(ctx, common)
+    """Where a command that writes text of its own sends it (-o, --no-pager); never into the
+    dataset being read."""
+    dataset = data_path(ctx, common)
+    try:  # "" is no file: without -o or --data, samefile fails as for a file not there (yet)
+        same = os.path.samefile(common.output or "", dataset or "")
+    except (OSError, ValueError):  # or for what cannot be a path
+        same = False
+    if same:
+        raise UsageError(f"--output {common.output} is the dataset being read; choose another file")
     term = terminal(ctx)
     if term.pager_problem and not common.no_pager:
         output.message(f"warning: {term.pager_problem}")
@@ -275,19 +271,6 @@ def shaped(ctx: typer.Context, shape: Shape, *, sources: bool = False) -> output
     )
 
 
-def _not_the_data(ctx: typer.Context, common: Common) -> None:
-    """--output may never name the dataset being read."""
-    read = data_path(ctx, common)
-    if common.output is None or read is None:
-        return
-    try:
-        same = os.path.samefile(common.output, read)
-    except (OSError, ValueError):  # one does not exist (yet), or cannot be a path
-        same = False
-    if same:
-        raise UsageError(f"--output {common.output} is the dataset being read; choose another file")
-
-
 def arrange(items: list[T], order: Order, key: Callable[[T], Partner]) -> list[T]:
     """Items in the order --sort and --reverse ask for (as they come without), --limit kept."""
     if order.sort is not None:
@@ -302,45 +285,45 @@ def arrange(items: list[T], order: Order, key: Callable[[T], Partner]) -> list[T
     return items[: order.limit]
 
 
-def _partner(partner: Partner) -> Partner:
-    return partner
-
-
 def wanted(cat: Catalogue, filters: Filters) -> Filter:
     """What --type, --theme and --country ask for, each resolved against the data."""
-    theme_id = None if filters.theme is None else _theme_option(cat, filters.theme)
-    code = None if filters.country is None else lookup.parse_country(cat, filters.country)
-    return Filter(filters.type_, theme_id, code)
-
-
-def _theme_option(cat: Catalogue, value: str) -> str:
-    """--theme's theme: one it cannot name is a bad option value (exit 2), as for --type."""
-    try:
-        return lookup.resolve_theme(cat, value).id
+    try:  # a theme it cannot name is a bad option value (exit 2), as for --type
+        theme = None if filters.theme is None else lookup.resolve_theme(cat, filters.theme).id
     except (NotFoundError, AmbiguousError) as exc:
         raise UsageError(f"--theme: {exc.message}", hints=exc.hints) from None
+    code = None if filters.country is None else lookup.parse_country(cat, filters.country)
+    return Filter(filters.type_, theme, code)
 
 
 # -- commands ----------------------------------------------------------------------------------
 
 
 def _version(value: bool) -> None:
-    if value:
-        try:
-            info = catalogue.load().dataset
-        except PartnersError as exc:  # a damaged bundled file: one line, as for any command
-            report(exc)
-            raise typer.Exit(exc.exit_code) from None
-        data = (
-            f"dataset {info.version}, compiled {info.compiled}" if info else "dataset unversioned"
-        )
-        typer.echo(f"partners {__version__} ({data})")
-        raise typer.Exit()
+    if not value:
+        return
+    try:
+        info = catalogue.load().dataset
+    except PartnersError as exc:  # a damaged bundled file: one line, as for any command
+        report(exc)
+        raise typer.Exit(exc.exit_code) from None
+    data = f"dataset {info.version}, compiled {info.compiled}" if info else "dataset unversioned"
+    typer.echo(f"partners {__version__} ({data})")
+    raise typer.Exit()
 
 
 @app.callback()
 def main_options(
-    data: DataOpt = None,
+    # A plain string, not a Path: Typer's Path type stats the file while parsing, which raises
+    # on a NUL byte; the loader gives every bad path a clear message of its own.
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data",
+            envvar="PARTNERS_DATA",
+            metavar="PATH",
+            help="Dataset file to read instead of the bundled one (same format).",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -387,7 +370,7 @@ def list_(
     out = shaped(ctx, shape)
     cat = load(ctx, shape)
     partners = lookup.select(cat, wanted(cat, filters))
-    output.emit(views.partners_view(arrange(partners, order, _partner), cat), out)
+    output.emit(views.partners_view(arrange(partners, order, lambda partner: partner), cat), out)
 
 
 @command("show")
@@ -448,7 +431,14 @@ def themes(ctx: typer.Context, shape: Shape) -> None:
 @grouped
 def theme(
     ctx: typer.Context,
-    name: ThemeArg,
+    name: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="THEME...",
+            autocompletion=shells.themes,
+            help="A theme id, name, or its start; several words need no quotes.",
+        ),
+    ],
     shape: Shape,
     order: Order,
     type_: TypeOpt = None,
@@ -467,7 +457,8 @@ def theme(
     cat = load(ctx, shape)
     found = lookup.resolve_theme(cat, " ".join(name))
     partners = lookup.select(cat, wanted(cat, Filters(type_, found.id, country)))
-    output.emit(views.partners_view(arrange(partners, order, _partner), cat, title=found.name), out)
+    ordered = arrange(partners, order, lambda partner: partner)
+    output.emit(views.partners_view(ordered, cat, title=found.name), out)
 
 
 @command("search")
@@ -506,14 +497,12 @@ def search(
     candidates = None if chosen == EVERY else lookup.select(cat, chosen)
     reordered = order.sort is not None or order.reverse
     notes: list[str] = []
-    limit = None if reordered else order.limit
+    limit = None if reordered else order.limit  # another order than relevance needs every hit
     hits = search_mod.search(cat, text, candidates=candidates, limit=limit, notes=notes)
     for note in notes:  # a corrected word, words left out
         output.message(note)
-    if reordered:  # relevance order, unless another is asked for
-        hits = arrange(hits, order, lambda hit: hit.partner)
-    empty = f"no partners match '{text}'"
-    output.emit(views.hits_view(hits, empty=empty), out)
+    hits = arrange(hits, order, lambda hit: hit.partner)
+    output.emit(views.hits_view(hits, empty=f"no partners match '{text}'"), out)
 
 
 @command("fields")
@@ -575,19 +564,14 @@ def graph(
         int, typer.Option(min=1, metavar="N", help="How many links away from --around.")
     ] = 1,
     by: Annotated[
-        EdgeSet,
-        typer.Option(case_sensitive=False, help="Which links to draw."),
+        EdgeSet, typer.Option(case_sensitive=False, help="Which links to draw.")
     ] = EdgeSet.RELATION,
     format_: Annotated[
         GraphFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="table (a tree), plain (one link per line), mermaid, dot, graphml or json "
+        format_option(
+            "table (a tree), plain (one link per line), mermaid, dot, graphml or json "
             "[default: table on a terminal, plain on a pipe; with -o FILE, its extension: .txt, "
-            ".mmd, .dot, .gv, .graphml, .json].",
-            show_default=False,
+            ".mmd, .dot, .gv, .graphml, .json]."
         ),
     ] = None,
 ) -> None:
@@ -619,10 +603,10 @@ def graph(
     if chosen is GraphFormat.TABLE:
         from partnercli import render  # Rich (~27 ms): only a table pays for it
 
-        output.deliver(output.render(render.network_tree(drawn, cat), where), where)
+        text = output.render(render.network_tree(drawn, cat), where)
     elif chosen is GraphFormat.JSON:
         ascii_only = where.path is None and not where.terminal.any_character
-        output.deliver(network.to_json(drawn, ensure_ascii=ascii_only), where)
+        text = network.to_json(drawn, ensure_ascii=ascii_only)
     else:
         writers = {
             GraphFormat.PLAIN: network.plain,
@@ -630,7 +614,8 @@ def graph(
             GraphFormat.DOT: network.dot,
             GraphFormat.GRAPHML: network.graphml,
         }
-        output.deliver(writers[chosen](drawn), where)
+        text = writers[chosen](drawn)
+    output.deliver(text, where)
 
 
 @command("about")
@@ -648,7 +633,8 @@ def about(ctx: typer.Context, shape: Shape) -> None:
     from partnercli import citation  # only about and cite pay for it
 
     out = shaped(ctx, shape)
-    cat, digest = load_identified(ctx, shape)
+    cat, raw = read(ctx, shape)
+    digest = citation.sha256(raw)
     refs = citation.references(cat, sha256=digest)
     lines = citation.text(refs, datetime.date.today()).splitlines()
     output.emit(views.about_view(cat, references=lines, sha256=digest), out)
@@ -666,26 +652,17 @@ def cite(
     name: CitedArg = None,
     format_: Annotated[
         CiteFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="How to write the citation [default: text; with -o FILE, its extension: .txt, "
-            ".bib, .json].",
-            show_default=False,
+        format_option(
+            "How to write the citation [default: text; with -o FILE, its extension: .txt, "
+            ".bib, .json]."
         ),
     ] = None,
     accessed: Annotated[
         str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD",
-            help="The access date to cite [default: today].",
-            show_default=False,
-        ),
+        typer.Option(metavar="YYYY-MM-DD", help="The access date to cite [default: today]."),
     ] = None,
     with_dataset: Annotated[
-        bool,
-        typer.Option("--with-dataset", help="With NAME: cite the dataset too."),
+        bool, typer.Option("--with-dataset", help="With NAME: cite the dataset too.")
     ] = False,
 ) -> None:
     """Cite the dataset and ICOM's page, or one partner's entry alone.
@@ -708,20 +685,15 @@ def cite(
 
     where = writes(ctx, common)
     chosen = output.format_for(where.path, format_, CITE_EXTENSIONS, CiteFormat.TEXT)
-    day = _access_date(accessed)
-    cat, digest = load_identified(ctx, common)
+    try:
+        day = datetime.date.today() if accessed is None else datetime.date.fromisoformat(accessed)
+    except ValueError:
+        raise UsageError(f"--accessed: '{accessed}' is not a date; give it as YYYY-MM-DD") from None
+    cat, raw = read(ctx, common)
+    digest = citation.sha256(raw)
     partner = None if name is None else find_partner(cat, name)
     refs = citation.references(cat, partner, sha256=digest, with_dataset=with_dataset)
     output.deliver(citation.render(refs, chosen, day), where)
-
-
-def _access_date(value: str | None) -> datetime.date:
-    if value is None:
-        return datetime.date.today()
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--accessed: '{value}' is not a date; give it as YYYY-MM-DD") from None
 
 
 @command("open")
@@ -823,11 +795,7 @@ def _prepare_streams() -> bool:
     if closed:
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  # open for the run
     for stream in (sys.stdout, sys.stderr):
-        if (
-            stream is not None
-            and not takes_any_character(stream)
-            and hasattr(stream, "reconfigure")
-        ):
+        if hasattr(stream, "reconfigure") and not takes_any_character(stream):  # not a None stderr
             stream.reconfigure(errors="replace")
     return closed
 

@@ -29,117 +29,19 @@ def _type_option(value: str | PartnerType | None) -> PartnerType | None:
         raise typer.BadParameter(exc.message) from None
 
 
-# A plain string, not a Path: Typer's Path type stats the file while parsing, which raises on a
-# NUL byte; the loader gives every bad path a clear message of its own.
-DataOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--data",
-        envvar="PARTNERS_DATA",
-        help="Dataset file to read instead of the bundled one (same format).",
-        show_default=False,
-        metavar="PATH",
-    ),
-]
-FormatOpt = Annotated[
-    Format | None,
-    typer.Option(
-        "--format",
-        "-f",
-        case_sensitive=False,
-        help="Output format [default: table on a terminal, plain on a pipe; with -o FILE, its "
-        "extension: .json, .jsonl, .csv, .tsv, .md, .xlsx, .txt].",
-        show_default=False,
-    ),
-]
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Shorthand for --format json.", show_default=False)
-]
-TypeOpt = Annotated[
-    PartnerType | None,
-    typer.Option(
-        "--type",
-        "-t",
-        parser=_type_option,
-        metavar="TYPE",
-        autocompletion=completion.types,
-        help="Only partners of this type: ngo, igo or museum "
-        "(or non-governmental, intergovernmental, museum-institution).",
-        show_default=False,
-    ),
-]
+def format_option(help_: str) -> Any:
+    """--format (-f, in any case): a command that writes in several formats takes it."""
+    return typer.Option("--format", "-f", case_sensitive=False, help=help_)
 
 
 def _completed(name: str, metavar: str, complete: Callable[..., Any], help_: str) -> Any:
     """An option whose values the shell completes with `complete`."""
-    return typer.Option(
-        name, metavar=metavar, autocompletion=complete, help=help_, show_default=False
-    )
+    return typer.Option(name, metavar=metavar, autocompletion=complete, help=help_)
 
 
-ThemeOpt = Annotated[
-    str | None,
-    _completed(
-        "--theme",
-        "THEME",
-        completion.themes,
-        "Only partners working on this theme: an id, a name or its start (see 'partners themes').",
-    ),
-]
-LimitOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--limit",
-        "-n",
-        min=1,
-        metavar="N",
-        help="Show at most N results (best first).",
-        show_default=False,
-    ),
-]
-FieldsOpt = Annotated[
-    list[str] | None,
-    _completed(
-        "--fields",
-        "FIELDS",
-        completion.fields,
-        "Fields to show, in order: a comma list, repeatable (see 'partners fields').",
-    ),
-]
-PartnerArg = Annotated[
-    list[str],
-    typer.Argument(
-        metavar="NAME...",
-        help="An id, acronym, alias or name, or its start; several words need no quotes.",
-        autocompletion=completion.partners,
-    ),
-]
-ThemeArg = Annotated[
-    list[str],
-    typer.Argument(
-        metavar="THEME...",
-        help="A theme id, name, or its start; several words need no quotes.",
-        autocompletion=completion.themes,
-    ),
-]
-
-
-def _partner(declare: Callable[..., Any], help_: str, metavar: str) -> Any:
+def _partner(declare: Callable[..., Any], metavar: str, help_: str) -> Any:
     """An option or argument naming one partner, completed by the shell."""
-    return declare(
-        metavar=metavar, help=help_, autocompletion=completion.partners, show_default=False
-    )
-
-
-AroundOpt = Annotated[
-    str | None, _partner(typer.Option, "Only the neighbourhood of this partner.", "NAME")
-]
-CitedArg = Annotated[
-    str | None,
-    _partner(
-        typer.Argument, "A partner, to cite its entry rather than the whole dataset.", "[NAME]"
-    ),
-]
+    return declare(metavar=metavar, autocompletion=completion.partners, help=help_)
 
 
 def _sort_option(value: str | None) -> str | None:
@@ -153,20 +55,17 @@ def _sort_option(value: str | None) -> str | None:
     return value
 
 
-SortOpt = Annotated[
-    str | None,
+TypeOpt = Annotated[
+    PartnerType | None,
     typer.Option(
-        "--sort",
-        metavar="FIELD",
-        callback=_sort_option,
-        autocompletion=completion.sort_keys,
-        help="Sort by name, id, type, founded, since or country; -FIELD (or --reverse) for "
-        "descending. Partners without the value come last.",
-        show_default=False,
+        "--type",
+        "-t",
+        parser=_type_option,
+        metavar="TYPE",
+        autocompletion=completion.types,
+        help="Only partners of this type: ngo, igo or museum "
+        "(or non-governmental, intergovernmental, museum-institution).",
     ),
-]
-ReverseOpt = Annotated[
-    bool, typer.Option("--reverse", help="Sort in descending order.", show_default=False)
 ]
 CountryOpt = Annotated[
     str | None,
@@ -177,51 +76,21 @@ CountryOpt = Annotated[
         "Only partners seated in this country: an ISO 3166 code (FR, any case) or its name.",
     ),
 ]
-OutputOpt = Annotated[
+PartnerArg = Annotated[
+    list[str],
+    _partner(
+        typer.Argument,
+        "NAME...",
+        "An id, acronym, alias or name, or its start; several words need no quotes.",
+    ),
+]
+AroundOpt = Annotated[
+    str | None, _partner(typer.Option, "NAME", "Only the neighbourhood of this partner.")
+]
+CitedArg = Annotated[
     str | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="Write to FILE instead of stdout ('-' is stdout); without --format, its extension "
-        "chooses the format (the command's --help lists them).",
-        show_default=False,
-    ),
-]
-NoPagerOpt = Annotated[
-    bool,
-    typer.Option(
-        "--no-pager", help="Never page output taller than the terminal.", show_default=False
-    ),
-]
-WideOpt = Annotated[
-    bool,
-    typer.Option(
-        "--wide",
-        help="Show table cells whole, wrapped, instead of cut with '…'.",
-        show_default=False,
-    ),
-]
-
-#: --data after the command (`partners list --data mine.json`), as `gh` takes --repo anywhere;
-#: PARTNERS_DATA is read by the global option alone, so that this one, when given, wins.
-CommandDataOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--data",
-        help="Dataset file to read instead of the bundled one (as the global --data).",
-        show_default=False,
-        metavar="PATH",
-    ),
-]
-
-RawOpt = Annotated[
-    bool,
-    typer.Option(
-        "--raw",
-        help="CSV and TSV as the data has them: no leading ' on cells a spreadsheet would run "
-        "as formulas (=, +, -, @), for data pipelines.",
-        show_default=False,
+    _partner(
+        typer.Argument, "[NAME]", "A partner, to cite its entry rather than the whole dataset."
     ),
 ]
 
@@ -230,34 +99,102 @@ class Common(Struct, frozen=True):
     """What every command that prints a result takes: --data after the command, -o and
     --no-pager."""
 
-    data: CommandDataOpt = None
-    output: OutputOpt = None
-    no_pager: NoPagerOpt = False
+    #: --data after the command (`partners list --data mine.json`), as `gh` takes --repo
+    #: anywhere; PARTNERS_DATA is read by the global option alone, so that this one, when given,
+    #: wins. A plain string, as the global one (see there), not a Path.
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data",
+            metavar="PATH",
+            help="Dataset file to read instead of the bundled one (as the global --data).",
+        ),
+    ] = None
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE instead of stdout ('-' is stdout); without --format, its "
+            "extension chooses the format (the command's --help lists them).",
+        ),
+    ] = None
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page output taller than the terminal.")
+    ] = False
 
 
 class Shape(Common, frozen=True):
     """How a command's records are written: format, fields, whole cells, the CSV guard."""
 
-    format_: FormatOpt = None
-    json_: JsonOpt = False
-    fields: FieldsOpt = None
-    raw: RawOpt = False
-    wide: WideOpt = False
+    format_: Annotated[
+        Format | None,
+        format_option(
+            "Output format [default: table on a terminal, plain on a pipe; with -o FILE, its "
+            "extension: .json, .jsonl, .csv, .tsv, .md, .xlsx, .txt]."
+        ),
+    ] = None
+    json_: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False
+    fields: Annotated[
+        list[str] | None,
+        _completed(
+            "--fields",
+            "FIELDS",
+            completion.fields,
+            "Fields to show, in order: a comma list, repeatable (see 'partners fields').",
+        ),
+    ] = None
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="CSV and TSV as the data has them: no leading ' on cells a spreadsheet would run "
+            "as formulas (=, +, -, @), for data pipelines.",
+        ),
+    ] = False
+    wide: Annotated[
+        bool,
+        typer.Option("--wide", help="Show table cells whole, wrapped, instead of cut with '…'."),
+    ] = False
 
 
 class Order(Struct, frozen=True):
     """The order and count of a listing."""
 
-    sort: SortOpt = None
-    reverse: ReverseOpt = False
-    limit: LimitOpt = None
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            "--sort",
+            metavar="FIELD",
+            callback=_sort_option,
+            autocompletion=completion.sort_keys,
+            help="Sort by name, id, type, founded, since or country; -FIELD (or --reverse) for "
+            "descending. Partners without the value come last.",
+        ),
+    ] = None
+    reverse: Annotated[bool, typer.Option("--reverse", help="Sort in descending order.")] = False
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", min=1, metavar="N", help="Show at most N results (best first)."
+        ),
+    ] = None
 
 
 class Filters(Struct, frozen=True):
     """Which partners a listing keeps: of a type, on a theme, seated in a country."""
 
     type_: TypeOpt = None
-    theme: ThemeOpt = None
+    theme: Annotated[
+        str | None,
+        _completed(
+            "--theme",
+            "THEME",
+            completion.themes,
+            "Only partners working on this theme: an id, a name or its start (see 'partners themes').",
+        ),
+    ] = None
     country: CountryOpt = None
 
 
@@ -280,15 +217,10 @@ def grouped(command: Command) -> Command:
     `Order`…), as sqlite-utils' `@output_options` does: the group's options join the signature
     Typer reads, and reach the command gathered in one typed value."""
     signature = inspect.signature(command)
-    params: list[inspect.Parameter] = []
-    added: list[inspect.Parameter] = []
-    groups: dict[str, type[Struct]] = {}
-    for param in signature.parameters.values():
-        if param.annotation not in _GROUPS:
-            params.append(param)
-            continue
-        groups[param.name] = param.annotation
-        added += _parameters(param.annotation)
+    own = signature.parameters.values()
+    groups = {param.name: param.annotation for param in own if param.annotation in _GROUPS}
+    params = [param for param in own if param.name not in groups]
+    added = [option for group in groups.values() for option in _parameters(group)]
 
     @functools.wraps(command)
     def gathered(*args: Any, **kwargs: Any) -> None:
