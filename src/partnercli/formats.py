@@ -8,7 +8,6 @@ for a terminal. JSON keeps the data exactly as it is. CSV and TSV follow RFC 418
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -192,6 +191,8 @@ def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool = Fals
     The `csv` writer quotes a cell that holds a character of its line end, so it is given CRLF
     for both: a lone CR is then quoted in TSV too, where Python before 3.13 leaves it bare (and
     readers start a new row there). Each TSV row is written on its own and ends in `\n`."""
+    import csv  # only CSV and TSV pay for it
+
     lines: list[str] = []
     writer = csv.writer(_Collect(lines), delimiter="\t" if tsv else ",", lineterminator="\r\n")
     cell = for_cell if raw else spreadsheet_safe

@@ -7,7 +7,6 @@ draws.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import sys
 from collections.abc import Mapping
@@ -86,6 +85,8 @@ def pager_command(environ: Mapping[str, str]) -> tuple[tuple[str, ...], str | No
     """$PARTNERS_PAGER, else $PAGER, else `less`, as command words (none: never page; an empty
     setting means none, as for git and gh), and why the setting could not be read, if it could
     not (then nothing pages)."""
+    import shlex  # only a terminal pages
+
     name = "PARTNERS_PAGER" if "PARTNERS_PAGER" in environ else "PAGER"
     command = environ.get(name, DEFAULT_PAGER)
     try:
