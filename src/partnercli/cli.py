@@ -5,6 +5,7 @@ This is the only module that knows about Typer, exit codes and where output goes
 string annotations would make it `eval` each of them each time.
 """
 
+import copy
 import datetime
 import difflib
 import os
@@ -95,9 +96,11 @@ def _quiet_broken_pipe() -> None:
         pass
 
 
-#: The commands, declared with Typer as usual; the group below builds each into a Click command
-#: only when it is asked for (Click's "lazy loading subcommands" pattern: `list_commands` and
-#: `get_command`), so a run builds its own command, not all 13 (~7 ms, a tenth of a start).
+#: The commands, declared with Typer as usual, the shared options as typed groups (`Shape`,
+#: `Order`…); the group below builds each into a Click command only when it is asked for
+#: (Click's "lazy loading subcommands" pattern: `list_commands` and `get_command`), spreading
+#: its groups' options into the signature Typer reads (`options.grouped`) then, so a run builds
+#: its own command, not all 13 (~7 ms, a tenth of a start).
 commands = typer.Typer()
 
 
@@ -131,6 +134,8 @@ class PartnersGroup(TyperGroup):
     def get_command(self, ctx: Context, cmd_name: str) -> Any:
         info = next((i for i in commands.registered_commands if i.name == cmd_name), None)
         if info is not None and cmd_name not in self.commands:  # built the first time asked for
+            info = copy.copy(info)
+            info.callback = info.callback and grouped(info.callback)  # its option groups, spread
             self.commands[cmd_name] = typer.main.get_command_from_info(
                 info, pretty_exceptions_short=False, rich_markup_mode=None
             )
@@ -348,7 +353,6 @@ def main_options(
 
 
 @command("list")
-@grouped
 def list_(
     ctx: typer.Context,
     shape: Shape,
@@ -374,7 +378,6 @@ def list_(
 
 
 @command("show")
-@grouped
 def show(
     ctx: typer.Context,
     name: PartnerArg,
@@ -413,7 +416,6 @@ def show(
 
 
 @command("themes")
-@grouped
 def themes(ctx: typer.Context, shape: Shape) -> None:
     """List every theme, with how many partners work on it, most first.
 
@@ -428,7 +430,6 @@ def themes(ctx: typer.Context, shape: Shape) -> None:
 
 
 @command("theme")
-@grouped
 def theme(
     ctx: typer.Context,
     name: Annotated[
@@ -462,7 +463,6 @@ def theme(
 
 
 @command("search")
-@grouped
 def search(
     ctx: typer.Context,
     query: Annotated[
@@ -506,7 +506,6 @@ def search(
 
 
 @command("fields")
-@grouped
 def fields_(ctx: typer.Context, shape: Shape) -> None:
     """List the fields of a partner record, for --fields and for scripts.
 
@@ -526,7 +525,6 @@ def fields_(ctx: typer.Context, shape: Shape) -> None:
 
 
 @command("related")
-@grouped
 def related(ctx: typer.Context, name: PartnerArg, shape: Shape) -> None:
     """List the partners connected to one, strongest first.
 
@@ -555,7 +553,6 @@ GRAPH_EXTENSIONS = {
 
 
 @command("graph")
-@grouped
 def graph(
     ctx: typer.Context,
     common: Common,
@@ -619,7 +616,6 @@ def graph(
 
 
 @command("about")
-@grouped
 def about(ctx: typer.Context, shape: Shape) -> None:
     """Describe the dataset: its source, version, date, SHA-256, contents, licences and how to
     cite it.
@@ -645,7 +641,6 @@ CITE_EXTENSIONS = {".txt": CiteFormat.TEXT, ".bib": CiteFormat.BIBTEX, ".json": 
 
 
 @command("cite")
-@grouped
 def cite(
     ctx: typer.Context,
     common: Common,
@@ -697,7 +692,6 @@ def cite(
 
 
 @command("open")
-@grouped
 def open_(ctx: typer.Context, name: PartnerArg, common: Common) -> None:
     """Open a partner's website in the browser; on a pipe, or with no browser, print its URL.
 
@@ -767,7 +761,6 @@ def completion_(
 
 
 @command("schema")
-@grouped
 def schema(ctx: typer.Context, common: Common) -> None:
     """Print the JSON Schema of the dataset format, generated from the data model.
 
