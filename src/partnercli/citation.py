@@ -198,12 +198,9 @@ def balanced(value: str) -> bool:
     (a backslash escapes none), never close more than they opened, and end closed."""
     depth = 0
     for ch in value:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth < 0:
-                return False
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
     return depth == 0
 
 
@@ -275,7 +272,6 @@ def render(refs: Sequence[Reference], fmt: CiteFormat, accessed: datetime.date) 
     if fmt is CiteFormat.BIBTEX:
         return bibtex(refs, accessed)
     if fmt is CiteFormat.CSL_JSON:
-        return (
-            inert_json(json.dumps(csl_items(refs, accessed), ensure_ascii=False, indent=2)) + "\n"
-        )
+        items = csl_items(refs, accessed)
+        return inert_json(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"
     return text(refs, accessed)
