@@ -165,15 +165,10 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["name"].startswith("United Nations Educational")
-    script = subprocess.run(  # the completion scripts are data files: the wheel ships them
-        [str(venv / "bin" / "partners"), "completion", "zsh"],
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-        env=clean_env(),
-        timeout=60,
-        check=True,
-    ).stdout
+    # The completion scripts are data files: the wheel ships them.
+    script = subprocess.check_output(
+        [venv / "bin" / "partners", "completion", "zsh"], text=True, cwd=elsewhere, timeout=60
+    )
     assert script.startswith("#compdef partners\n")
     where = subprocess.run(
         [str(python), "-c", "import partnercli; print(partnercli.__file__)"],
