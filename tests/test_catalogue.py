@@ -212,7 +212,7 @@ def test_a_former_name_is_a_name_without_being_an_alias(write_data: WriteData) -
     assert not schema_refuses(data)
     loaded = catalogue.load(write_data(data))
     assert loaded.partners[0].aliases == ()
-    assert lookup.resolve_partner(loaded, "ccc").id == "wco"
+    assert lookup.find_partner(loaded, "ccc")[0].id == "wco"
 
 
 def test_records_give_back_the_dataset(bundled_raw: dict[str, Any]) -> None:

@@ -39,7 +39,7 @@ from tests.conftest import WriteData, minimal_dataset, record
     ],
 )
 def test_resolves(bundled: Catalogue, query: str, expected: str) -> None:
-    assert lookup.resolve_partner(bundled, query).id == expected
+    assert lookup.find_partner(bundled, query)[0].id == expected
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_a_pick_by_the_start_of_a_name_is_not_exact(
 )
 def test_icom_is_not_a_partner(bundled: Catalogue, query: str) -> None:
     with pytest.raises(NotFoundError) as caught:
-        lookup.resolve_partner(bundled, query)
+        lookup.find_partner(bundled, query)[0]
     assert "ICOM itself, the organisation these are partners of, not a partner" in str(caught.value)
     assert caught.value.hints == (
         "run 'partners about' for ICOM and its network",
@@ -74,7 +74,7 @@ def test_icom_is_not_a_partner(bundled: Catalogue, query: str) -> None:
 @pytest.mark.parametrize("query", ["the", "The", "t", "ic", "sm"])
 def test_an_article_or_a_short_start_is_not_a_name(bundled: Catalogue, query: str) -> None:
     with pytest.raises(NotFoundError):
-        lookup.resolve_partner(bundled, query)
+        lookup.find_partner(bundled, query)[0]
 
 
 def test_resolution_order_id_then_alias_then_name_then_prefix(write_data: WriteData) -> None:
@@ -85,36 +85,36 @@ def test_resolution_order_id_then_alias_then_name_then_prefix(write_data: WriteD
         record("delta-org", name="Zeta"),
     )
     cat = catalogue.load(write_data(data))
-    assert lookup.resolve_partner(cat, "beta").id == "beta"  # id beats alias
-    assert lookup.resolve_partner(cat, "epsilon").id == "gamma"  # alias
-    assert lookup.resolve_partner(cat, "gamma org").id == "alpha"  # name beats id prefix
-    assert lookup.resolve_partner(cat, "delta org").id == "beta"  # exact name beats id prefix
-    assert lookup.resolve_partner(cat, "zet").id == "delta-org"  # prefix
+    assert lookup.find_partner(cat, "beta")[0].id == "beta"  # id beats alias
+    assert lookup.find_partner(cat, "epsilon")[0].id == "gamma"  # alias
+    assert lookup.find_partner(cat, "gamma org")[0].id == "alpha"  # name beats id prefix
+    assert lookup.find_partner(cat, "delta org")[0].id == "beta"  # exact name beats id prefix
+    assert lookup.find_partner(cat, "zet")[0].id == "delta-org"  # prefix
 
 
 def test_ambiguous_prefix_lists_candidates(bundled: Catalogue) -> None:
     with pytest.raises(AmbiguousError) as caught:
-        lookup.resolve_partner(bundled, "int")
+        lookup.find_partner(bundled, "int")[0]
     assert caught.value.message.startswith("'int' is ambiguous: aliph, blue-shield, ica, iccrom")
 
 
 def test_not_found_suggests_the_closest(bundled: Catalogue) -> None:
     with pytest.raises(NotFoundError) as caught:
-        lookup.resolve_partner(bundled, "intrepol")
+        lookup.find_partner(bundled, "intrepol")[0]
     assert caught.value.message == "no partner 'intrepol'"
     assert caught.value.hints == ("did you mean interpol?",)
 
 
 def test_not_found_without_anything_close(bundled: Catalogue) -> None:
     with pytest.raises(NotFoundError) as caught:
-        lookup.resolve_partner(bundled, "qqqqqqq")
+        lookup.find_partner(bundled, "qqqqqqq")[0]
     assert "partners list" in caught.value.hints[0]
 
 
 @pytest.mark.parametrize("query", ["", "   "])
 def test_empty_name_is_a_usage_error(bundled: Catalogue, query: str) -> None:
     with pytest.raises(UsageError):
-        lookup.resolve_partner(bundled, query)
+        lookup.find_partner(bundled, query)[0]
 
 
 @pytest.mark.parametrize(

@@ -131,6 +131,7 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
         "partnercli/data/partners.json",
         "partnercli/data/partners.schema.json",
         "partnercli/data/search_words.json",
+        *(f"partnercli/data/completion/{shell}" for shell in ("bash", "zsh", "fish", "powershell")),
         "partnercli/py.typed",
     ):
         assert shipped in names
@@ -164,6 +165,11 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["name"].startswith("United Nations Educational")
+    # The completion scripts are data files: the wheel ships them.
+    script = subprocess.check_output(
+        [venv / "bin" / "partners", "completion", "zsh"], text=True, cwd=elsewhere, timeout=60
+    )
+    assert script.startswith("#compdef partners\n")
     where = subprocess.run(
         [str(python), "-c", "import partnercli; print(partnercli.__file__)"],
         capture_output=True,

@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
+from msgspec import Struct
+
 from partnercli.formats import inert_json
 from partnercli.models import Catalogue, CiteFormat, Partner
 from partnercli.text import for_display
@@ -23,10 +25,6 @@ from partnercli.text import for_display
 AUTHOR: Final = "partnercli developers"
 DATASET_KEY: Final = "partnercli-dataset"
 PAGE_KEY: Final = "icom-partners"
-MONTHS: Final = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 def sha256(data: bytes) -> str:
@@ -36,53 +34,33 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class Edition:
+class Edition(Struct, frozen=True):
     """Which dataset a reference was made from: its title, version, compile date and SHA-256."""
 
-    __slots__ = ("compiled", "sha256", "title", "version")
-
-    def __init__(self, cat: Catalogue, *, sha256: str) -> None:
-        info = cat.dataset
-        self.title = info.title if info else "ICOM's partner network"
-        self.version = info.version if info else None
-        self.compiled = info.compiled if info else None
-        self.sha256 = sha256
+    title: str
+    version: str | None
+    compiled: str | None
+    sha256: str
 
     def facts(self) -> str:
         """`version 3.1.0, compiled 2026-12-05, SHA-256 …` (what the data has of them)."""
-        parts = [
-            *([f"version {self.version}"] if self.version else []),
-            *([f"compiled {self.compiled}"] if self.compiled else []),
-            f"SHA-256 {self.sha256}",
-        ]
-        return ", ".join(parts)
+        version = f"version {self.version}, " if self.version else ""
+        compiled = f"compiled {self.compiled}, " if self.compiled else ""
+        return f"{version}{compiled}SHA-256 {self.sha256}"
 
 
-class Reference:
+class Reference(Struct, frozen=True, kw_only=True):
     """One work to cite: the dataset, the page, or a partner's entry on the page."""
 
-    __slots__ = ("author", "edition", "key", "kind", "title", "url", "within", "year")
-
-    def __init__(
-        self,
-        *,
-        key: str,
-        kind: str,
-        author: str,
-        title: str,
-        url: str | None,
-        year: int | None = None,
-        within: str | None = None,
-        edition: Edition | None = None,
-    ) -> None:
-        self.key = key
-        self.kind = kind  # "dataset" or "webpage"
-        self.author = author
-        self.title = title
-        self.url = url
-        self.year = year
-        self.within = within  # the page a partner's entry is part of
-        self.edition = edition  # the dataset itself, or the one a partner's entry was cited from
+    key: str
+    kind: str  # "dataset" or "webpage"
+    author: str
+    title: str
+    url: str | None
+    year: int | None = None
+    within: str | None = None  # the page a partner's entry is part of
+    # The dataset itself, or the one a partner's entry was cited from.
+    edition: Edition | None = None
 
     @property
     def version(self) -> str | None:
@@ -109,8 +87,12 @@ def references(
     """The works to cite: the dataset and ICOM's page; or a partner's entry alone (and the
     dataset, `with_dataset`), so that citations appended to one file never repeat a key.
     `sha256` is the dataset file's (`sha256(bytes)`)."""
-    source = cat.source
-    edition = Edition(cat, sha256=sha256)
+    source, info = cat.source, cat.dataset
+    edition = (
+        Edition(info.title, info.version, info.compiled, sha256)
+        if info
+        else Edition("ICOM's partner network", None, None, sha256)
+    )
     publisher = (cat.icom.name if cat.icom else None) or source.publisher or "ICOM"
     page_title = source.title or "Partners"
     dataset = Reference(
@@ -139,10 +121,6 @@ def references(
     return [entry, dataset] if with_dataset else [entry]
 
 
-def _long_date(day: datetime.date) -> str:
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
-
-
 def _apa(ref: Reference, accessed: datetime.date) -> str:
     year = f"({ref.year})" if ref.year else "(n.d.)"
     if ref.kind == "dataset":
@@ -152,7 +130,9 @@ def _apa(ref: Reference, accessed: datetime.date) -> str:
         work = f"{ref.title}. In {ref.within}"
     else:
         work = ref.title
-    where = f" Retrieved {_long_date(accessed)}, from {ref.url}" if ref.url else ""
+    # `%B` is in English: Python leaves LC_TIME at "C", and nothing here calls `setlocale`.
+    day = f"{accessed:%B} {accessed.day}, {accessed.year}"
+    where = f" Retrieved {day}, from {ref.url}" if ref.url else ""
     note = f" {ref.note()}." if ref.note() else ""
     return for_display(f"{ref.author}. {year}. {work}.{note}{where}")
 
@@ -218,12 +198,9 @@ def balanced(value: str) -> bool:
     (a backslash escapes none), never close more than they opened, and end closed."""
     depth = 0
     for ch in value:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth < 0:
-                return False
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
     return depth == 0
 
 
@@ -231,28 +208,24 @@ def bibtex(refs: Sequence[Reference], accessed: datetime.date) -> str:
     """One `@misc` entry per reference, with the access date as `urldate`."""
     entries = []
     for ref in refs:
-        fields: list[tuple[str, str]] = [
-            ("author", "{" + bibtex_escape(ref.author) + "}"),  # a group, not a person's name
-            ("title", bibtex_title(ref.title)),
-        ]
-        if ref.within:
-            fields.append(("howpublished", bibtex_escape(f"In: {ref.within}")))
-        if ref.version:
-            fields.append(("version", bibtex_escape(ref.version)))
-        if ref.year:
-            fields.append(("year", str(ref.year)))
-        if ref.url:
-            fields.append(("url", bibtex_url(ref.url)))
-        fields.append(("urldate", accessed.isoformat()))
         note = ref.note()
         if ref.kind == "dataset":
             note = "Data set" + (f". {note}" if note else "")
-        if note:
-            fields.append(("note", bibtex_escape(note)))
-        for name, value in fields:  # what the escaping promises, checked on every field
+        fields = {  # None: the reference has no such field
+            "author": "{" + bibtex_escape(ref.author) + "}",  # a group, not a person's name
+            "title": bibtex_title(ref.title),
+            "howpublished": bibtex_escape(f"In: {ref.within}") if ref.within else None,
+            "version": bibtex_escape(ref.version) if ref.version else None,
+            "year": str(ref.year) if ref.year else None,
+            "url": bibtex_url(ref.url) if ref.url else None,
+            "urldate": accessed.isoformat(),
+            "note": bibtex_escape(note) if note else None,
+        }
+        given = {name: value for name, value in fields.items() if value is not None}
+        for name, value in given.items():  # what the escaping promises, checked on every field
             if not balanced(value):
                 raise ValueError(f"unbalanced braces in the {name} of {ref.key}")
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in given.items())
         entries.append(f"@misc{{{ref.key},\n{body}\n}}\n")
     return "\n".join(entries)
 
@@ -284,19 +257,14 @@ def csl_items(refs: Sequence[Reference], accessed: datetime.date) -> list[dict[s
             "type": ref.kind,
             "title": ref.title,
             "author": [{"literal": ref.author}],
+            "URL": ref.url,
+            "issued": _issued(ref),
+            "accessed": _date_parts(accessed),
+            "version": ref.version,
+            "container-title": ref.within,
+            "note": ref.note(),
         }
-        if ref.url:
-            item["URL"] = ref.url
-        if issued := _issued(ref):
-            item["issued"] = issued
-        item["accessed"] = _date_parts(accessed)
-        if ref.version:
-            item["version"] = ref.version
-        if ref.within:
-            item["container-title"] = ref.within
-        if note := ref.note():
-            item["note"] = note
-        items.append(item)
+        items.append({name: value for name, value in item.items() if value})
     return items
 
 
@@ -304,7 +272,6 @@ def render(refs: Sequence[Reference], fmt: CiteFormat, accessed: datetime.date) 
     if fmt is CiteFormat.BIBTEX:
         return bibtex(refs, accessed)
     if fmt is CiteFormat.CSL_JSON:
-        return (
-            inert_json(json.dumps(csl_items(refs, accessed), ensure_ascii=False, indent=2)) + "\n"
-        )
+        items = csl_items(refs, accessed)
+        return inert_json(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"
     return text(refs, accessed)

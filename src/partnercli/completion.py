@@ -39,20 +39,20 @@ MAX_COMPLETED_BYTES: Final = 2 * 2**20
 _PLAIN = re.compile(r"[\w.,-]+")
 
 
-def _catalogue(ctx: typer.Context) -> Catalogue | None:
-    """The data the command would read; None if it is broken (the command itself will say
-    why) or too large to read at every TAB."""
+def _catalogue(ctx: typer.Context) -> Catalogue:
+    """The data the command would read; none (an empty catalogue) if it is broken (the command
+    itself will say why) or too large to read at every TAB."""
     path = ctx.params.get("data")
     path = ctx.find_root().params.get("data") if path is None else path
     try:
         if path is None:
             return catalogue.load()
         status = os.stat(path)
-        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_COMPLETED_BYTES:
-            return None  # a pipe would wait for its writer at every TAB
-        return catalogue.load(path)
+        if stat.S_ISREG(status.st_mode) and status.st_size <= MAX_COMPLETED_BYTES:
+            return catalogue.load(path)  # a pipe would wait for its writer at every TAB
     except (PartnersError, OSError, ValueError):
-        return None
+        pass
+    return Catalogue(partners=())
 
 
 def _continued(typed: str, word: str) -> str:
@@ -71,8 +71,6 @@ def partners(ctx: typer.Context, incomplete: str) -> Completions:
     or a word of a longer name or alias after the words already typed (`show getty f` gives
     `foundation`), in any case or accents. A word several partners share has no description."""
     data = _catalogue(ctx)
-    if data is None:
-        return []
     before = ctx.params.get("name")
     words = [*before] if isinstance(before, list | tuple) else []
     typed = _folded(" ".join([*words, incomplete]))
@@ -110,22 +108,16 @@ def sort_keys(incomplete: str) -> list[str]:
 
 def countries(ctx: typer.Context, incomplete: str) -> Completions:
     """The country codes of the data's seats, with their names."""
-    data = _catalogue(ctx)
-    if data is None:
-        return []
     lower = incomplete.islower()  # shells keep only what starts with what was typed, as typed
     return [
         (code.lower() if lower else code, COUNTRY_NAMES.get(code, code))
-        for code in data.countries()
+        for code in _catalogue(ctx).countries()
         if code.lower().startswith(incomplete.lower())
     ]
 
 
 def themes(ctx: typer.Context, incomplete: str) -> Completions:
-    data = _catalogue(ctx)
-    if data is None:
-        return []
-    return [(t.id, t.name) for t in data.themes if t.id.startswith(fold(incomplete))]
+    return [(t.id, t.name) for t in _catalogue(ctx).themes if t.id.startswith(fold(incomplete))]
 
 
 def types(incomplete: str) -> Completions:
@@ -145,67 +137,17 @@ def fields(ctx: typer.Context, incomplete: str) -> list[str]:
 
 # -- the shells ------------------------------------------------------------------------------------
 
-#: The scripts `partners completion SHELL` prints. None evaluates what the program answers: each
-#: reads it line by line, a value (and its description) per line.
-SCRIPTS: Final = {
-    "bash": """\
-_partners_completion() {
-    local IFS=$'\\n'
-    mapfile -t COMPREPLY < <(env COMP_WORDS="${COMP_WORDS[*]}" COMP_CWORD="$COMP_CWORD" \\
-        _PARTNERS_COMPLETE=complete_bash partners 2> /dev/null)
-    return 0
-}
-complete -o default -F _partners_completion partners
-""",
-    "zsh": """\
-#compdef partners
 
-_partners_completion() {
-    local -a items
-    local value description
-    while IFS=$'\\t' read -r value description; do
-        items+=("${value}${description:+:$description}")
-    done < <(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" _PARTNERS_COMPLETE=complete_zsh \\
-        partners 2> /dev/null)
-    if (( ${#items} )); then
-        _describe -t values partners items
-    else
-        _files
-    fi
-}
+class _Scripts(dict[str, str]):
+    """The scripts `partners completion SHELL` prints, shipped as `data/completion/SHELL` and read
+    only when asked for. None evaluates what the program answers: each reads it line by line, a
+    value (and its description) per line."""
 
-if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
-    _partners_completion "$@"  # autoloaded from fpath: this first TAB completes too
-else
-    compdef _partners_completion partners
-fi
-""",
-    "fish": """\
-complete --command partners --no-files --arguments "(env _PARTNERS_COMPLETE=complete_fish \
-_TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) partners)" \
---condition "env _PARTNERS_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args \
-_TYPER_COMPLETE_ARGS=(commandline -cp) partners"
-""",
-    "powershell": """\
-Import-Module PSReadLine
-Set-PSReadLineKeyHandler -Chord Tab -Function MenuComplete
-$scriptblock = {
-    param($wordToComplete, $commandAst, $cursorPosition)
-    $Env:_PARTNERS_COMPLETE = "complete_powershell"
-    $Env:_TYPER_COMPLETE_ARGS = $commandAst.ToString()
-    $Env:_TYPER_COMPLETE_WORD_TO_COMPLETE = $wordToComplete
-    partners | ForEach-Object {
-        $commandArray = $_ -Split ":::"
-        [System.Management.Automation.CompletionResult]::new(
-            $commandArray[0], $commandArray[0], 'ParameterValue', $commandArray[1])
-    }
-    $Env:_PARTNERS_COMPLETE = ""
-    $Env:_TYPER_COMPLETE_ARGS = ""
-    $Env:_TYPER_COMPLETE_WORD_TO_COMPLETE = ""
-}
-Register-ArgumentCompleter -Native -CommandName partners -ScriptBlock $scriptblock
-""",
-}
+    def __missing__(self, shell: str) -> str:
+        return catalogue.bundled_bytes(f"completion/{shell}").decode()
+
+
+SCRIPTS: Final = _Scripts()
 
 
 def description(text: str | None) -> str:

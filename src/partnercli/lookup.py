@@ -5,7 +5,7 @@ exact id, exact acronym or alias, exact name, then a unique start of any of them
 `MIN_PREFIX` characters). Comparison ignores case, accents and a leading "The" ("The Palace
 Museum" is the Palace Museum). Several candidates at the prefix step, or none at all, is an
 error that names the candidates or the closest matches: nothing is ever picked silently, and a
-pick by the start of a name is reported (`Found.exact` is False). ICOM's own names are not a
+pick by the start of a name is reported (`find_partner` says it was not exact). ICOM's own names are not a
 partner's: they are an error that says so.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final, NamedTuple
 
 from partnercli.errors import AmbiguousError, NotFoundError, UsageError
@@ -71,13 +71,6 @@ def select(catalogue: Catalogue, wanted: Filter = EVERY) -> list[Partner]:
     return sort_by_name([p for p in catalogue.partners if wanted.admits(p)])
 
 
-class Found(NamedTuple):
-    """What a name resolved to, and whether it was an exact name (not only the start of one)."""
-
-    id: str
-    exact: bool
-
-
 def partner_names(partner: Partner) -> tuple[list[str], list[str], list[str]]:
     """A partner's names by resolution step: its id; its acronym, aliases and former names;
     its name."""
@@ -109,22 +102,16 @@ class Steps:
             for item_id in ids
         }
 
-    def everything(self) -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
-        for step in self.steps:
-            for name, ids in step.items():
-                found.setdefault(name, set()).update(ids)
-        return found
-
 
 def _resolve(
     query: str,
     *,
     what: str,
     names: Steps,
-    not_found_hints: Callable[[str, list[str]], list[str]],
-) -> Found:
-    """The id of the one item `query` names, through the exact steps and then by prefix."""
+    not_found_hints: Callable[[list[str]], list[str]],
+) -> tuple[str, bool]:
+    """The id of the one item `query` names, through the exact steps and then by prefix, and
+    whether it named it exactly (False: by the start of a name)."""
     needle = key(query)
     if not needle:
         raise UsageError(f"an empty {what} name; give an id, a name or the start of one")
@@ -132,15 +119,11 @@ def _resolve(
         raise NotFoundError(
             f"no {what} '{query}'", hints=["an article alone is not a name; give more of the name"]
         )
-    found = names.exact(needle)
-    if found:
-        return Found(_one(found, query=query, what=what), exact=True)
-    if long_enough(needle):
-        by_prefix = names.starting(needle)
-        if by_prefix:
-            return Found(_one(by_prefix, query=query, what=what), exact=False)
-    suggestions = closest(needle, names.everything())
-    hints = not_found_hints(query, suggestions)
+    if found := names.exact(needle):
+        return _one(found, query=query, what=what), True
+    if long_enough(needle) and (by_prefix := names.starting(needle)):
+        return _one(by_prefix, query=query, what=what), False
+    hints = not_found_hints(closest(needle, [n for step in names.steps for n in step.items()]))
     if not long_enough(needle):
         hints = [f"the start of a name needs at least {MIN_PREFIX} letters", *hints]
     raise NotFoundError(f"no {what} '{query}'", hints=hints)
@@ -153,11 +136,12 @@ def long_enough(needle: str) -> bool:
 
 
 def closest(
-    needle: str, names: Mapping[str, Iterable[str]], *, limit: int = MAX_SUGGESTED
+    needle: str, names: Iterable[tuple[str, Iterable[str]]], *, limit: int = MAX_SUGGESTED
 ) -> list[str]:
-    """Ids of the items whose names, or a word in them, are closest to `needle` (a typo)."""
+    """Ids of the items whose names (each with the ids it names), or a word in them, are
+    closest to `needle` (a typo)."""
     by_word: dict[str, set[str]] = {}
-    for name, ids in names.items():
+    for name, ids in names:
         for word in {name, *re.split(_WORD_SPLIT, name)}:
             by_word.setdefault(word, set()).update(ids)
     close = difflib.get_close_matches(needle, list(by_word), n=limit * 2, cutoff=0.75)
@@ -174,11 +158,6 @@ def _one(ids: set[str], *, query: str, what: str) -> str:
         f"'{query}' is ambiguous: {listed}",
         hints=[f"give more of the name, or one of the ids above ({len(ordered)} match)"],
     )
-
-
-def partner_steps(catalogue: Catalogue) -> Steps:
-    """The names of a catalogue's partners, by resolution step."""
-    return Steps([(p.id, partner_names(p)) for p in catalogue.partners])
 
 
 def _not_icom(catalogue: Catalogue, names: Steps, query: str) -> None:
@@ -204,42 +183,32 @@ def find_partner(catalogue: Catalogue, query: str) -> tuple[Partner, bool]:
     """The partner `query` names and whether it named it exactly (False: by the start of a
     name), or `NotFoundError` / `AmbiguousError` saying why not."""
 
-    def hints(_: str, suggestions: list[str]) -> list[str]:
+    def hints(suggestions: list[str]) -> list[str]:
         if suggestions:
             return [f"did you mean {' or '.join(suggestions)}?"]
         return ["run 'partners list' to see every partner, or 'partners search' to search them"]
 
-    exact = catalogue.partner(key(query))
-    if exact is not None:  # an id: no need to fold every name of a large file
-        return exact, True
-    names = partner_steps(catalogue)
+    by_id = catalogue.partner(key(query))
+    if by_id is not None:  # an id: no need to fold every name of a large file
+        return by_id, True
+    names = Steps([(p.id, partner_names(p)) for p in catalogue.partners])
     _not_icom(catalogue, names, query)
-    found = _resolve(query, what="partner", names=names, not_found_hints=hints)
-    partner = catalogue.partner(found.id)
+    partner_id, exact = _resolve(query, what="partner", names=names, not_found_hints=hints)
+    partner = catalogue.partner(partner_id)
     assert partner is not None  # the id came from the catalogue
-    return partner, found.exact
-
-
-def resolve_partner(catalogue: Catalogue, query: str) -> Partner:
-    """The partner `query` names (see `find_partner`)."""
-    return find_partner(catalogue, query)[0]
+    return partner, exact
 
 
 def resolve_theme(catalogue: Catalogue, query: str) -> Theme:
     """The theme `query` names (id, name or unique prefix), or an error listing the themes."""
     theme_ids = ", ".join(t.id for t in catalogue.themes) or "(none in this dataset)"
 
-    def hints(_: str, suggestions: list[str]) -> list[str]:
+    def hints(suggestions: list[str]) -> list[str]:
         found = f"did you mean {' or '.join(suggestions)}? " if suggestions else ""
         return [f"{found}themes: {theme_ids}"]
 
-    theme_id = _resolve(
-        query,
-        what="theme",
-        names=Steps([(t.id, ([t.id], [t.name])) for t in catalogue.themes]),
-        not_found_hints=hints,
-    ).id
-    theme = catalogue.theme(theme_id)
+    names = Steps([(t.id, ([t.id], [t.name])) for t in catalogue.themes])
+    theme = catalogue.theme(_resolve(query, what="theme", names=names, not_found_hints=hints)[0])
     assert theme is not None  # the id came from the catalogue
     return theme
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any, Final
 
 import msgspec
@@ -61,16 +60,12 @@ def related(cat: Catalogue, partner: Partner) -> list[Connection]:
     ties by name)."""
     found: list[Connection] = []
     seen = {partner.id}
-    for relation in partner.related:
-        other = cat.partner(relation.id)
+    links = [(cat.partner(r.id), "relation", relation_label(cat, r)) for r in partner.related]
+    links += [(o, "group", UN_GROUP) for o in cat.partners if partner.un_system and o.un_system]
+    for other, kind, label in links:
         if other is not None and other.id not in seen:
-            found.append(Connection(other, "relation", relation_label(cat, relation)))
+            found.append(Connection(other, kind, label))
             seen.add(other.id)
-    if partner.un_system:
-        for other in cat.partners:
-            if other.un_system and other.id not in seen:
-                found.append(Connection(other, "group", UN_GROUP))
-                seen.add(other.id)
     sharing = [
         (other, tuple(t for t in partner.themes if t in other.themes))
         for other in cat.partners
@@ -87,7 +82,7 @@ def related(cat: Catalogue, partner: Partner) -> list[Connection]:
 # -- the graph ----------------------------------------------------------------------------------------
 
 
-class Node(Struct, frozen=True):
+class Node(Struct, frozen=True, omit_defaults=True):  # JSON leaves out a type or group it lacks
     id: str
     label: str
     kind: str  # "organisation", "partner", "theme" or "type"
@@ -128,10 +123,8 @@ def build(cat: Catalogue, *, by: EdgeSet = EdgeSet.RELATION) -> Graph:
                 pair = frozenset((partner.id, relation.id))
                 if pair not in drawn and cat.partner(relation.id):
                     drawn.add(pair)
-                    label = relation_label(cat, relation)
-                    graph.edges.append(
-                        Edge(partner.id, relation.id, relation.kind or "related", label)
-                    )
+                    kind, label = relation.kind or "related", relation_label(cat, relation)
+                    graph.edges.append(Edge(partner.id, relation.id, kind, label))
     elif by is EdgeSet.THEME:
         used = {t for p in cat.partners for t in p.themes}
         graph.nodes += [Node(f"theme:{t.id}", t.name, "theme") for t in cat.themes if t.id in used]
@@ -152,59 +145,55 @@ def around(graph: Graph, start: str, depth: int) -> Graph:
     for edge in graph.edges:
         neighbours.setdefault(edge.source, set()).add(edge.target)
         neighbours.setdefault(edge.target, set()).add(edge.source)
-    distance = {start: 0}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        if distance[node] == depth:
-            continue
-        for other in sorted(neighbours.get(node, ())):
-            if other not in distance:
-                distance[other] = distance[node] + 1
-                queue.append(other)
+    reached, frontier = {start}, {start}
+    for _ in range(depth):  # one more link away each time
+        frontier = {other for node in frontier for other in neighbours.get(node, ())} - reached
+        reached |= frontier
     return Graph(
-        nodes=[n for n in graph.nodes if n.id in distance],
-        edges=[e for e in graph.edges if e.source in distance and e.target in distance],
+        nodes=[n for n in graph.nodes if n.id in reached],
+        edges=[e for e in graph.edges if e.source in reached and e.target in reached],
     )
 
 
 # -- writers: each label is escaped for its format -----------------------------------------------------
 
 
-def _clean(text: str) -> str:
-    """Data text for a graph label: no control characters, no line breaks."""
-    return for_display(text)
-
-
 def plain(graph: Graph) -> str:
     """One link per line: source, kind, target, label (tab-separated)."""
     return "".join(
-        "\t".join(_clean(v) for v in (e.source, e.kind, e.target, e.label)) + "\n"
+        "\t".join(for_display(v) for v in (e.source, e.kind, e.target, e.label)) + "\n"
         for e in graph.edges
     )
 
 
-def node_link(graph: Graph) -> dict[str, Any]:
+def to_json(graph: Graph, *, ensure_ascii: bool = False) -> str:
     """networkx's node-link form: `networkx.node_link_graph(data, edges="edges")` reads it."""
-    return {
+    data = {
         "directed": True,
         "multigraph": False,
         "graph": {"name": "ICOM partner network"},
-        "nodes": [_node_record(n) for n in graph.nodes],
-        "edges": [
-            {"source": e.source, "target": e.target, "kind": e.kind, "label": e.label}
-            for e in graph.edges
-        ],
+        "nodes": msgspec.to_builtins(graph.nodes),
+        "edges": msgspec.to_builtins(graph.edges),
     }
+    return inert_json(json.dumps(data, ensure_ascii=ensure_ascii, indent=2)) + "\n"
 
 
-def _node_record(node: Node) -> dict[str, str]:
-    fields = {"id": node.id, "label": node.label, "kind": node.kind}
-    return fields | {k: v for k, v in (("type", node.type), ("group", node.group)) if v is not None}
-
-
-def to_json(graph: Graph, *, ensure_ascii: bool = False) -> str:
-    return inert_json(json.dumps(node_link(graph), ensure_ascii=ensure_ascii, indent=2)) + "\n"
+def _drawing(
+    graph: Graph,
+    *,
+    head: list[str],
+    opened: list[str],
+    closed: str,
+    node: Callable[[Node], str],
+    edge: Callable[[Edge], str],
+) -> list[str]:
+    """The lines DOT and Mermaid share: `head`, the nodes, the UN bodies in a cluster of their
+    own (between the lines `opened` and `closed`), then the edges."""
+    grouped = [n for n in graph.nodes if n.group]
+    lines = [*head, *(f"  {node(n)}" for n in graph.nodes if not n.group)]
+    if grouped:
+        lines += [*opened, *(f"    {node(n)}" for n in grouped), closed]
+    return lines + [f"  {edge(e)}" for e in graph.edges]
 
 
 #: Graphviz refuses a quoted string of 16,384 bytes or more ("longer than 16384?"): a longer
@@ -223,25 +212,20 @@ def _dot_size(text: str) -> int:
 def _dot_string(text: str) -> str:
     """A DOT quoted string: backslashes and quotes escaped, nothing that ends it early, short
     enough for Graphviz to read."""
-    return '"' + _dot_escape(shorten(_clean(text), DOT_STRING_BYTES, size=_dot_size)) + '"'
+    return '"' + _dot_escape(shorten(for_display(text), DOT_STRING_BYTES, size=_dot_size)) + '"'
 
 
 def dot(graph: Graph) -> str:
     """Graphviz DOT; the UN bodies in a cluster of their own."""
-    lines = ["digraph partners {", "  rankdir=LR;", "  node [shape=box, style=rounded];"]
-    grouped = [n for n in graph.nodes if n.group]
-    for node in graph.nodes:
-        if not node.group:
-            lines.append(f"  {_dot_string(node.id)} [label={_dot_string(node.label)}];")
-    if grouped:
-        lines.append("  subgraph cluster_un {")
-        lines.append(f"    label={_dot_string(UN_GROUP)};")
-        lines += [f"    {_dot_string(n.id)} [label={_dot_string(n.label)}];" for n in grouped]
-        lines.append("  }")
-    lines += [
-        f"  {_dot_string(e.source)} -> {_dot_string(e.target)} [label={_dot_string(e.label)}];"
-        for e in graph.edges
-    ]
+    quote = _dot_string
+    lines = _drawing(
+        graph,
+        head=["digraph partners {", "  rankdir=LR;", "  node [shape=box, style=rounded];"],
+        opened=["  subgraph cluster_un {", f"    label={quote(UN_GROUP)};"],
+        closed="  }",
+        node=lambda n: f"{quote(n.id)} [label={quote(n.label)}];",
+        edge=lambda e: f"{quote(e.source)} -> {quote(e.target)} [label={quote(e.label)}];",
+    )
     return "\n".join([*lines, "}"]) + "\n"
 
 
@@ -249,28 +233,26 @@ def _mermaid_label(text: str) -> str:
     """A Mermaid label in double quotes: quotes and markup characters as entity codes."""
     codes = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;", "`": "#96;",
              "|": "#124;", "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;", "\\": "#92;"}  # fmt: skip
-    return '"' + "".join(codes.get(ch, ch) for ch in _clean(text)) + '"'
+    return '"' + "".join(codes.get(ch, ch) for ch in for_display(text)) + '"'
 
 
 def mermaid(graph: Graph) -> str:
     """A Mermaid flowchart (GitHub renders it); node ids are generated, labels are quoted."""
     ids = {node.id: f"n{index}" for index, node in enumerate(graph.nodes)}
-    lines = ["flowchart LR"]
-    grouped = [n for n in graph.nodes if n.group]
-    lines += [f"  {ids[n.id]}[{_mermaid_label(n.label)}]" for n in graph.nodes if not n.group]
-    if grouped:
-        lines.append(f"  subgraph un[{_mermaid_label(UN_GROUP)}]")
-        lines += [f"    {ids[n.id]}[{_mermaid_label(n.label)}]" for n in grouped]
-        lines.append("  end")
-    lines += [
-        f"  {ids[e.source]} -->|{_mermaid_label(e.label)}| {ids[e.target]}" for e in graph.edges
-    ]
+    lines = _drawing(
+        graph,
+        head=["flowchart LR"],
+        opened=[f"  subgraph un[{_mermaid_label(UN_GROUP)}]"],
+        closed="  end",
+        node=lambda n: f"{ids[n.id]}[{_mermaid_label(n.label)}]",
+        edge=lambda e: f"{ids[e.source]} -->|{_mermaid_label(e.label)}| {ids[e.target]}",
+    )
     return "\n".join(lines) + "\n"
 
 
-#: What XML 1.0 cannot hold past the controls `_clean` drops (surrogates, U+FFFE and U+FFFF: a
-#: parser refuses the file), and the other noncharacters it discourages (U+FDD0 to U+FDEF and the
-#: last two code points of every plane).
+#: What XML 1.0 cannot hold past the controls `for_display` drops (surrogates, U+FFFE and U+FFFF:
+#: a parser refuses the file), and the other noncharacters it discourages (U+FDD0 to U+FDEF and
+#: the last two code points of every plane).
 _NOT_XML = (
     r"[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
     + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(0x1, 0x11))
@@ -281,43 +263,33 @@ _NOT_XML = (
 def _xml_text(text: str) -> str:
     """Text XML 1.0 can hold (no control characters, surrogates or noncharacters); ElementTree
     escapes the rest."""
-    return re.sub(_NOT_XML, "", _clean(text))
+    return re.sub(_NOT_XML, "", for_display(text))
+
+
+#: The GraphML attributes of nodes and of edges, in the order each element holds them.
+_GRAPHML_KEYS: Final = {"node": ("label", "kind", "type", "group"), "edge": ("label", "kind")}
 
 
 def graphml(graph: Graph) -> str:
     """GraphML, as Gephi, yEd and Cytoscape import it."""
     import xml.etree.ElementTree as ET  # ~4 ms: only GraphML pays for it
 
-    ns = "http://graphml.graphdrawing.org/xmlns"
-    root = ET.Element("graphml", xmlns=ns)
-    keys = [("label", "node"), ("kind", "node"), ("type", "node"), ("group", "node"),
-            ("label", "edge"), ("kind", "edge")]  # fmt: skip
-    for name, owner in keys:
-        ET.SubElement(root, "key", {"id": f"{owner[0]}_{name}", "for": owner,
-                                    "attr.name": name, "attr.type": "string"})  # fmt: skip
+    root = ET.Element("graphml", xmlns="http://graphml.graphdrawing.org/xmlns")
+    for owner, names in _GRAPHML_KEYS.items():
+        for name in names:
+            attributes = {"for": owner, "attr.name": name, "attr.type": "string"}
+            ET.SubElement(root, "key", {"id": f"{owner[0]}_{name}", **attributes})
     body = ET.SubElement(root, "graph", id="partners", edgedefault="directed")
 
-    def data(parent: ET.Element, key: str, value: str | None) -> None:
-        if value is not None:
-            ET.SubElement(parent, "data", key=key).text = _xml_text(value)
+    def add(item: Node | Edge, tag: str, **ids: str) -> None:
+        element = ET.SubElement(body, tag, {k: _xml_text(v) for k, v in ids.items()})
+        for name in _GRAPHML_KEYS[tag]:
+            if (value := getattr(item, name)) is not None:
+                ET.SubElement(element, "data", key=f"{tag[0]}_{name}").text = _xml_text(value)
 
     for node in graph.nodes:
-        element = ET.SubElement(body, "node", id=_xml_text(node.id))
-        for name in ("label", "kind", "type", "group"):
-            data(element, f"n_{name}", getattr(node, name))
+        add(node, "node", id=node.id)
     for index, edge in enumerate(graph.edges):
-        element = ET.SubElement(
-            body,
-            "edge",
-            id=f"e{index}",
-            source=_xml_text(edge.source),
-            target=_xml_text(edge.target),
-        )
-        data(element, "e_label", edge.label)
-        data(element, "e_kind", edge.kind)
+        add(edge, "edge", id=f"e{index}", source=edge.source, target=edge.target)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def partner_ids(graph: Graph) -> Iterable[str]:
-    return (n.id for n in graph.nodes if n.kind == "partner")
