@@ -757,7 +757,7 @@ def completion_(
       partners completion fish > ~/.config/fish/completions/partners.fish
       partners completion powershell >> $PROFILE
     """
-    typer.echo(shells.SCRIPTS[shell.value], nl=False)
+    typer.echo(shells.script(shell.value), nl=False)
 
 
 @command("schema")

@@ -138,16 +138,11 @@ def fields(ctx: typer.Context, incomplete: str) -> list[str]:
 # -- the shells ------------------------------------------------------------------------------------
 
 
-class _Scripts(dict[str, str]):
-    """The scripts `partners completion SHELL` prints, shipped as `data/completion/SHELL` and read
-    only when asked for. None evaluates what the program answers: each reads it line by line, a
-    value (and its description) per line."""
-
-    def __missing__(self, shell: str) -> str:
-        return catalogue.bundled_bytes(f"completion/{shell}").decode()
-
-
-SCRIPTS: Final = _Scripts()
+def script(shell: str) -> str:
+    """The script `partners completion SHELL` prints, shipped as `data/completion/SHELL`. None
+    evaluates what the program answers: each reads it line by line, a value (and its
+    description) per line."""
+    return catalogue.bundled_bytes(f"completion/{shell}").decode()
 
 
 def description(text: str | None) -> str:
