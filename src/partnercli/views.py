@@ -1,6 +1,7 @@
 """Each command's result as a `View`: its records, default fields and own presentations.
 
-No Typer here, and Rich only inside the `table` callables, when a table is drawn.
+No Typer here, and Rich only inside the `table` callables, when a table is drawn: they reach
+`render` through a stand-in that imports it on first use.
 """
 
 from __future__ import annotations
@@ -15,12 +16,23 @@ from partnercli.formats import View, join, markdown_text
 from partnercli.models import MAP_FIELDS, PARTNER_FIELDS, Catalogue, Partner, Theme
 from partnercli.text import for_display
 
-if TYPE_CHECKING:
-    from rich.console import RenderableType
 
+class _Render:
+    """`partnercli.render`, imported on first use: Rich (~27 ms) is paid for only by a table."""
+
+    def __getattr__(self, name: str) -> Any:
+        from partnercli import render
+
+        return getattr(render, name)
+
+
+if TYPE_CHECKING:
+    from partnercli import render
     from partnercli.fields import FieldInfo
     from partnercli.network import Connection
     from partnercli.search import Hit
+else:
+    render = _Render()
 
 #: Search results carry these fields after the partner's own.
 HIT_FIELDS: tuple[str, ...] = (
@@ -42,18 +54,15 @@ def record(partner: Partner) -> dict[str, Any]:
 
 
 def partners_view(partners: list[Partner], cat: Catalogue, *, title: str | None = None) -> View:
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.partners_table(partners, cat, width=width, title=title, wide=wide)
-
     return View(
         records=[record(p) for p in partners],
         fields=PARTNER_FIELDS,
         plain_fields=PLAIN_PARTNER_FIELDS,
         markdown_fields=MARKDOWN_PARTNER_FIELDS,
         title=title,
-        table=table,
+        table=lambda width, wide: render.partners_table(
+            partners, cat, width=width, title=title, wide=wide
+        ),
         maps=MAP_FIELDS,
     )
 
@@ -73,18 +82,13 @@ def hit_record(hit: Hit) -> dict[str, Any]:
 
 
 def hits_view(hits: list[Hit], *, empty: str) -> View:
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.hits_table(hits, width=width, wide=wide)
-
     return View(
         records=[hit_record(h) for h in hits],
         fields=HIT_RECORD_FIELDS,
         plain_fields=(*PLAIN_PARTNER_FIELDS, "matched_in", "snippet"),
         markdown_fields=("id", "name", "type", "score", "matched_in", "snippet"),
         empty=empty,
-        table=table,
+        table=lambda width, wide: render.hits_table(hits, width=width, wide=wide),
         maps=MAP_FIELDS | {"contributions"},
     )
 
@@ -100,18 +104,13 @@ def themes_view(cat: Catalogue) -> View:
     counted = themes_by_count(cat)
     records = [msgspec.to_builtins(t) | {"count": count} for t, count in counted]
 
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.themes_table(counted)
-
     return View(
         records=records,
         fields=THEME_FIELDS,
         plain_fields=("id", "count", "name", "description"),
         markdown_fields=("id", "name", "description", "count"),
         empty="no themes in this dataset",
-        table=table,
+        table=lambda width, wide: render.themes_table(counted),
     )
 
 
@@ -176,18 +175,13 @@ def partner_view(partner: Partner, context: Callable[[], Catalogue]) -> View:
     """One partner; `context()` gives the catalogue around it (for what it shares with others),
     asked for only by the formats that show that."""
 
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.partner_panel(partner, context())
-
     return View(
         records=[record(partner)],
         fields=PARTNER_FIELDS,
         plain_fields=PARTNER_FIELDS,
         markdown_fields=PARTNER_FIELDS,
         single=True,
-        table=table,
+        table=lambda width, wide: render.partner_panel(partner, context()),
         plain=lambda: partner_plain(partner, context()),
         markdown=lambda: partner_markdown(partner, context()),
         maps=MAP_FIELDS,
@@ -254,18 +248,13 @@ def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
 
 
 def sources_view(partner: Partner, cat: Catalogue) -> View:
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.sources_table(partner, sourced_facts(partner, cat))
-
     return View(
         records=source_rows(partner, cat),
         fields=SOURCE_FIELDS,
         plain_fields=SOURCE_FIELDS,
         markdown_fields=SOURCE_FIELDS,
         title=partner.name,
-        table=table,
+        table=lambda width, wide: render.sources_table(partner, sourced_facts(partner, cat)),
     )
 
 
@@ -333,18 +322,15 @@ def about_view(cat: Catalogue, *, references: Sequence[str], sha256: str) -> Vie
     formats."""
     about = about_record(cat, references=references, sha256=sha256)
 
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.about_panel(about_plain(about), title=about["title"] or "partners")
-
     return View(
         records=[about],
         fields=ABOUT_FIELDS,
         plain_fields=ABOUT_FIELDS,
         markdown_fields=ABOUT_FIELDS,
         single=True,
-        table=table,
+        table=lambda width, wide: render.about_panel(
+            about_plain(about), title=about["title"] or "partners"
+        ),
         plain=lambda: about_plain(about),
         maps=frozenset({"by_type", "by_theme", "licence"}),
     )
@@ -358,18 +344,15 @@ CONNECTION_FIELDS: tuple[str, ...] = (*PARTNER_FIELDS, "connection")
 def related_view(partner: Partner, connections: Sequence[Connection]) -> View:
     """The partners connected to one: each partner's record and how it is connected."""
 
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.related_table(connections, title=f"Connected to {partner.name}")
-
     return View(
         records=[record(c.partner) | {"connection": c.record()} for c in connections],
         fields=CONNECTION_FIELDS,
         plain_fields=("id", "type", "name", "connection"),
         markdown_fields=("id", "name", "type", "connection"),
         empty=f"no partner is connected to {partner.id}",
-        table=table,
+        table=lambda width, wide: render.related_table(
+            connections, title=f"Connected to {partner.name}"
+        ),
         maps=MAP_FIELDS | {"connection"},
         plain=lambda: "".join(
             "\t".join(
