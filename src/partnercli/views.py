@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from partnercli.facts import SourcedFact, partner_facts, shares_themes, text_of
-from partnercli.formats import View, join, markdown_text
+from partnercli.formats import View, flatten, join, markdown_text
 from partnercli.models import MAP_FIELDS, PARTNER_FIELDS, Catalogue, Partner, Theme
 from partnercli.text import for_display
 
@@ -194,62 +194,45 @@ SOURCE_FIELDS: tuple[str, ...] = ("field", "value", "source", "caveat")
 PAGE = "ICOM partners page"
 
 
-def _fact_value(partner: Partner, name: str) -> str:
-    value = record(partner)[name]
-    if name == "headquarters" and partner.headquarters:
-        return str(partner.headquarters)
-    if name == "milestones":
-        return join(f"{m.date}: {m.event}" for m in partner.milestones)
-    if name == "un_system" and partner.un_system:
-        return f"{partner.un_system.place} ('{partner.un_system.page}')"
-    if name == "related":
-        return join(f"{r.id} ({r.relation})" for r in partner.related)
-    if isinstance(value, list | tuple):
-        return join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
 def sourced_facts(partner: Partner, cat: Catalogue) -> list[SourcedFact]:
     """Each fact of a partner with where it comes from: the page, or the source the record names."""
+    un = partner.un_system
+    # Each value flattened as a table cell is, but the milestones and the UN place in words
+    values = record(partner) | {
+        "milestones": join(f"{m.date}: {m.event}" for m in partner.milestones),
+        "un_system": f"{un.place} ('{un.page}')" if un else None,
+    }
+    evidence = join(f"{t}: '{p}'" for t, p in partner.evidence.items())
+    typos = join(f"'{c.page}' -> '{c.dataset}'" for c in partner.corrections)
     facts = []
     for name in (
         "name", "acronym", "aliases", "former_names", "description", "partnership", "themes",
         "since", "milestones", "website", "headquarters", "founded", "un_system", "related",
         "section", "position", "heading",
     ):  # fmt: skip
-        value = _fact_value(partner, name)
+        value = flatten(values[name])
         if not value:
             continue
         cited = None if name == "themes" else partner.sources.get(name)
-        detail = None
-        if name == "themes":
-            detail = join(f"{t}: '{p}'" for t, p in partner.evidence.items())
         caveat = cited.caveat if cited else None
-        if name in ("description", "partnership") and partner.corrections:
-            caveat = "typos fixed: " + join(
-                f"'{c.page}' -> '{c.dataset}'" for c in partner.corrections
-            )
+        if name in ("description", "partnership") and typos:
+            caveat = f"typos fixed: {typos}"
         facts.append(
             SourcedFact(
                 field=name,
                 value=value,
                 source=cited.source if cited else PAGE,
                 url=cited.url if cited else cat.source.url,
-                detail=detail,
+                detail=evidence if name == "themes" else None,
                 caveat=caveat,
             )
         )
     return facts
 
 
-def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
-    """`sourced_facts` as records: `field`, `value`, `source` (with its URL) and `caveat`."""
-    return [fact.record() for fact in sourced_facts(partner, cat)]
-
-
 def sources_view(partner: Partner, cat: Catalogue) -> View:
     return View(
-        records=source_rows(partner, cat),
+        records=[fact.record() for fact in sourced_facts(partner, cat)],
         fields=SOURCE_FIELDS,
         plain_fields=SOURCE_FIELDS,
         markdown_fields=SOURCE_FIELDS,
@@ -267,9 +250,7 @@ ABOUT_FIELDS: tuple[str, ...] = (
 def about_record(cat: Catalogue, *, references: Sequence[str], sha256: str) -> dict[str, Any]:
     """What the dataset is, which file exactly (`sha256`), where it comes from, how current,
     under what terms and how to cite it (`references`, one per item): `ABOUT_FIELDS`."""
-    counts: dict[str, int] = {}
-    for partner in cat.partners:
-        counts[partner.type.value] = counts.get(partner.type.value, 0) + 1
+    types = [partner.type.value for partner in cat.partners]
     info = cat.dataset
     return {
         "title": info.title if info else None,
@@ -282,7 +263,9 @@ def about_record(cat: Catalogue, *, references: Sequence[str], sha256: str) -> d
         "icom": msgspec.to_builtins(cat.icom),
         "licence": msgspec.to_builtins(info.licence) if info and info.licence else None,
         "partners": len(cat.partners),
-        "by_type": counts,
+        "by_type": {
+            type_: types.count(type_) for type_ in dict.fromkeys(types)
+        },  # first seen first
         "by_theme": {theme.id: count for theme, count in themes_by_count(cat)},
         "cite": list(references),
     }
