@@ -35,6 +35,12 @@ def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | Non
     ]
 
 
+def long_texts(partner: Partner) -> list[tuple[str, str]]:
+    """The long texts a partner has, each with its heading: what it does, then its partnership."""
+    texts = (("About", partner.description), ("Partnership with ICOM", partner.partnership))
+    return [(heading, text) for heading, text in texts if text]
+
+
 def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3, more: bool = True) -> str:
     """The partners it shares most themes with (at most `top`), and the themes; then, if
     `more` (for people, not for scripts), how many more there are and where to see them."""

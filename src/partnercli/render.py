@@ -6,7 +6,7 @@ Text from the dataset always goes into `Text(...)` (never into a markup string) 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich import box
@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from partnercli.facts import SourcedFact, partner_facts, shares_themes, theme_names
+from partnercli.facts import SourcedFact, long_texts, partner_facts, shares_themes, theme_names
 from partnercli.formats import View
 from partnercli.models import Catalogue, Partner, PartnerType, Theme
 from partnercli.network import TYPE_NAMES, UN_GROUP, Connection, Graph, relation_label
@@ -205,48 +205,45 @@ def themes_table(themes: Sequence[tuple[Theme, int]]) -> Table:
     return table
 
 
-def partner_panel(partner: Partner, catalogue: Catalogue) -> Panel:
-    """Everything known about one partner: a field grid, then About and Partnership."""
+def _panel(title: str, rows: Iterable[tuple[str | Text, Text]], *after: RenderableType) -> Panel:
+    """A titled panel: a grid of the labelled values that have any text, then `after`."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-
-    def field(label: str, value: Text | None) -> None:
-        if value is not None and value.plain:
+    for label, value in rows:
+        if value.plain:
             grid.add_row(label, value)
+    body = Padding(Group(grid, *after), (0, 1))
+    return Panel(body, title=_text(title, "bold"), title_align="left")
 
-    field("ID", _text(partner.id, "cyan"))
-    field("Name", _text(partner.name))
-    field("Acronym", _text(partner.acronym))
-    for label, value in partner_facts(partner, catalogue):
-        field(label, _text(value, TYPE_STYLES[partner.type] if label == "Type" else ""))
-    if partner.website:
-        field("Website", _text(partner.website, Style(link=partner.website, underline=True)))
-    related = Text()
-    for index, relation in enumerate(partner.related):
-        if index:
-            related.append("\n")
-        other = catalogue.partner(relation.id)
-        related.append_text(_text(relation.id, "cyan"))
-        related.append_text(_text(f" {other.name}" if other else ""))
-        related.append_text(_text(f" ({relation.relation})", "dim"))
-    field("Related", related)
-    field("Shares themes with", _text(shares_themes(partner, catalogue)))
 
-    parts: list[RenderableType] = [grid]
-    for heading, body in (
-        ("About", partner.description),
-        ("Partnership with ICOM", partner.partnership),
-    ):
-        if body:
-            parts += [Text(""), Text(heading, style="bold underline"), _text(body)]
-    title = _text(partner.name, "bold")
-    return Panel(
-        Padding(Group(*parts), (0, 1)),
-        title=title,
-        title_align="left",
-        box=box.ROUNDED,
+def partner_panel(partner: Partner, catalogue: Catalogue) -> Panel:
+    """Everything known about one partner: a field grid, then About and Partnership."""
+    related = Text("\n").join(
+        Text.assemble(
+            _text(relation.id, "cyan"),
+            _text(f" {other.name}" if (other := catalogue.partner(relation.id)) else ""),
+            _text(f" ({relation.relation})", "dim"),
+        )
+        for relation in partner.related
     )
+    type_style = TYPE_STYLES[partner.type]
+    rows = [
+        ("ID", _text(partner.id, "cyan")),
+        ("Name", _text(partner.name)),
+        ("Acronym", _text(partner.acronym)),
+        *(
+            (label, _text(value, type_style if label == "Type" else ""))
+            for label, value in partner_facts(partner, catalogue)
+        ),
+        ("Website", _text(partner.website, Style(link=partner.website, underline=True))),
+        ("Related", related),
+        ("Shares themes with", _text(shares_themes(partner, catalogue))),
+    ]
+    texts: list[RenderableType] = []
+    for heading, body in long_texts(partner):
+        texts += [Text(""), Text(heading, style="bold underline"), _text(body)]
+    return _panel(partner.name, rows, *texts)
 
 
 def records_table(view: View, fields: Sequence[str]) -> Table:
@@ -294,13 +291,8 @@ def sources_table(partner: Partner, facts: Sequence[SourcedFact]) -> Group:
 
 def about_panel(lines: str, *, title: str) -> Panel:
     """The dataset's description: its `field:<TAB>value` lines as a two-column grid."""
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    for line in lines.splitlines():
-        label, _, value = line.partition("\t")
-        grid.add_row(_text(label.rstrip(":")), _text(value))
-    return Panel(Padding(grid, (0, 1)), title=_text(title, "bold"), title_align="left")
+    rows = (line.split(":\t", 1) for line in lines.splitlines())
+    return _panel(title, [(_text(label), _text(value)) for label, value in rows])
 
 
 def related_table(connections: Sequence[Connection], *, title: str) -> Table:
@@ -310,8 +302,6 @@ def related_table(connections: Sequence[Connection], *, title: str) -> Table:
     table.add_column("Name", ratio=2)
     table.add_column("Connection", ratio=2)
     for connection in _rows(table, connections):
-        how = _text(connection.label)
-        how.stylize("dim", 0, 0)
         kind = {"relation": "", "group": "group: ", "themes": "shares: "}[connection.kind]
         table.add_row(
             _text(connection.partner.id),

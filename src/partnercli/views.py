@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from partnercli.facts import SourcedFact, partner_facts, shares_themes, text_of
+from partnercli.facts import SourcedFact, long_texts, partner_facts, shares_themes, text_of
 from partnercli.formats import View, flatten, join, markdown_text
 from partnercli.models import MAP_FIELDS, PARTNER_FIELDS, Catalogue, Partner, Theme
 from partnercli.text import for_display
@@ -143,9 +143,8 @@ def partner_plain(partner: Partner, cat: Catalogue) -> str:
         ("shares_themes_with", shares_themes(partner, cat, more=False)),  # for scripts
     ]
     out = "".join(f"{name}:\t{for_display(value or '')}\n" for name, value in fields)
-    for text in (partner.description, partner.partnership):
-        if text:
-            out += "\n" + for_display(text) + "\n"
+    for _, text in long_texts(partner):
+        out += "\n" + for_display(text) + "\n"
     return out
 
 
@@ -162,12 +161,8 @@ def partner_markdown(partner: Partner, cat: Catalogue) -> str:
     ]
     out = [f"## {markdown_text(title)}", ""]
     out += [f"- **{label}:** {markdown_text(value)}" for label, value in facts if value]
-    for heading, body in (
-        ("About", partner.description),
-        ("Partnership with ICOM", partner.partnership),
-    ):
-        if body:
-            out += ["", f"### {heading}", "", markdown_text(body)]
+    for heading, body in long_texts(partner):
+        out += ["", f"### {heading}", "", markdown_text(body)]
     return "\n".join(out) + "\n"
 
 
