@@ -6,7 +6,7 @@ Text from the dataset always goes into `Text(...)` (never into a markup string) 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich import box
@@ -20,7 +20,7 @@ from rich.tree import Tree
 
 from partnercli.facts import SourcedFact, long_texts, partner_facts, shares_themes, theme_names
 from partnercli.formats import View
-from partnercli.models import Catalogue, Partner, PartnerType, Theme
+from partnercli.models import Catalogue, Partner, PartnerType, Relation, Theme
 from partnercli.network import TYPE_NAMES, UN_GROUP, Connection, Graph, relation_label
 from partnercli.text import MARK_END, MARK_START, for_display, shorten
 
@@ -317,12 +317,11 @@ def network_tree(graph: Graph, catalogue: Catalogue) -> Tree:
     labels = {node.id: node.label for node in graph.nodes}
     hub = next((n for n in graph.nodes if n.kind == "organisation"), None)
     tree = Tree(_text(hub.label if hub else "ICOM", "bold"))
-    shown = {node.id for node in graph.nodes}
     linked: dict[str, set[str]] = {}
     for edge in graph.edges:
         linked.setdefault(edge.source, set()).add(edge.target)
         linked.setdefault(edge.target, set()).add(edge.source)
-    partners = [p for p in catalogue.partners if p.id in shown]
+    partners = [p for p in catalogue.partners if p.id in labels]
     room, drawn = TABLE_ROWS, 0
     for type_ in PartnerType:
         members = [p for p in partners if p.type is type_]
@@ -338,34 +337,24 @@ def network_tree(graph: Graph, catalogue: Catalogue) -> Tree:
                 label.append_text(_text(f" · {UN_GROUP}", "dim"))
             node = branch.add(label)
             room, drawn = room - 1, drawn + 1
-            links = _links(partner, linked.get(partner.id, set()), labels, catalogue)
-            count = _count_links(partner, linked.get(partner.id, set()))
-            for _, line in zip(range(min(count, room)), links, strict=False):
-                node.add(line)
-            if count > room:
-                node.add(_more(count - room))
-            room -= min(count, room)
+            mine = linked.get(partner.id, set())
+            links: list[Relation | str] = [r for r in partner.related if r.id in mine]
+            links += sorted(other for other in mine if other.startswith(("theme:", "type:")))
+            for link in links[:room]:  # a line is made only when it is drawn
+                node.add(_link(link, labels, catalogue))
+            if len(links) > room:
+                node.add(_more(len(links) - room))
+            room -= min(len(links), room)
     if drawn < len(partners):
         tree.add(_more(len(partners) - drawn))
     return tree
 
 
-def _count_links(partner: Partner, linked: set[str]) -> int:
-    relations = sum(1 for relation in partner.related if relation.id in linked)
-    return relations + sum(1 for other in linked if other.startswith(("theme:", "type:")))
-
-
-def _links(
-    partner: Partner, linked: set[str], labels: dict[str, str], catalogue: Catalogue
-) -> Iterator[Text]:
-    """A partner's lines in the tree, made only as they are drawn: its relations, each read
-    from its side, then its themes or group."""
-    for relation in partner.related:
-        if relation.id in linked:
-            words = relation_label(catalogue, relation)
-            line = _text(f"{words} — " if relation.between else f"{words} ", "dim")
-            line.append_text(_text(labels.get(relation.id, relation.id)))
-            yield line
-    for other in sorted(linked):
-        if other.startswith(("theme:", "type:")):
-            yield _text(labels[other], "dim")
+def _link(link: Relation | str, labels: dict[str, str], catalogue: Catalogue) -> Text:
+    """A partner's line in the tree: a relation, read from its side, or a theme or group."""
+    if isinstance(link, str):
+        return _text(labels[link], "dim")
+    words = relation_label(catalogue, link)
+    line = _text(f"{words} — " if link.between else f"{words} ", "dim")
+    line.append_text(_text(labels.get(link.id, link.id)))
+    return line
