@@ -45,6 +45,9 @@ TABLE_ROWS = 1_000
 #: Rich measures and wraps all it is given, and a 100 MB name took it minutes.
 CELL_CHARS = 10_000
 
+#: How the Connection column introduces each kind of connection.
+CONNECTION_KINDS = {"relation": "", "group": "group: ", "themes": "shares: "}
+
 R = TypeVar("R")
 
 
@@ -109,12 +112,7 @@ def _cell(wide: bool) -> dict[str, Any]:
 
 
 def partners_table(
-    partners: Sequence[Partner],
-    catalogue: Catalogue,
-    *,
-    width: int,
-    title: str | None = None,
-    wide: bool = False,
+    partners: Sequence[Partner], catalogue: Catalogue, *, width: int, title: str | None, wide: bool
 ) -> Table:
     """One line per partner: id, name (and acronym), type, the year it became a partner (when
     any has one) and themes; a long cell is cut with "…" unless `wide`."""
@@ -153,13 +151,11 @@ def snippet_text(hit: Hit) -> Text:
     return text
 
 
-def hits_table(
-    hits: Sequence[Hit], *, width: int, title: str | None = None, wide: bool = False
-) -> Table:
+def hits_table(hits: Sequence[Hit], *, width: int, wide: bool) -> Table:
     """One row per hit, best first: id, name, type, and where the query matched. The match
     gets the room, in a few lines at most (`MATCH_LINES`; --wide: whole); the name comes at 80
     columns, the type at 100."""
-    table = _table(title=title, expand=True)
+    table = _table(title=None, expand=True)
     partners = [h.partner for h in hits]
     id_width, ids = (0, [p.id for p in partners]) if wide else _ids(partners, width)
     table.add_column("ID", style="cyan", min_width=id_width, **_cell(wide))
@@ -302,12 +298,8 @@ def related_table(connections: Sequence[Connection], *, title: str) -> Table:
     table.add_column("Name", ratio=2)
     table.add_column("Connection", ratio=2)
     for connection in _rows(table, connections):
-        kind = {"relation": "", "group": "group: ", "themes": "shares: "}[connection.kind]
-        table.add_row(
-            _text(connection.partner.id),
-            _text(connection.partner.name),
-            _text(kind + connection.label),
-        )
+        partner, kind = connection.partner, CONNECTION_KINDS[connection.kind]
+        table.add_row(_text(partner.id), _text(partner.name), _text(kind + connection.label))
     return table
 
 
