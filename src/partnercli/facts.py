@@ -48,10 +48,9 @@ def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3, more: bool 
 
     sharing = [c for c in related(cat, partner) if c.kind == "themes"]
     shown = join(f"{c.partner.id} ({', '.join(theme_names(c.themes, cat))})" for c in sharing[:top])
-    rest = len(sharing) - top
-    return (
-        f"{shown} …and {rest} more (partners related {partner.id})" if more and rest > 0 else shown
-    )
+    if more and len(sharing) > top:
+        shown += f" …and {len(sharing) - top} more (partners related {partner.id})"
+    return shown
 
 
 class SourcedFact(Struct, frozen=True, kw_only=True):
