@@ -13,7 +13,7 @@ import msgspec
 
 from partnercli.facts import SourcedFact, long_texts, partner_facts, shares_themes, text_of
 from partnercli.formats import View, flatten, join, markdown_text
-from partnercli.models import MAP_FIELDS, PARTNER_FIELDS, Catalogue, Partner, Theme
+from partnercli.models import MAP_FIELDS, PARTNER_FIELDS, Catalogue, FactSource, Partner, Theme
 from partnercli.text import for_display
 
 
@@ -102,10 +102,8 @@ def themes_by_count(cat: Catalogue) -> list[tuple[Theme, int]]:
 
 def themes_view(cat: Catalogue) -> View:
     counted = themes_by_count(cat)
-    records = [msgspec.to_builtins(t) | {"count": count} for t, count in counted]
-
     return View(
-        records=records,
+        records=[msgspec.to_builtins(t) | {"count": count} for t, count in counted],
         fields=THEME_FIELDS,
         plain_fields=("id", "count", "name", "description"),
         markdown_fields=("id", "name", "description", "count"),
@@ -116,7 +114,7 @@ def themes_view(cat: Catalogue) -> View:
 
 def fields_view(infos: Sequence[FieldInfo]) -> View:
     return View(
-        records=[{"name": f.name, "type": f.type, "description": f.description} for f in infos],
+        records=msgspec.to_builtins(infos),  # each: name, type, description
         fields=FIELD_FIELDS,
         plain_fields=FIELD_FIELDS,
         markdown_fields=FIELD_FIELDS,
@@ -199,27 +197,25 @@ def sourced_facts(partner: Partner, cat: Catalogue) -> list[SourcedFact]:
     }
     evidence = join(f"{t}: '{p}'" for t, p in partner.evidence.items())
     typos = join(f"'{c.page}' -> '{c.dataset}'" for c in partner.corrections)
+    page = FactSource(PAGE, cat.source.url)  # a fact's source unless the record names another
     facts = []
     for name in (
         "name", "acronym", "aliases", "former_names", "description", "partnership", "themes",
         "since", "milestones", "website", "headquarters", "founded", "un_system", "related",
         "section", "position", "heading",
     ):  # fmt: skip
-        value = flatten(values[name])
-        if not value:
+        if not (value := flatten(values[name])):
             continue
-        cited = None if name == "themes" else partner.sources.get(name)
-        caveat = cited.caveat if cited else None
-        if name in ("description", "partnership") and typos:
-            caveat = f"typos fixed: {typos}"
+        cited = page if name == "themes" else partner.sources.get(name, page)
+        fixed = typos if name in ("description", "partnership") else ""
         facts.append(
             SourcedFact(
                 field=name,
                 value=value,
-                source=cited.source if cited else PAGE,
-                url=cited.url if cited else cat.source.url,
+                source=cited.source,
+                url=cited.url,
                 detail=evidence if name == "themes" else None,
-                caveat=caveat,
+                caveat=f"typos fixed: {fixed}" if fixed else cited.caveat,
             )
         )
     return facts
