@@ -8,17 +8,13 @@ from typing import Any
 
 from msgspec import Struct
 
-from partnercli.formats import join
+from partnercli.formats import flatten, join
 from partnercli.models import Catalogue, Partner
 
 
 def theme_names(themes: Iterable[str], catalogue: Catalogue) -> list[str]:
     """Theme names for ids, falling back to the id for one the catalogue lacks."""
     return [t.name if (t := catalogue.theme(theme_id)) else theme_id for theme_id in themes]
-
-
-def text_of(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | None]]:
@@ -28,9 +24,9 @@ def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | Non
         ("Also known as", join(partner.aliases)),
         ("Formerly", join(partner.former_names)),
         ("Themes", join(theme_names(partner.themes, cat))),
-        ("Partner since", text_of(partner.since)),
-        ("Seat", text_of(partner.headquarters)),
-        ("Founded", text_of(partner.founded)),
+        ("Partner since", flatten(partner.since)),
+        ("Seat", flatten(partner.headquarters)),
+        ("Founded", flatten(partner.founded)),
         ("UN system", partner.un_system.place.capitalize() if partner.un_system else None),
     ]
 

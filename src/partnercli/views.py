@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from partnercli.facts import SourcedFact, long_texts, partner_facts, shares_themes, text_of
+from partnercli.facts import SourcedFact, long_texts, partner_facts, shares_themes
 from partnercli.formats import View, flatten, join, markdown_text
 from partnercli.models import MAP_FIELDS, PARTNER_FIELDS, Catalogue, FactSource, Partner, Theme
 from partnercli.text import for_display
@@ -123,7 +123,6 @@ def fields_view(infos: Sequence[FieldInfo]) -> View:
 
 def partner_plain(partner: Partner, cat: Catalogue) -> str:
     """`field:<TAB>value` lines, then the long texts as paragraphs."""
-    related = join(f"{r.id} ({r.relation})" for r in partner.related)
     fields = [
         ("id", partner.id),
         ("type", partner.type.value),
@@ -132,12 +131,12 @@ def partner_plain(partner: Partner, cat: Catalogue) -> str:
         ("aliases", join(partner.aliases)),
         ("former_names", join(partner.former_names)),
         ("themes", join(partner.themes)),
-        ("since", text_of(partner.since)),
-        ("headquarters", text_of(partner.headquarters)),
-        ("founded", text_of(partner.founded)),
+        ("since", flatten(partner.since)),
+        ("headquarters", flatten(partner.headquarters)),
+        ("founded", flatten(partner.founded)),
         ("un_system", partner.un_system.place if partner.un_system else None),
         ("website", partner.website),
-        ("related", related),
+        ("related", join(f"{r.id} ({r.relation})" for r in partner.related)),
         ("shares_themes_with", shares_themes(partner, cat, more=False)),  # for scripts
     ]
     out = "".join(f"{name}:\t{for_display(value or '')}\n" for name, value in fields)
@@ -254,9 +253,8 @@ def about_record(cat: Catalogue, *, references: Sequence[str], sha256: str) -> d
         "icom": msgspec.to_builtins(cat.icom),
         "licence": msgspec.to_builtins(info.licence) if info and info.licence else None,
         "partners": len(cat.partners),
-        "by_type": {
-            type_: types.count(type_) for type_ in dict.fromkeys(types)
-        },  # first seen first
+        # Each type's count, in the order the types first appear
+        "by_type": {type_: types.count(type_) for type_ in dict.fromkeys(types)},
         "by_theme": {theme.id: count for theme, count in themes_by_count(cat)},
         "cite": list(references),
     }
