@@ -194,9 +194,7 @@ def themes_table(themes: Sequence[tuple[Theme, int]]) -> Table:
     table.add_column("Partners", justify="right", no_wrap=True)
     table.add_column("Description", style="dim", ratio=1)
     for theme, count in _rows(table, themes):
-        label = _text(theme.name, "bold")
-        label.append("\n")
-        label.append_text(_text(theme.id, "cyan"))
+        label = Text.assemble(_text(theme.name), "\n", _text(theme.id, "cyan"), style="bold")
         table.add_row(label, str(count), _text(theme.description))
     return table
 
