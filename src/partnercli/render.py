@@ -221,13 +221,12 @@ def partner_panel(partner: Partner, catalogue: Catalogue) -> Panel:
         )
         for relation in partner.related
     )
-    type_style = TYPE_STYLES[partner.type]
     rows = [
         ("ID", _text(partner.id, "cyan")),
         ("Name", _text(partner.name)),
         ("Acronym", _text(partner.acronym)),
         *(
-            (label, _text(value, type_style if label == "Type" else ""))
+            (label, _text(value, TYPE_STYLES[partner.type] if label == "Type" else ""))
             for label, value in partner_facts(partner, catalogue)
         ),
         ("Website", _text(partner.website, Style(link=partner.website, underline=True))),
@@ -283,15 +282,16 @@ def sources_table(partner: Partner, facts: Sequence[SourcedFact]) -> Group:
     return Group(table, *notes)
 
 
-def about_panel(lines: str, *, title: str) -> Panel:
-    """The dataset's description: its `field:<TAB>value` lines as a two-column grid."""
+def about_panel(lines: str, *, title: str | None) -> Panel:
+    """The dataset's description: its `field:<TAB>value` lines as a two-column grid, under its
+    title (or "partners", for a dataset without one)."""
     rows = (line.split(":\t", 1) for line in lines.splitlines())
-    return _panel(title, [(_text(label), _text(value)) for label, value in rows])
+    return _panel(title or "partners", [(_text(label), _text(value)) for label, value in rows])
 
 
-def related_table(connections: Sequence[Connection], *, title: str) -> Table:
+def related_table(partner: Partner, connections: Sequence[Connection]) -> Table:
     """The partners connected to one, strongest first, with how each is connected."""
-    table = _table(title=title)
+    table = _table(title=f"Connected to {partner.name}")
     table.add_column("ID", style="bold cyan", no_wrap=True)
     table.add_column("Name", ratio=2)
     table.add_column("Connection", ratio=2)

@@ -267,6 +267,7 @@ def about_plain(about: dict[str, Any]) -> str:
     licences = [f"{licence['code']} (code)"] if licence else []
     if licence.get("data"):
         licences.append(f"{licence['data']} (compilation and structured fields)")
+    by_type = join(f"{k} {v}" for k, v in about["by_type"].items())
     lines = [
         ("title", about["title"]),
         ("version", about["version"]),
@@ -277,10 +278,7 @@ def about_plain(about: dict[str, Any]) -> str:
         *((f"url ({t['language']})", t["url"]) for t in source.get("translations") or []),
         ("as of", about["as_of"]),
         ("as of note", about["as_of_note"]),
-        (
-            "partners",
-            f"{about['partners']} ({join(f'{k} {v}' for k, v in about['by_type'].items())})",
-        ),
+        ("partners", f"{about['partners']} ({by_type})"),
         ("themes", join(f"{k} {v}" for k, v in about["by_theme"].items())),
         ("licence", join(licences)),
         ("licence note", licence.get("text")),
@@ -300,9 +298,7 @@ def about_view(cat: Catalogue, *, references: Sequence[str], sha256: str) -> Vie
         plain_fields=ABOUT_FIELDS,
         markdown_fields=ABOUT_FIELDS,
         single=True,
-        table=lambda width, wide: render.about_panel(
-            about_plain(about), title=about["title"] or "partners"
-        ),
+        table=lambda width, wide: render.about_panel(about_plain(about), title=about["title"]),
         plain=lambda: about_plain(about),
         maps=frozenset({"by_type", "by_theme", "licence"}),
     )
@@ -322,9 +318,7 @@ def related_view(partner: Partner, connections: Sequence[Connection]) -> View:
         plain_fields=("id", "type", "name", "connection"),
         markdown_fields=("id", "name", "type", "connection"),
         empty=f"no partner is connected to {partner.id}",
-        table=lambda width, wide: render.related_table(
-            connections, title=f"Connected to {partner.name}"
-        ),
+        table=lambda width, wide: render.related_table(partner, connections),
         maps=MAP_FIELDS | {"connection"},
         plain=lambda: "".join(
             "\t".join(
