@@ -8,17 +8,13 @@ from typing import Any
 
 from msgspec import Struct
 
-from partnercli.formats import join
+from partnercli.formats import flatten, join
 from partnercli.models import Catalogue, Partner
 
 
 def theme_names(themes: Iterable[str], catalogue: Catalogue) -> list[str]:
     """Theme names for ids, falling back to the id for one the catalogue lacks."""
     return [t.name if (t := catalogue.theme(theme_id)) else theme_id for theme_id in themes]
-
-
-def text_of(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | None]]:
@@ -28,11 +24,17 @@ def partner_facts(partner: Partner, cat: Catalogue) -> list[tuple[str, str | Non
         ("Also known as", join(partner.aliases)),
         ("Formerly", join(partner.former_names)),
         ("Themes", join(theme_names(partner.themes, cat))),
-        ("Partner since", text_of(partner.since)),
-        ("Seat", text_of(partner.headquarters)),
-        ("Founded", text_of(partner.founded)),
+        ("Partner since", flatten(partner.since)),
+        ("Seat", flatten(partner.headquarters)),
+        ("Founded", flatten(partner.founded)),
         ("UN system", partner.un_system.place.capitalize() if partner.un_system else None),
     ]
+
+
+def long_texts(partner: Partner) -> list[tuple[str, str]]:
+    """The long texts a partner has, each with its heading: what it does, then its partnership."""
+    texts = (("About", partner.description), ("Partnership with ICOM", partner.partnership))
+    return [(heading, text) for heading, text in texts if text]
 
 
 def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3, more: bool = True) -> str:
@@ -42,10 +44,9 @@ def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3, more: bool 
 
     sharing = [c for c in related(cat, partner) if c.kind == "themes"]
     shown = join(f"{c.partner.id} ({', '.join(theme_names(c.themes, cat))})" for c in sharing[:top])
-    rest = len(sharing) - top
-    return (
-        f"{shown} …and {rest} more (partners related {partner.id})" if more and rest > 0 else shown
-    )
+    if more and len(sharing) > top:
+        shown += f" …and {len(sharing) - top} more (partners related {partner.id})"
+    return shown
 
 
 class SourcedFact(Struct, frozen=True, kw_only=True):

@@ -37,18 +37,14 @@ def _json_type(info: inspect.Type) -> str:
     return {inspect.StrType: "string", inspect.IntType: "integer"}.get(type(info), "value")
 
 
-def _description(info: inspect.Type) -> str:
-    if isinstance(info, inspect.Metadata) and info.extra_json_schema:
-        return str(info.extra_json_schema.get("description", ""))
-    return ""
-
-
 def partner_fields() -> list[FieldInfo]:
-    """The fields of a partner record, from the `Partner` Struct itself."""
+    """The fields of a partner record, from the `Partner` Struct itself: each one's type, and
+    its description as the JSON Schema gives it."""
     struct = inspect.type_info(Partner)
     assert isinstance(struct, inspect.StructType)
+    schema = msgspec.json.schema(Partner)["$defs"]["Partner"]["properties"]
     return [
-        FieldInfo(name=f.encode_name, type=_json_type(f.type), description=_description(f.type))
+        FieldInfo(f.encode_name, _json_type(f.type), schema[f.encode_name].get("description", ""))
         for f in struct.fields
     ]
 

@@ -6,7 +6,7 @@ Text from the dataset always goes into `Text(...)` (never into a markup string) 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich import box
@@ -18,9 +18,9 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from partnercli.facts import SourcedFact, partner_facts, shares_themes, theme_names
+from partnercli.facts import SourcedFact, long_texts, partner_facts, shares_themes, theme_names
 from partnercli.formats import View
-from partnercli.models import Catalogue, Partner, PartnerType, Theme
+from partnercli.models import Catalogue, Partner, PartnerType, Relation, Theme
 from partnercli.network import TYPE_NAMES, UN_GROUP, Connection, Graph, relation_label
 from partnercli.text import MARK_END, MARK_START, for_display, shorten
 
@@ -44,6 +44,9 @@ TABLE_ROWS = 1_000
 #: A cell shows at most this many characters of a text (the longest of ICOM's page has 671):
 #: Rich measures and wraps all it is given, and a 100 MB name took it minutes.
 CELL_CHARS = 10_000
+
+#: How the Connection column introduces each kind of connection.
+CONNECTION_KINDS = {"relation": "", "group": "group: ", "themes": "shares: "}
 
 R = TypeVar("R")
 
@@ -109,12 +112,7 @@ def _cell(wide: bool) -> dict[str, Any]:
 
 
 def partners_table(
-    partners: Sequence[Partner],
-    catalogue: Catalogue,
-    *,
-    width: int,
-    title: str | None = None,
-    wide: bool = False,
+    partners: Sequence[Partner], catalogue: Catalogue, *, width: int, title: str | None, wide: bool
 ) -> Table:
     """One line per partner: id, name (and acronym), type, the year it became a partner (when
     any has one) and themes; a long cell is cut with "…" unless `wide`."""
@@ -153,13 +151,11 @@ def snippet_text(hit: Hit) -> Text:
     return text
 
 
-def hits_table(
-    hits: Sequence[Hit], *, width: int, title: str | None = None, wide: bool = False
-) -> Table:
+def hits_table(hits: Sequence[Hit], *, width: int, wide: bool) -> Table:
     """One row per hit, best first: id, name, type, and where the query matched. The match
     gets the room, in a few lines at most (`MATCH_LINES`; --wide: whole); the name comes at 80
     columns, the type at 100."""
-    table = _table(title=title, expand=True)
+    table = _table(title=None, expand=True)
     partners = [h.partner for h in hits]
     id_width, ids = (0, [p.id for p in partners]) if wide else _ids(partners, width)
     table.add_column("ID", style="cyan", min_width=id_width, **_cell(wide))
@@ -198,55 +194,49 @@ def themes_table(themes: Sequence[tuple[Theme, int]]) -> Table:
     table.add_column("Partners", justify="right", no_wrap=True)
     table.add_column("Description", style="dim", ratio=1)
     for theme, count in _rows(table, themes):
-        label = _text(theme.name, "bold")
-        label.append("\n")
-        label.append_text(_text(theme.id, "cyan"))
+        label = Text.assemble(_text(theme.name), "\n", _text(theme.id, "cyan"), style="bold")
         table.add_row(label, str(count), _text(theme.description))
     return table
 
 
-def partner_panel(partner: Partner, catalogue: Catalogue) -> Panel:
-    """Everything known about one partner: a field grid, then About and Partnership."""
+def _panel(title: str, rows: Iterable[tuple[str | Text, Text]], *after: RenderableType) -> Panel:
+    """A titled panel: a grid of the labelled values that have any text, then `after`."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-
-    def field(label: str, value: Text | None) -> None:
-        if value is not None and value.plain:
+    for label, value in rows:
+        if value.plain:
             grid.add_row(label, value)
+    body = Padding(Group(grid, *after), (0, 1))
+    return Panel(body, title=_text(title, "bold"), title_align="left")
 
-    field("ID", _text(partner.id, "cyan"))
-    field("Name", _text(partner.name))
-    field("Acronym", _text(partner.acronym))
-    for label, value in partner_facts(partner, catalogue):
-        field(label, _text(value, TYPE_STYLES[partner.type] if label == "Type" else ""))
-    if partner.website:
-        field("Website", _text(partner.website, Style(link=partner.website, underline=True)))
-    related = Text()
-    for index, relation in enumerate(partner.related):
-        if index:
-            related.append("\n")
-        other = catalogue.partner(relation.id)
-        related.append_text(_text(relation.id, "cyan"))
-        related.append_text(_text(f" {other.name}" if other else ""))
-        related.append_text(_text(f" ({relation.relation})", "dim"))
-    field("Related", related)
-    field("Shares themes with", _text(shares_themes(partner, catalogue)))
 
-    parts: list[RenderableType] = [grid]
-    for heading, body in (
-        ("About", partner.description),
-        ("Partnership with ICOM", partner.partnership),
-    ):
-        if body:
-            parts += [Text(""), Text(heading, style="bold underline"), _text(body)]
-    title = _text(partner.name, "bold")
-    return Panel(
-        Padding(Group(*parts), (0, 1)),
-        title=title,
-        title_align="left",
-        box=box.ROUNDED,
+def partner_panel(partner: Partner, catalogue: Catalogue) -> Panel:
+    """Everything known about one partner: a field grid, then About and Partnership."""
+    related = Text("\n").join(
+        Text.assemble(
+            _text(relation.id, "cyan"),
+            _text(f" {other.name}" if (other := catalogue.partner(relation.id)) else ""),
+            _text(f" ({relation.relation})", "dim"),
+        )
+        for relation in partner.related
     )
+    rows = [
+        ("ID", _text(partner.id, "cyan")),
+        ("Name", _text(partner.name)),
+        ("Acronym", _text(partner.acronym)),
+        *(
+            (label, _text(value, TYPE_STYLES[partner.type] if label == "Type" else ""))
+            for label, value in partner_facts(partner, catalogue)
+        ),
+        ("Website", _text(partner.website, Style(link=partner.website, underline=True))),
+        ("Related", related),
+        ("Shares themes with", _text(shares_themes(partner, catalogue))),
+    ]
+    texts: list[RenderableType] = []
+    for heading, body in long_texts(partner):
+        texts += [Text(""), Text(heading, style="bold underline"), _text(body)]
+    return _panel(partner.name, rows, *texts)
 
 
 def records_table(view: View, fields: Sequence[str]) -> Table:
@@ -292,32 +282,22 @@ def sources_table(partner: Partner, facts: Sequence[SourcedFact]) -> Group:
     return Group(table, *notes)
 
 
-def about_panel(lines: str, *, title: str) -> Panel:
-    """The dataset's description: its `field:<TAB>value` lines as a two-column grid."""
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    for line in lines.splitlines():
-        label, _, value = line.partition("\t")
-        grid.add_row(_text(label.rstrip(":")), _text(value))
-    return Panel(Padding(grid, (0, 1)), title=_text(title, "bold"), title_align="left")
+def about_panel(lines: str, *, title: str | None) -> Panel:
+    """The dataset's description: its `field:<TAB>value` lines as a two-column grid, under its
+    title (or "partners", for a dataset without one)."""
+    rows = (line.split(":\t", 1) for line in lines.splitlines())
+    return _panel(title or "partners", [(_text(label), _text(value)) for label, value in rows])
 
 
-def related_table(connections: Sequence[Connection], *, title: str) -> Table:
+def related_table(partner: Partner, connections: Sequence[Connection]) -> Table:
     """The partners connected to one, strongest first, with how each is connected."""
-    table = _table(title=title)
+    table = _table(title=f"Connected to {partner.name}")
     table.add_column("ID", style="bold cyan", no_wrap=True)
     table.add_column("Name", ratio=2)
     table.add_column("Connection", ratio=2)
     for connection in _rows(table, connections):
-        how = _text(connection.label)
-        how.stylize("dim", 0, 0)
-        kind = {"relation": "", "group": "group: ", "themes": "shares: "}[connection.kind]
-        table.add_row(
-            _text(connection.partner.id),
-            _text(connection.partner.name),
-            _text(kind + connection.label),
-        )
+        partner, kind = connection.partner, CONNECTION_KINDS[connection.kind]
+        table.add_row(_text(partner.id), _text(partner.name), _text(kind + connection.label))
     return table
 
 
@@ -327,12 +307,11 @@ def network_tree(graph: Graph, catalogue: Catalogue) -> Tree:
     labels = {node.id: node.label for node in graph.nodes}
     hub = next((n for n in graph.nodes if n.kind == "organisation"), None)
     tree = Tree(_text(hub.label if hub else "ICOM", "bold"))
-    shown = {node.id for node in graph.nodes}
     linked: dict[str, set[str]] = {}
     for edge in graph.edges:
         linked.setdefault(edge.source, set()).add(edge.target)
         linked.setdefault(edge.target, set()).add(edge.source)
-    partners = [p for p in catalogue.partners if p.id in shown]
+    partners = [p for p in catalogue.partners if p.id in labels]
     room, drawn = TABLE_ROWS, 0
     for type_ in PartnerType:
         members = [p for p in partners if p.type is type_]
@@ -348,34 +327,24 @@ def network_tree(graph: Graph, catalogue: Catalogue) -> Tree:
                 label.append_text(_text(f" · {UN_GROUP}", "dim"))
             node = branch.add(label)
             room, drawn = room - 1, drawn + 1
-            links = _links(partner, linked.get(partner.id, set()), labels, catalogue)
-            count = _count_links(partner, linked.get(partner.id, set()))
-            for _, line in zip(range(min(count, room)), links, strict=False):
-                node.add(line)
-            if count > room:
-                node.add(_more(count - room))
-            room -= min(count, room)
+            mine = linked.get(partner.id, set())
+            links: list[Relation | str] = [r for r in partner.related if r.id in mine]
+            links += sorted(other for other in mine if other.startswith(("theme:", "type:")))
+            for link in links[:room]:  # a line is made only when it is drawn
+                node.add(_link(link, labels, catalogue))
+            if len(links) > room:
+                node.add(_more(len(links) - room))
+            room -= min(len(links), room)
     if drawn < len(partners):
         tree.add(_more(len(partners) - drawn))
     return tree
 
 
-def _count_links(partner: Partner, linked: set[str]) -> int:
-    relations = sum(1 for relation in partner.related if relation.id in linked)
-    return relations + sum(1 for other in linked if other.startswith(("theme:", "type:")))
-
-
-def _links(
-    partner: Partner, linked: set[str], labels: dict[str, str], catalogue: Catalogue
-) -> Iterator[Text]:
-    """A partner's lines in the tree, made only as they are drawn: its relations, each read
-    from its side, then its themes or group."""
-    for relation in partner.related:
-        if relation.id in linked:
-            words = relation_label(catalogue, relation)
-            line = _text(f"{words} — " if relation.between else f"{words} ", "dim")
-            line.append_text(_text(labels.get(relation.id, relation.id)))
-            yield line
-    for other in sorted(linked):
-        if other.startswith(("theme:", "type:")):
-            yield _text(labels[other], "dim")
+def _link(link: Relation | str, labels: dict[str, str], catalogue: Catalogue) -> Text:
+    """A partner's line in the tree: a relation, read from its side, or a theme or group."""
+    if isinstance(link, str):
+        return _text(labels[link], "dim")
+    words = relation_label(catalogue, link)
+    line = _text(f"{words} — " if link.between else f"{words} ", "dim")
+    line.append_text(_text(labels.get(link.id, link.id)))
+    return line

@@ -1,6 +1,7 @@
 """Each command's result as a `View`: its records, default fields and own presentations.
 
-No Typer here, and Rich only inside the `table` callables, when a table is drawn.
+No Typer here, and Rich only inside the `table` callables, when a table is drawn: they reach
+`render` through a stand-in that imports it on first use.
 """
 
 from __future__ import annotations
@@ -10,17 +11,28 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from partnercli.facts import SourcedFact, partner_facts, shares_themes, text_of
-from partnercli.formats import View, join, markdown_text
-from partnercli.models import MAP_FIELDS, PARTNER_FIELDS, Catalogue, Partner, Theme
+from partnercli.facts import SourcedFact, long_texts, partner_facts, shares_themes
+from partnercli.formats import View, flatten, join, markdown_text
+from partnercli.models import MAP_FIELDS, PARTNER_FIELDS, Catalogue, FactSource, Partner, Theme
 from partnercli.text import for_display
 
-if TYPE_CHECKING:
-    from rich.console import RenderableType
 
+class _Render:
+    """`partnercli.render`, imported on first use: Rich (~27 ms) is paid for only by a table."""
+
+    def __getattr__(self, name: str) -> Any:
+        from partnercli import render
+
+        return getattr(render, name)
+
+
+if TYPE_CHECKING:
+    from partnercli import render
     from partnercli.fields import FieldInfo
     from partnercli.network import Connection
     from partnercli.search import Hit
+else:
+    render = _Render()
 
 #: Search results carry these fields after the partner's own.
 HIT_FIELDS: tuple[str, ...] = (
@@ -42,18 +54,15 @@ def record(partner: Partner) -> dict[str, Any]:
 
 
 def partners_view(partners: list[Partner], cat: Catalogue, *, title: str | None = None) -> View:
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.partners_table(partners, cat, width=width, title=title, wide=wide)
-
     return View(
         records=[record(p) for p in partners],
         fields=PARTNER_FIELDS,
         plain_fields=PLAIN_PARTNER_FIELDS,
         markdown_fields=MARKDOWN_PARTNER_FIELDS,
         title=title,
-        table=table,
+        table=lambda width, wide: render.partners_table(
+            partners, cat, width=width, title=title, wide=wide
+        ),
         maps=MAP_FIELDS,
     )
 
@@ -73,18 +82,13 @@ def hit_record(hit: Hit) -> dict[str, Any]:
 
 
 def hits_view(hits: list[Hit], *, empty: str) -> View:
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.hits_table(hits, width=width, wide=wide)
-
     return View(
         records=[hit_record(h) for h in hits],
         fields=HIT_RECORD_FIELDS,
         plain_fields=(*PLAIN_PARTNER_FIELDS, "matched_in", "snippet"),
         markdown_fields=("id", "name", "type", "score", "matched_in", "snippet"),
         empty=empty,
-        table=table,
+        table=lambda width, wide: render.hits_table(hits, width=width, wide=wide),
         maps=MAP_FIELDS | {"contributions"},
     )
 
@@ -98,26 +102,19 @@ def themes_by_count(cat: Catalogue) -> list[tuple[Theme, int]]:
 
 def themes_view(cat: Catalogue) -> View:
     counted = themes_by_count(cat)
-    records = [msgspec.to_builtins(t) | {"count": count} for t, count in counted]
-
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.themes_table(counted)
-
     return View(
-        records=records,
+        records=[msgspec.to_builtins(t) | {"count": count} for t, count in counted],
         fields=THEME_FIELDS,
         plain_fields=("id", "count", "name", "description"),
         markdown_fields=("id", "name", "description", "count"),
         empty="no themes in this dataset",
-        table=table,
+        table=lambda width, wide: render.themes_table(counted),
     )
 
 
 def fields_view(infos: Sequence[FieldInfo]) -> View:
     return View(
-        records=[{"name": f.name, "type": f.type, "description": f.description} for f in infos],
+        records=msgspec.to_builtins(infos),  # each: name, type, description
         fields=FIELD_FIELDS,
         plain_fields=FIELD_FIELDS,
         markdown_fields=FIELD_FIELDS,
@@ -126,7 +123,6 @@ def fields_view(infos: Sequence[FieldInfo]) -> View:
 
 def partner_plain(partner: Partner, cat: Catalogue) -> str:
     """`field:<TAB>value` lines, then the long texts as paragraphs."""
-    related = join(f"{r.id} ({r.relation})" for r in partner.related)
     fields = [
         ("id", partner.id),
         ("type", partner.type.value),
@@ -135,18 +131,17 @@ def partner_plain(partner: Partner, cat: Catalogue) -> str:
         ("aliases", join(partner.aliases)),
         ("former_names", join(partner.former_names)),
         ("themes", join(partner.themes)),
-        ("since", text_of(partner.since)),
-        ("headquarters", text_of(partner.headquarters)),
-        ("founded", text_of(partner.founded)),
+        ("since", flatten(partner.since)),
+        ("headquarters", flatten(partner.headquarters)),
+        ("founded", flatten(partner.founded)),
         ("un_system", partner.un_system.place if partner.un_system else None),
         ("website", partner.website),
-        ("related", related),
+        ("related", join(f"{r.id} ({r.relation})" for r in partner.related)),
         ("shares_themes_with", shares_themes(partner, cat, more=False)),  # for scripts
     ]
     out = "".join(f"{name}:\t{for_display(value or '')}\n" for name, value in fields)
-    for text in (partner.description, partner.partnership):
-        if text:
-            out += "\n" + for_display(text) + "\n"
+    for _, text in long_texts(partner):
+        out += "\n" + for_display(text) + "\n"
     return out
 
 
@@ -163,12 +158,8 @@ def partner_markdown(partner: Partner, cat: Catalogue) -> str:
     ]
     out = [f"## {markdown_text(title)}", ""]
     out += [f"- **{label}:** {markdown_text(value)}" for label, value in facts if value]
-    for heading, body in (
-        ("About", partner.description),
-        ("Partnership with ICOM", partner.partnership),
-    ):
-        if body:
-            out += ["", f"### {heading}", "", markdown_text(body)]
+    for heading, body in long_texts(partner):
+        out += ["", f"### {heading}", "", markdown_text(body)]
     return "\n".join(out) + "\n"
 
 
@@ -176,18 +167,13 @@ def partner_view(partner: Partner, context: Callable[[], Catalogue]) -> View:
     """One partner; `context()` gives the catalogue around it (for what it shares with others),
     asked for only by the formats that show that."""
 
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.partner_panel(partner, context())
-
     return View(
         records=[record(partner)],
         fields=PARTNER_FIELDS,
         plain_fields=PARTNER_FIELDS,
         markdown_fields=PARTNER_FIELDS,
         single=True,
-        table=table,
+        table=lambda width, wide: render.partner_panel(partner, context()),
         plain=lambda: partner_plain(partner, context()),
         markdown=lambda: partner_markdown(partner, context()),
         maps=MAP_FIELDS,
@@ -200,72 +186,48 @@ SOURCE_FIELDS: tuple[str, ...] = ("field", "value", "source", "caveat")
 PAGE = "ICOM partners page"
 
 
-def _fact_value(partner: Partner, name: str) -> str:
-    value = record(partner)[name]
-    if name == "headquarters" and partner.headquarters:
-        return str(partner.headquarters)
-    if name == "milestones":
-        return join(f"{m.date}: {m.event}" for m in partner.milestones)
-    if name == "un_system" and partner.un_system:
-        return f"{partner.un_system.place} ('{partner.un_system.page}')"
-    if name == "related":
-        return join(f"{r.id} ({r.relation})" for r in partner.related)
-    if isinstance(value, list | tuple):
-        return join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
 def sourced_facts(partner: Partner, cat: Catalogue) -> list[SourcedFact]:
     """Each fact of a partner with where it comes from: the page, or the source the record names."""
+    un = partner.un_system
+    # Each value flattened as a table cell is, but the milestones and the UN place in words
+    values = record(partner) | {
+        "milestones": join(f"{m.date}: {m.event}" for m in partner.milestones),
+        "un_system": f"{un.place} ('{un.page}')" if un else None,
+    }
+    evidence = join(f"{t}: '{p}'" for t, p in partner.evidence.items())
+    typos = join(f"'{c.page}' -> '{c.dataset}'" for c in partner.corrections)
+    page = FactSource(PAGE, cat.source.url)  # a fact's source unless the record names another
     facts = []
     for name in (
         "name", "acronym", "aliases", "former_names", "description", "partnership", "themes",
         "since", "milestones", "website", "headquarters", "founded", "un_system", "related",
         "section", "position", "heading",
     ):  # fmt: skip
-        value = _fact_value(partner, name)
-        if not value:
+        if not (value := flatten(values[name])):
             continue
-        cited = None if name == "themes" else partner.sources.get(name)
-        detail = None
-        if name == "themes":
-            detail = join(f"{t}: '{p}'" for t, p in partner.evidence.items())
-        caveat = cited.caveat if cited else None
-        if name in ("description", "partnership") and partner.corrections:
-            caveat = "typos fixed: " + join(
-                f"'{c.page}' -> '{c.dataset}'" for c in partner.corrections
-            )
+        cited = page if name == "themes" else partner.sources.get(name, page)
+        fixed = typos if name in ("description", "partnership") else ""
         facts.append(
             SourcedFact(
                 field=name,
                 value=value,
-                source=cited.source if cited else PAGE,
-                url=cited.url if cited else cat.source.url,
-                detail=detail,
-                caveat=caveat,
+                source=cited.source,
+                url=cited.url,
+                detail=evidence if name == "themes" else None,
+                caveat=f"typos fixed: {fixed}" if fixed else cited.caveat,
             )
         )
     return facts
 
 
-def source_rows(partner: Partner, cat: Catalogue) -> list[dict[str, Any]]:
-    """`sourced_facts` as records: `field`, `value`, `source` (with its URL) and `caveat`."""
-    return [fact.record() for fact in sourced_facts(partner, cat)]
-
-
 def sources_view(partner: Partner, cat: Catalogue) -> View:
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.sources_table(partner, sourced_facts(partner, cat))
-
     return View(
-        records=source_rows(partner, cat),
+        records=[fact.record() for fact in sourced_facts(partner, cat)],
         fields=SOURCE_FIELDS,
         plain_fields=SOURCE_FIELDS,
         markdown_fields=SOURCE_FIELDS,
         title=partner.name,
-        table=table,
+        table=lambda width, wide: render.sources_table(partner, sourced_facts(partner, cat)),
     )
 
 
@@ -278,9 +240,7 @@ ABOUT_FIELDS: tuple[str, ...] = (
 def about_record(cat: Catalogue, *, references: Sequence[str], sha256: str) -> dict[str, Any]:
     """What the dataset is, which file exactly (`sha256`), where it comes from, how current,
     under what terms and how to cite it (`references`, one per item): `ABOUT_FIELDS`."""
-    counts: dict[str, int] = {}
-    for partner in cat.partners:
-        counts[partner.type.value] = counts.get(partner.type.value, 0) + 1
+    types = [partner.type.value for partner in cat.partners]
     info = cat.dataset
     return {
         "title": info.title if info else None,
@@ -293,7 +253,8 @@ def about_record(cat: Catalogue, *, references: Sequence[str], sha256: str) -> d
         "icom": msgspec.to_builtins(cat.icom),
         "licence": msgspec.to_builtins(info.licence) if info and info.licence else None,
         "partners": len(cat.partners),
-        "by_type": counts,
+        # Each type's count, in the order the types first appear
+        "by_type": {type_: types.count(type_) for type_ in dict.fromkeys(types)},
         "by_theme": {theme.id: count for theme, count in themes_by_count(cat)},
         "cite": list(references),
     }
@@ -306,6 +267,7 @@ def about_plain(about: dict[str, Any]) -> str:
     licences = [f"{licence['code']} (code)"] if licence else []
     if licence.get("data"):
         licences.append(f"{licence['data']} (compilation and structured fields)")
+    by_type = join(f"{k} {v}" for k, v in about["by_type"].items())
     lines = [
         ("title", about["title"]),
         ("version", about["version"]),
@@ -316,10 +278,7 @@ def about_plain(about: dict[str, Any]) -> str:
         *((f"url ({t['language']})", t["url"]) for t in source.get("translations") or []),
         ("as of", about["as_of"]),
         ("as of note", about["as_of_note"]),
-        (
-            "partners",
-            f"{about['partners']} ({join(f'{k} {v}' for k, v in about['by_type'].items())})",
-        ),
+        ("partners", f"{about['partners']} ({by_type})"),
         ("themes", join(f"{k} {v}" for k, v in about["by_theme"].items())),
         ("licence", join(licences)),
         ("licence note", licence.get("text")),
@@ -333,18 +292,13 @@ def about_view(cat: Catalogue, *, references: Sequence[str], sha256: str) -> Vie
     formats."""
     about = about_record(cat, references=references, sha256=sha256)
 
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.about_panel(about_plain(about), title=about["title"] or "partners")
-
     return View(
         records=[about],
         fields=ABOUT_FIELDS,
         plain_fields=ABOUT_FIELDS,
         markdown_fields=ABOUT_FIELDS,
         single=True,
-        table=table,
+        table=lambda width, wide: render.about_panel(about_plain(about), title=about["title"]),
         plain=lambda: about_plain(about),
         maps=frozenset({"by_type", "by_theme", "licence"}),
     )
@@ -358,18 +312,13 @@ CONNECTION_FIELDS: tuple[str, ...] = (*PARTNER_FIELDS, "connection")
 def related_view(partner: Partner, connections: Sequence[Connection]) -> View:
     """The partners connected to one: each partner's record and how it is connected."""
 
-    def table(width: int, wide: bool) -> RenderableType:
-        from partnercli import render  # Rich (~27 ms): only a table pays for it
-
-        return render.related_table(connections, title=f"Connected to {partner.name}")
-
     return View(
         records=[record(c.partner) | {"connection": c.record()} for c in connections],
         fields=CONNECTION_FIELDS,
         plain_fields=("id", "type", "name", "connection"),
         markdown_fields=("id", "name", "type", "connection"),
         empty=f"no partner is connected to {partner.id}",
-        table=table,
+        table=lambda width, wide: render.related_table(partner, connections),
         maps=MAP_FIELDS | {"connection"},
         plain=lambda: "".join(
             "\t".join(
