@@ -262,15 +262,12 @@ def writes(ctx: typer.Context, common: Common) -> output.Destination:
 
 def shaped(ctx: typer.Context, shape: Shape, *, sources: bool = False) -> output.Output:
     """The output the shared options ask for, with the fields of the command at hand."""
-    where = writes(ctx, shape)
     return output.choose(
-        where.terminal,
+        writes(ctx, shape),
         format_=shape.format_,
         json_=shape.json_,
         fields=shape.fields,
         available=views.fields_for(ctx.command.name or "", sources=sources),
-        path=shape.output,
-        no_pager=shape.no_pager,
         wide=shape.wide,
         raw=shape.raw,
     )
