@@ -586,10 +586,8 @@ def graph(
     from partnercli import network  # only the network's commands pay for it
 
     where = writes(ctx, common)
-    tty = where.terminal.stdout_tty and where.path is None
-    chosen = output.format_for(
-        where.path, format_, GRAPH_EXTENSIONS, GraphFormat.TABLE if tty else GraphFormat.PLAIN
-    )
+    default = GraphFormat.TABLE if where.tty else GraphFormat.PLAIN
+    chosen = output.format_for(where.path, format_, GRAPH_EXTENSIONS, default)
     cat = load(ctx, common)
     drawn = network.build(cat, by=by)
     if around is not None:
@@ -598,17 +596,8 @@ def graph(
         from partnercli import render  # Rich (~27 ms): only a table pays for it
 
         text = output.render(render.network_tree(drawn, cat), where)
-    elif chosen is GraphFormat.JSON:
-        ascii_only = where.path is None and not where.terminal.any_character
-        text = network.to_json(drawn, ensure_ascii=ascii_only)
     else:
-        writers = {
-            GraphFormat.PLAIN: network.plain,
-            GraphFormat.MERMAID: network.mermaid,
-            GraphFormat.DOT: network.dot,
-            GraphFormat.GRAPHML: network.graphml,
-        }
-        text = writers[chosen](drawn)
+        text = network.render(drawn, chosen, ensure_ascii=where.ascii_only)
     output.deliver(text, where)
 
 

@@ -17,7 +17,7 @@ import msgspec
 from msgspec import Struct
 
 from partnercli.formats import inert_json
-from partnercli.models import Catalogue, EdgeSet, Partner, PartnerType, Relation
+from partnercli.models import Catalogue, EdgeSet, GraphFormat, Partner, PartnerType, Relation
 from partnercli.text import for_display, shorten
 
 HUB: Final = "ICOM"  # no partner id can be this: ids are lowercase slugs
@@ -166,18 +166,6 @@ def plain(graph: Graph) -> str:
     )
 
 
-def to_json(graph: Graph, *, ensure_ascii: bool = False) -> str:
-    """networkx's node-link form: `networkx.node_link_graph(data, edges="edges")` reads it."""
-    data = {
-        "directed": True,
-        "multigraph": False,
-        "graph": {"name": "ICOM partner network"},
-        "nodes": msgspec.to_builtins(graph.nodes),
-        "edges": msgspec.to_builtins(graph.edges),
-    }
-    return inert_json(json.dumps(data, ensure_ascii=ensure_ascii, indent=2)) + "\n"
-
-
 def _drawing(
     graph: Graph,
     *,
@@ -293,3 +281,18 @@ def graphml(graph: Graph) -> str:
         add(edge, "edge", id=f"e{index}", source=edge.source, target=edge.target)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def render(graph: Graph, fmt: GraphFormat, *, ensure_ascii: bool = False) -> str:
+    """`graph` in a text format (`render` draws the table). JSON is networkx's node-link form:
+    `networkx.node_link_graph(data, edges="edges")` reads it."""
+    if fmt is not GraphFormat.JSON:  # a StrEnum: its members are the strings they name
+        return {"plain": plain, "mermaid": mermaid, "dot": dot, "graphml": graphml}[fmt](graph)
+    data = {
+        "directed": True,
+        "multigraph": False,
+        "graph": {"name": "ICOM partner network"},
+        "nodes": msgspec.to_builtins(graph.nodes),
+        "edges": msgspec.to_builtins(graph.edges),
+    }
+    return inert_json(json.dumps(data, ensure_ascii=ensure_ascii, indent=2)) + "\n"
