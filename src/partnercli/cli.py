@@ -12,8 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 import typer.main
@@ -60,14 +59,6 @@ from partnercli.options import (
 from partnercli.terminal import Terminal, takes_any_character
 from partnercli.text import for_display
 
-
-class Shell(StrEnum):
-    BASH = "bash"
-    ZSH = "zsh"
-    FISH = "fish"
-    POWERSHELL = "powershell"
-
-
 T = TypeVar("T")
 
 EXIT_CODES_HELP = (
@@ -97,7 +88,7 @@ def _quiet_broken_pipe() -> None:
 
 
 #: The commands, declared with Typer as usual, the shared options as typed groups (`Shape`,
-#: `Order`…); the group below builds each into a Click command only when it is asked for
+#: `Order`…); the group below builds each into a `PartnersCommand` only when it is asked for
 #: (Click's "lazy loading subcommands" pattern: `list_commands` and `get_command`), spreading
 #: its groups' options into the signature Typer reads (`options.grouped`) then, so a run builds
 #: its own command, not all 13 (~7 ms, a tenth of a start).
@@ -116,14 +107,6 @@ class PartnersCommand(TyperCommand):
         return " ".join((self.help or "").strip().split("\n\n")[0].split())
 
 
-Function = TypeVar("Function", bound=Callable[..., Any])
-
-
-def command(name: str) -> Callable[[Function], Function]:
-    """Declare the command `name` (built only when a run asks for it)."""
-    return commands.command(name, cls=PartnersCommand)
-
-
 class PartnersGroup(TyperGroup):
     """Typer's group, with its commands built on demand and every error in one shape: `error: …`
     on one line and an exit code."""
@@ -135,6 +118,7 @@ class PartnersGroup(TyperGroup):
         info = next((i for i in commands.registered_commands if i.name == cmd_name), None)
         if info is not None and cmd_name not in self.commands:  # built the first time asked for
             info = copy.copy(info)
+            info.cls = PartnersCommand
             info.callback = info.callback and grouped(info.callback)  # its option groups, spread
             self.commands[cmd_name] = typer.main.get_command_from_info(
                 info, pretty_exceptions_short=False, rich_markup_mode=None
@@ -203,12 +187,6 @@ app = typer.Typer(
 )
 
 
-def terminal(ctx: typer.Context) -> Terminal:
-    """The terminal `main()` found (tests give their own), else this process's."""
-    given = ctx.find_root().obj
-    return given if isinstance(given, Terminal) else Terminal.detect()
-
-
 def data_path(ctx: typer.Context, common: Common) -> str | None:
     """The --data a run gave, after its command or before it (or PARTNERS_DATA), if any."""
     given = ctx.find_root().params.get("data")
@@ -254,7 +232,8 @@ def writes(ctx: typer.Context, common: Common) -> output.Destination:
         same = False
     if same:
         raise UsageError(f"--output {common.output} is the dataset being read; choose another file")
-    term = terminal(ctx)
+    given = ctx.find_root().obj  # the terminal `main()` found (tests give their own)
+    term = given if isinstance(given, Terminal) else Terminal.detect()
     if term.pager_problem and not common.no_pager:
         output.message(f"warning: {term.pager_problem}")
     return output.destination(term, common.output, no_pager=common.no_pager)
@@ -349,7 +328,7 @@ def main_options(
     """
 
 
-@command("list")
+@commands.command("list")
 def list_(
     ctx: typer.Context,
     shape: Shape,
@@ -374,7 +353,7 @@ def list_(
     output.emit(views.partners_view(arrange(partners, order, lambda partner: partner), cat), out)
 
 
-@command("show")
+@commands.command("show")
 def show(
     ctx: typer.Context,
     name: PartnerArg,
@@ -405,14 +384,14 @@ def show(
     cat = load(ctx, shape)
     partner = find_partner(cat, " ".join(name))
     if web:
-        open_website(partner, terminal(ctx))
+        open_website(partner, out.terminal)
     elif sources:
         output.emit(views.sources_view(partner, cat), out)
     else:
         output.emit(views.partner_view(partner, lambda: cat), out)
 
 
-@command("themes")
+@commands.command("themes")
 def themes(ctx: typer.Context, shape: Shape) -> None:
     """List every theme, with how many partners work on it, most first.
 
@@ -426,7 +405,7 @@ def themes(ctx: typer.Context, shape: Shape) -> None:
     output.emit(views.themes_view(load(ctx, shape)), out)
 
 
-@command("theme")
+@commands.command("theme")
 def theme(
     ctx: typer.Context,
     name: Annotated[
@@ -459,7 +438,7 @@ def theme(
     output.emit(views.partners_view(ordered, cat, title=found.name), out)
 
 
-@command("search")
+@commands.command("search")
 def search(
     ctx: typer.Context,
     query: Annotated[
@@ -502,7 +481,7 @@ def search(
     output.emit(views.hits_view(hits, empty=f"no partners match '{text}'"), out)
 
 
-@command("fields")
+@commands.command("fields")
 def fields_(ctx: typer.Context, shape: Shape) -> None:
     """List the fields of a partner record, for --fields and for scripts.
 
@@ -521,7 +500,7 @@ def fields_(ctx: typer.Context, shape: Shape) -> None:
     output.emit(views.fields_view([*fields.partner_fields(), *fields.HIT_FIELD_INFO]), out)
 
 
-@command("related")
+@commands.command("related")
 def related(ctx: typer.Context, name: PartnerArg, shape: Shape) -> None:
     """List the partners connected to one, strongest first.
 
@@ -549,7 +528,7 @@ GRAPH_EXTENSIONS = {
 }  # fmt: skip
 
 
-@command("graph")
+@commands.command("graph")
 def graph(
     ctx: typer.Context,
     common: Common,
@@ -601,7 +580,7 @@ def graph(
     output.deliver(text, where)
 
 
-@command("about")
+@commands.command("about")
 def about(ctx: typer.Context, shape: Shape) -> None:
     """Describe the dataset: its source, version, date, SHA-256, contents, licences and how to
     cite it.
@@ -626,7 +605,7 @@ def about(ctx: typer.Context, shape: Shape) -> None:
 CITE_EXTENSIONS = {".txt": CiteFormat.TEXT, ".bib": CiteFormat.BIBTEX, ".json": CiteFormat.CSL_JSON}
 
 
-@command("cite")
+@commands.command("cite")
 def cite(
     ctx: typer.Context,
     common: Common,
@@ -677,7 +656,7 @@ def cite(
     output.deliver(citation.render(refs, chosen, day), where)
 
 
-@command("open")
+@commands.command("open")
 def open_(ctx: typer.Context, name: PartnerArg, common: Common) -> None:
     """Open a partner's website in the browser; on a pipe, or with no browser, print its URL.
 
@@ -719,10 +698,10 @@ def open_website(partner: Partner, term: Terminal) -> None:
     typer.echo(for_display(partner.website))
 
 
-@command("completion")
+@commands.command("completion")
 def completion_(
     shell: Annotated[
-        Shell,
+        Literal["bash", "zsh", "fish", "powershell"],
         typer.Argument(
             case_sensitive=False, metavar="SHELL", help="The shell: bash, zsh, fish or powershell."
         ),
@@ -743,10 +722,10 @@ def completion_(
       partners completion fish > ~/.config/fish/completions/partners.fish
       partners completion powershell >> $PROFILE
     """
-    typer.echo(shells.script(shell.value), nl=False)
+    typer.echo(shells.script(shell), nl=False)
 
 
-@command("schema")
+@commands.command("schema")
 def schema(ctx: typer.Context, common: Common) -> None:
     """Print the JSON Schema of the dataset format, generated from the data model.
 
