@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from msgspec import Struct, structs
 
@@ -136,22 +136,13 @@ def console(where: Destination) -> "Console":
     gets 100 columns and no colour."""
     from rich.console import Console
 
-    to_file = where.path is not None
-    width = height = None
-    if to_file:
-        width = 100
+    settings: dict[str, Any] = {}  # Rich's defaults: the terminal's size, colour if it has it
+    if where.path is not None:
+        settings = {"width": 100, "color_system": None, "force_terminal": False}
     elif where.terminal.dumb:
         # Rich assumes 80 columns under TERM=dumb; it takes the size given both.
-        width, height = where.terminal.width, where.terminal.height
-    return Console(
-        highlight=False,
-        markup=False,
-        emoji=False,
-        width=width,
-        height=height,
-        color_system=None if to_file else "auto",
-        force_terminal=False if to_file else None,
-    )
+        settings = {"width": where.terminal.width, "height": where.terminal.height}
+    return Console(highlight=False, markup=False, emoji=False, **settings)
 
 
 def render(renderable: "RenderableType", where: Destination) -> str:
@@ -170,22 +161,20 @@ def emit(view: View, out: Output) -> None:
             return
     if out.format is Format.XLSX:
         warnings: list[str] = []
-        workbook = write_xlsx(view, out.fields or view.fields, warnings)
+        content: str | bytes = write_xlsx(view, out.fields or view.fields, warnings)
         for warning in warnings:
             message(f"warning: {warning}")
-        deliver(workbook, out)
-        return
-    if out.format is Format.TABLE:
+    elif out.format is Format.TABLE:
         from partnercli import render as draw  # Rich (~27 ms): only a table pays for it
 
-        width = console(out).width
         if out.fields is None and view.table is not None:
-            table = view.table(width, out.wide)
+            table = view.table(console(out).width, out.wide)
         else:
             table = draw.records_table(view, out.fields or view.fields)
-        deliver(render(table, out), out)
-        return
-    deliver(write_text(view, out.format, out.fields, ensure_ascii=out.ascii_only, raw=out.raw), out)
+        content = render(table, out)
+    else:
+        content = write_text(view, out.format, out.fields, ensure_ascii=out.ascii_only, raw=out.raw)
+    deliver(content, out)
 
 
 def deliver(content: str | bytes, where: Destination) -> None:
