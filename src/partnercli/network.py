@@ -58,25 +58,23 @@ def related(cat: Catalogue, partner: Partner) -> list[Connection]:
     """The partners connected to `partner`, strongest first: its relations (in the page's order),
     then the rest of its group (the UN system), then partners sharing themes (most shared first,
     ties by name)."""
-    found: list[Connection] = []
-    seen = {partner.id}
+    found: dict[str, Connection] = {}  # by id: a partner connected twice keeps the first
     links = [(cat.partner(r.id), "relation", relation_label(cat, r)) for r in partner.related]
     links += [(o, "group", UN_GROUP) for o in cat.partners if partner.un_system and o.un_system]
     for other, kind, label in links:
-        if other is not None and other.id not in seen:
-            found.append(Connection(other, kind, label))
-            seen.add(other.id)
+        if other is not None and other.id != partner.id:
+            found.setdefault(other.id, Connection(other, kind, label))
     sharing = [
         (other, tuple(t for t in partner.themes if t in other.themes))
         for other in cat.partners
-        if other.id not in seen
+        if other.id not in found and other.id != partner.id
     ]
-    sharing = [(other, shared) for other, shared in sharing if shared]
     sharing.sort(key=lambda item: (-len(item[1]), item[0].name.casefold(), item[0].id))
     for other, shared in sharing:
-        names = "; ".join(t.name if (t := cat.theme(i)) else i for i in shared)
-        found.append(Connection(other, "themes", names, shared))
-    return found
+        if shared:
+            names = "; ".join(t.name if (t := cat.theme(i)) else i for i in shared)
+            found[other.id] = Connection(other, "themes", names, shared)
+    return list(found.values())
 
 
 # -- the graph ----------------------------------------------------------------------------------------
