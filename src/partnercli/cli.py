@@ -140,9 +140,6 @@ class PartnersGroup(TyperGroup):
             result = super().invoke(ctx)
             sys.stdout.flush()
             return result
-        except PartnersError as exc:
-            report(exc)
-            raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
             _quiet_broken_pipe()
             raise typer.Exit(EXIT_OK) from None
@@ -157,6 +154,9 @@ class PartnersGroup(TyperGroup):
             shells.install()
         try:
             code = super().main(args, *pos, **extra)
+        except PartnersError as exc:  # from a command, or from --version
+            report(exc)
+            code = exc.exit_code
         except NoArgsIsHelpError as exc:
             exc.show()
             code = exc.exit_code
@@ -282,11 +282,7 @@ def wanted(cat: Catalogue, filters: Filters) -> Filter:
 def _version(value: bool) -> None:
     if not value:
         return
-    try:
-        info = catalogue.load().dataset
-    except PartnersError as exc:  # a damaged bundled file: one line, as for any command
-        report(exc)
-        raise typer.Exit(exc.exit_code) from None
+    info = catalogue.load().dataset  # a damaged bundled file: main reports it, as for a command
     data = f"dataset {info.version}, compiled {info.compiled}" if info else "dataset unversioned"
     typer.echo(f"partners {__version__} ({data})")
     raise typer.Exit()
