@@ -380,7 +380,7 @@ def show(
     cat = load(ctx, shape)
     partner = find_partner(cat, " ".join(name))
     if web:
-        open_website(partner, out.terminal)
+        open_website(partner, output.Destination(terminal=out.terminal))  # never to -o
     elif sources:
         output.emit(views.sources_view(partner, cat), out)
     else:
@@ -668,21 +668,18 @@ def open_(ctx: typer.Context, name: PartnerArg, common: Common) -> None:
     """
     where = writes(ctx, common)
     output.format_for(where.path, None, {".txt": "text"}, "text")  # only a URL can be written
-    partner = find_partner(load(ctx, common), " ".join(name))
-    if where.path is None:
-        open_website(partner, where.terminal)
-    elif partner.website is None:
-        raise PartnersError(f"{partner.id} has no website in the data")
-    else:
-        output.deliver(f"{partner.website}\n", where)
+    open_website(find_partner(load(ctx, common), " ".join(name)), where)
 
 
-def open_website(partner: Partner, term: Terminal) -> None:
-    """The partner's website in a browser when stdout is a terminal and one can be started,
-    else its URL on stdout (so `partners open x | pbcopy` works)."""
+def open_website(partner: Partner, where: output.Destination) -> None:
+    """The partner's URL into the file -o names; else its website in a browser when stdout is a
+    terminal and one can be started, else its URL on stdout (so `partners open x | pbcopy` works)."""
     if partner.website is None:
         raise PartnersError(f"{partner.id} has no website in the data")
-    if term.stdout_tty:
+    if where.path is not None:
+        output.deliver(f"{partner.website}\n", where)
+        return
+    if where.tty:
         import webbrowser  # only a browser's run pays for it
 
         try:
