@@ -12,8 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 import typer.main
@@ -60,14 +59,6 @@ from partnercli.options import (
 from partnercli.terminal import Terminal, takes_any_character
 from partnercli.text import for_display
 
-
-class Shell(StrEnum):
-    BASH = "bash"
-    ZSH = "zsh"
-    FISH = "fish"
-    POWERSHELL = "powershell"
-
-
 T = TypeVar("T")
 
 EXIT_CODES_HELP = (
@@ -97,7 +88,7 @@ def _quiet_broken_pipe() -> None:
 
 
 #: The commands, declared with Typer as usual, the shared options as typed groups (`Shape`,
-#: `Order`…); the group below builds each into a Click command only when it is asked for
+#: `Order`…); the group below builds each into a `PartnersCommand` only when it is asked for
 #: (Click's "lazy loading subcommands" pattern: `list_commands` and `get_command`), spreading
 #: its groups' options into the signature Typer reads (`options.grouped`) then, so a run builds
 #: its own command, not all 13 (~7 ms, a tenth of a start).
@@ -116,14 +107,6 @@ class PartnersCommand(TyperCommand):
         return " ".join((self.help or "").strip().split("\n\n")[0].split())
 
 
-Function = TypeVar("Function", bound=Callable[..., Any])
-
-
-def command(name: str) -> Callable[[Function], Function]:
-    """Declare the command `name` (built only when a run asks for it)."""
-    return commands.command(name, cls=PartnersCommand)
-
-
 class PartnersGroup(TyperGroup):
     """Typer's group, with its commands built on demand and every error in one shape: `error: …`
     on one line and an exit code."""
@@ -135,6 +118,7 @@ class PartnersGroup(TyperGroup):
         info = next((i for i in commands.registered_commands if i.name == cmd_name), None)
         if info is not None and cmd_name not in self.commands:  # built the first time asked for
             info = copy.copy(info)
+            info.cls = PartnersCommand
             info.callback = info.callback and grouped(info.callback)  # its option groups, spread
             self.commands[cmd_name] = typer.main.get_command_from_info(
                 info, pretty_exceptions_short=False, rich_markup_mode=None
@@ -156,9 +140,6 @@ class PartnersGroup(TyperGroup):
             result = super().invoke(ctx)
             sys.stdout.flush()
             return result
-        except PartnersError as exc:
-            report(exc)
-            raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
             _quiet_broken_pipe()
             raise typer.Exit(EXIT_OK) from None
@@ -173,6 +154,9 @@ class PartnersGroup(TyperGroup):
             shells.install()
         try:
             code = super().main(args, *pos, **extra)
+        except PartnersError as exc:  # from a command, or from --version
+            report(exc)
+            code = exc.exit_code
         except NoArgsIsHelpError as exc:
             exc.show()
             code = exc.exit_code
@@ -201,12 +185,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-def terminal(ctx: typer.Context) -> Terminal:
-    """The terminal `main()` found (tests give their own), else this process's."""
-    given = ctx.find_root().obj
-    return given if isinstance(given, Terminal) else Terminal.detect()
 
 
 def data_path(ctx: typer.Context, common: Common) -> str | None:
@@ -254,7 +232,8 @@ def writes(ctx: typer.Context, common: Common) -> output.Destination:
         same = False
     if same:
         raise UsageError(f"--output {common.output} is the dataset being read; choose another file")
-    term = terminal(ctx)
+    given = ctx.find_root().obj  # the terminal `main()` found (tests give their own)
+    term = given if isinstance(given, Terminal) else Terminal.detect()
     if term.pager_problem and not common.no_pager:
         output.message(f"warning: {term.pager_problem}")
     return output.destination(term, common.output, no_pager=common.no_pager)
@@ -262,15 +241,12 @@ def writes(ctx: typer.Context, common: Common) -> output.Destination:
 
 def shaped(ctx: typer.Context, shape: Shape, *, sources: bool = False) -> output.Output:
     """The output the shared options ask for, with the fields of the command at hand."""
-    where = writes(ctx, shape)
     return output.choose(
-        where.terminal,
+        writes(ctx, shape),
         format_=shape.format_,
         json_=shape.json_,
         fields=shape.fields,
         available=views.fields_for(ctx.command.name or "", sources=sources),
-        path=shape.output,
-        no_pager=shape.no_pager,
         wide=shape.wide,
         raw=shape.raw,
     )
@@ -306,11 +282,7 @@ def wanted(cat: Catalogue, filters: Filters) -> Filter:
 def _version(value: bool) -> None:
     if not value:
         return
-    try:
-        info = catalogue.load().dataset
-    except PartnersError as exc:  # a damaged bundled file: one line, as for any command
-        report(exc)
-        raise typer.Exit(exc.exit_code) from None
+    info = catalogue.load().dataset  # a damaged bundled file: main reports it, as for a command
     data = f"dataset {info.version}, compiled {info.compiled}" if info else "dataset unversioned"
     typer.echo(f"partners {__version__} ({data})")
     raise typer.Exit()
@@ -352,7 +324,7 @@ def main_options(
     """
 
 
-@command("list")
+@commands.command("list")
 def list_(
     ctx: typer.Context,
     shape: Shape,
@@ -377,7 +349,7 @@ def list_(
     output.emit(views.partners_view(arrange(partners, order, lambda partner: partner), cat), out)
 
 
-@command("show")
+@commands.command("show")
 def show(
     ctx: typer.Context,
     name: PartnerArg,
@@ -408,14 +380,14 @@ def show(
     cat = load(ctx, shape)
     partner = find_partner(cat, " ".join(name))
     if web:
-        open_website(partner, terminal(ctx))
+        open_website(partner, output.Destination(terminal=out.terminal))  # never to -o
     elif sources:
         output.emit(views.sources_view(partner, cat), out)
     else:
         output.emit(views.partner_view(partner, lambda: cat), out)
 
 
-@command("themes")
+@commands.command("themes")
 def themes(ctx: typer.Context, shape: Shape) -> None:
     """List every theme, with how many partners work on it, most first.
 
@@ -429,7 +401,7 @@ def themes(ctx: typer.Context, shape: Shape) -> None:
     output.emit(views.themes_view(load(ctx, shape)), out)
 
 
-@command("theme")
+@commands.command("theme")
 def theme(
     ctx: typer.Context,
     name: Annotated[
@@ -462,7 +434,7 @@ def theme(
     output.emit(views.partners_view(ordered, cat, title=found.name), out)
 
 
-@command("search")
+@commands.command("search")
 def search(
     ctx: typer.Context,
     query: Annotated[
@@ -505,7 +477,7 @@ def search(
     output.emit(views.hits_view(hits, empty=f"no partners match '{text}'"), out)
 
 
-@command("fields")
+@commands.command("fields")
 def fields_(ctx: typer.Context, shape: Shape) -> None:
     """List the fields of a partner record, for --fields and for scripts.
 
@@ -524,7 +496,7 @@ def fields_(ctx: typer.Context, shape: Shape) -> None:
     output.emit(views.fields_view([*fields.partner_fields(), *fields.HIT_FIELD_INFO]), out)
 
 
-@command("related")
+@commands.command("related")
 def related(ctx: typer.Context, name: PartnerArg, shape: Shape) -> None:
     """List the partners connected to one, strongest first.
 
@@ -552,7 +524,7 @@ GRAPH_EXTENSIONS = {
 }  # fmt: skip
 
 
-@command("graph")
+@commands.command("graph")
 def graph(
     ctx: typer.Context,
     common: Common,
@@ -589,10 +561,8 @@ def graph(
     from partnercli import network  # only the network's commands pay for it
 
     where = writes(ctx, common)
-    tty = where.terminal.stdout_tty and where.path is None
-    chosen = output.format_for(
-        where.path, format_, GRAPH_EXTENSIONS, GraphFormat.TABLE if tty else GraphFormat.PLAIN
-    )
+    default = GraphFormat.TABLE if where.tty else GraphFormat.PLAIN
+    chosen = output.format_for(where.path, format_, GRAPH_EXTENSIONS, default)
     cat = load(ctx, common)
     drawn = network.build(cat, by=by)
     if around is not None:
@@ -601,21 +571,12 @@ def graph(
         from partnercli import render  # Rich (~27 ms): only a table pays for it
 
         text = output.render(render.network_tree(drawn, cat), where)
-    elif chosen is GraphFormat.JSON:
-        ascii_only = where.path is None and not where.terminal.any_character
-        text = network.to_json(drawn, ensure_ascii=ascii_only)
     else:
-        writers = {
-            GraphFormat.PLAIN: network.plain,
-            GraphFormat.MERMAID: network.mermaid,
-            GraphFormat.DOT: network.dot,
-            GraphFormat.GRAPHML: network.graphml,
-        }
-        text = writers[chosen](drawn)
+        text = network.render(drawn, chosen, ensure_ascii=where.ascii_only)
     output.deliver(text, where)
 
 
-@command("about")
+@commands.command("about")
 def about(ctx: typer.Context, shape: Shape) -> None:
     """Describe the dataset: its source, version, date, SHA-256, contents, licences and how to
     cite it.
@@ -640,7 +601,7 @@ def about(ctx: typer.Context, shape: Shape) -> None:
 CITE_EXTENSIONS = {".txt": CiteFormat.TEXT, ".bib": CiteFormat.BIBTEX, ".json": CiteFormat.CSL_JSON}
 
 
-@command("cite")
+@commands.command("cite")
 def cite(
     ctx: typer.Context,
     common: Common,
@@ -691,7 +652,7 @@ def cite(
     output.deliver(citation.render(refs, chosen, day), where)
 
 
-@command("open")
+@commands.command("open")
 def open_(ctx: typer.Context, name: PartnerArg, common: Common) -> None:
     """Open a partner's website in the browser; on a pipe, or with no browser, print its URL.
 
@@ -707,21 +668,18 @@ def open_(ctx: typer.Context, name: PartnerArg, common: Common) -> None:
     """
     where = writes(ctx, common)
     output.format_for(where.path, None, {".txt": "text"}, "text")  # only a URL can be written
-    partner = find_partner(load(ctx, common), " ".join(name))
-    if where.path is None:
-        open_website(partner, where.terminal)
-    elif partner.website is None:
-        raise PartnersError(f"{partner.id} has no website in the data")
-    else:
-        output.deliver(f"{partner.website}\n", where)
+    open_website(find_partner(load(ctx, common), " ".join(name)), where)
 
 
-def open_website(partner: Partner, term: Terminal) -> None:
-    """The partner's website in a browser when stdout is a terminal and one can be started,
-    else its URL on stdout (so `partners open x | pbcopy` works)."""
+def open_website(partner: Partner, where: output.Destination) -> None:
+    """The partner's URL into the file -o names; else its website in a browser when stdout is a
+    terminal and one can be started, else its URL on stdout (so `partners open x | pbcopy` works)."""
     if partner.website is None:
         raise PartnersError(f"{partner.id} has no website in the data")
-    if term.stdout_tty:
+    if where.path is not None:
+        output.deliver(f"{partner.website}\n", where)
+        return
+    if where.tty:
         import webbrowser  # only a browser's run pays for it
 
         try:
@@ -733,10 +691,10 @@ def open_website(partner: Partner, term: Terminal) -> None:
     typer.echo(for_display(partner.website))
 
 
-@command("completion")
+@commands.command("completion")
 def completion_(
     shell: Annotated[
-        Shell,
+        Literal["bash", "zsh", "fish", "powershell"],
         typer.Argument(
             case_sensitive=False, metavar="SHELL", help="The shell: bash, zsh, fish or powershell."
         ),
@@ -757,10 +715,10 @@ def completion_(
       partners completion fish > ~/.config/fish/completions/partners.fish
       partners completion powershell >> $PROFILE
     """
-    typer.echo(shells.script(shell.value), nl=False)
+    typer.echo(shells.script(shell), nl=False)
 
 
-@command("schema")
+@commands.command("schema")
 def schema(ctx: typer.Context, common: Common) -> None:
     """Print the JSON Schema of the dataset format, generated from the data model.
 

@@ -17,7 +17,7 @@ import msgspec
 from msgspec import Struct
 
 from partnercli.formats import inert_json
-from partnercli.models import Catalogue, EdgeSet, Partner, PartnerType, Relation
+from partnercli.models import Catalogue, EdgeSet, GraphFormat, Partner, PartnerType, Relation
 from partnercli.text import for_display, shorten
 
 HUB: Final = "ICOM"  # no partner id can be this: ids are lowercase slugs
@@ -58,25 +58,23 @@ def related(cat: Catalogue, partner: Partner) -> list[Connection]:
     """The partners connected to `partner`, strongest first: its relations (in the page's order),
     then the rest of its group (the UN system), then partners sharing themes (most shared first,
     ties by name)."""
-    found: list[Connection] = []
-    seen = {partner.id}
+    found: dict[str, Connection] = {}  # by id: a partner connected twice keeps the first
     links = [(cat.partner(r.id), "relation", relation_label(cat, r)) for r in partner.related]
     links += [(o, "group", UN_GROUP) for o in cat.partners if partner.un_system and o.un_system]
     for other, kind, label in links:
-        if other is not None and other.id not in seen:
-            found.append(Connection(other, kind, label))
-            seen.add(other.id)
+        if other is not None and other.id != partner.id:
+            found.setdefault(other.id, Connection(other, kind, label))
     sharing = [
         (other, tuple(t for t in partner.themes if t in other.themes))
         for other in cat.partners
-        if other.id not in seen
+        if other.id not in found and other.id != partner.id
     ]
-    sharing = [(other, shared) for other, shared in sharing if shared]
     sharing.sort(key=lambda item: (-len(item[1]), item[0].name.casefold(), item[0].id))
     for other, shared in sharing:
-        names = "; ".join(t.name if (t := cat.theme(i)) else i for i in shared)
-        found.append(Connection(other, "themes", names, shared))
-    return found
+        if shared:
+            names = "; ".join(t.name if (t := cat.theme(i)) else i for i in shared)
+            found[other.id] = Connection(other, "themes", names, shared)
+    return list(found.values())
 
 
 # -- the graph ----------------------------------------------------------------------------------------
@@ -164,18 +162,6 @@ def plain(graph: Graph) -> str:
         "\t".join(for_display(v) for v in (e.source, e.kind, e.target, e.label)) + "\n"
         for e in graph.edges
     )
-
-
-def to_json(graph: Graph, *, ensure_ascii: bool = False) -> str:
-    """networkx's node-link form: `networkx.node_link_graph(data, edges="edges")` reads it."""
-    data = {
-        "directed": True,
-        "multigraph": False,
-        "graph": {"name": "ICOM partner network"},
-        "nodes": msgspec.to_builtins(graph.nodes),
-        "edges": msgspec.to_builtins(graph.edges),
-    }
-    return inert_json(json.dumps(data, ensure_ascii=ensure_ascii, indent=2)) + "\n"
 
 
 def _drawing(
@@ -293,3 +279,18 @@ def graphml(graph: Graph) -> str:
         add(edge, "edge", id=f"e{index}", source=edge.source, target=edge.target)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def render(graph: Graph, fmt: GraphFormat, *, ensure_ascii: bool = False) -> str:
+    """`graph` in a text format (`render` draws the table). JSON is networkx's node-link form:
+    `networkx.node_link_graph(data, edges="edges")` reads it."""
+    if fmt is not GraphFormat.JSON:  # a StrEnum: its members are the strings they name
+        return {"plain": plain, "mermaid": mermaid, "dot": dot, "graphml": graphml}[fmt](graph)
+    data = {
+        "directed": True,
+        "multigraph": False,
+        "graph": {"name": "ICOM partner network"},
+        "nodes": msgspec.to_builtins(graph.nodes),
+        "edges": msgspec.to_builtins(graph.edges),
+    }
+    return inert_json(json.dumps(data, ensure_ascii=ensure_ascii, indent=2)) + "\n"

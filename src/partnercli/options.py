@@ -20,11 +20,9 @@ from partnercli.models import SORT_KEYS, PartnerType
 from partnercli.text import did_you_mean
 
 
-def _type_option(value: str | PartnerType | None) -> PartnerType | None:
-    if value is None or isinstance(value, PartnerType):
-        return value
-    try:
-        return parse_type(value)
+def _type_option(value: str | None) -> PartnerType | None:
+    try:  # a PartnerType (a default) is a string parse_type reads too
+        return None if value is None else parse_type(value)
     except UsageError as exc:
         raise typer.BadParameter(exc.message) from None
 

@@ -11,9 +11,9 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from msgspec import Struct
+from msgspec import Struct, structs
 
 from partnercli.errors import PartnersError, UsageError
 from partnercli.formats import EXTENSIONS, Format, View, write_text, write_xlsx
@@ -35,6 +35,16 @@ class Destination(Struct, frozen=True, kw_only=True):
     terminal: Terminal
     path: str | None = None
     pager: bool = True
+
+    @property
+    def tty(self) -> bool:
+        """Is the text read on a terminal (stdout, not a file)?"""
+        return self.path is None and self.terminal.stdout_tty
+
+    @property
+    def ascii_only(self) -> bool:
+        """Must JSON escape what is not ASCII (stdout cannot take every character)?"""
+        return self.path is None and not self.terminal.any_character
 
 
 class Output(Destination, frozen=True, kw_only=True):
@@ -70,29 +80,25 @@ def format_for(path: str | None, given: F | None, by_extension: Mapping[str, F],
 
 
 def choose(
-    terminal: Terminal,
+    where: Destination,
     *,
     format_: Format | None,
     json_: bool,
     fields: list[str] | None,
     available: Sequence[str],
-    path: str | None = None,
-    no_pager: bool = False,
     wide: bool = False,
     raw: bool = False,
 ) -> Output:
-    """The output a command's --format, --json, --fields and --output options ask for."""
+    """The output a command's --format, --json and --fields options ask for, written `where`
+    --output and --no-pager say."""
     if json_ and format_ not in (None, Format.JSON):
         raise UsageError(f"--json means --format json; drop one of --json and --format {format_}")
-    where = destination(terminal, path, no_pager=no_pager)
-    default = Format.TABLE if terminal.stdout_tty and where.path is None else Format.PLAIN
+    default = Format.TABLE if where.tty else Format.PLAIN
     chosen = format_for(where.path, Format.JSON if json_ else format_, EXTENSIONS, default)
-    if chosen is Format.XLSX and where.path is None and terminal.stdout_tty:
+    if chosen is Format.XLSX and where.tty:
         raise UsageError("xlsx is a binary format; give --output FILE.xlsx or redirect stdout")
     return Output(
-        terminal=terminal,
-        path=where.path,
-        pager=where.pager,
+        **structs.asdict(where),
         format=chosen,
         fields=parse_fields(fields, available),
         wide=wide,
@@ -125,30 +131,23 @@ def message(line: str) -> None:
         pass
 
 
-def console(terminal: Terminal, *, to_file: bool = False) -> "Console":
+def console(where: Destination) -> "Console":
     """A Rich console for stdout (Rich reads NO_COLOR, FORCE_COLOR and TERM itself); a file
     gets 100 columns and no colour."""
     from rich.console import Console
 
-    width = height = None
-    if to_file:
-        width = 100
-    elif terminal.dumb:  # Rich assumes 80 columns under TERM=dumb; it takes the size given both
-        width, height = terminal.width, terminal.height
-    return Console(
-        highlight=False,
-        markup=False,
-        emoji=False,
-        width=width,
-        height=height,
-        color_system=None if to_file else "auto",
-        force_terminal=False if to_file else None,
-    )
+    settings: dict[str, Any] = {}  # Rich's defaults: the terminal's size, colour if it has it
+    if where.path is not None:
+        settings = {"width": 100, "color_system": None, "force_terminal": False}
+    elif where.terminal.dumb:
+        # Rich assumes 80 columns under TERM=dumb; it takes the size given both.
+        settings = {"width": where.terminal.width, "height": where.terminal.height}
+    return Console(highlight=False, markup=False, emoji=False, **settings)
 
 
 def render(renderable: "RenderableType", where: Destination) -> str:
     """A Rich renderable as the text (with colour codes where colour is on) it prints."""
-    drawing = console(where.terminal, to_file=where.path is not None)
+    drawing = console(where)
     with drawing.capture() as captured:
         drawing.print(renderable)
     return captured.get()
@@ -162,23 +161,20 @@ def emit(view: View, out: Output) -> None:
             return
     if out.format is Format.XLSX:
         warnings: list[str] = []
-        workbook = write_xlsx(view, out.fields or view.fields, warnings)
+        content: str | bytes = write_xlsx(view, out.fields or view.fields, warnings)
         for warning in warnings:
             message(f"warning: {warning}")
-        deliver(workbook, out)
-        return
-    if out.format is Format.TABLE:
+    elif out.format is Format.TABLE:
         from partnercli import render as draw  # Rich (~27 ms): only a table pays for it
 
-        width = console(out.terminal, to_file=out.path is not None).width
         if out.fields is None and view.table is not None:
-            table = view.table(width, out.wide)
+            table = view.table(console(out).width, out.wide)
         else:
             table = draw.records_table(view, out.fields or view.fields)
-        deliver(render(table, out), out)
-        return
-    ensure_ascii = out.path is None and not out.terminal.any_character
-    deliver(write_text(view, out.format, out.fields, ensure_ascii=ensure_ascii, raw=out.raw), out)
+        content = render(table, out)
+    else:
+        content = write_text(view, out.format, out.fields, ensure_ascii=out.ascii_only, raw=out.raw)
+    deliver(content, out)
 
 
 def deliver(content: str | bytes, where: Destination) -> None:
