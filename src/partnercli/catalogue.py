@@ -37,7 +37,6 @@ from partnercli.models import (
     URL_PATTERN,
     VERSION_PATTERN,
     Catalogue,
-    Partner,
 )
 from partnercli.text import fold
 
@@ -108,9 +107,7 @@ def load(path: str | Path | None = None, *, warnings: list[str] | None = None) -
 def max_bytes(warnings: list[str] | None = None) -> int:
     """The largest file read, from PARTNERS_MAX_DATA_MB (read now, not at import): a value that
     is not a whole number of megabytes gets a warning and the default."""
-    value = os.environ.get("PARTNERS_MAX_DATA_MB")
-    if value is None:
-        return DEFAULT_MAX_DATA_MB * 2**20
+    value = os.environ.get("PARTNERS_MAX_DATA_MB", str(DEFAULT_MAX_DATA_MB))
     try:
         megabytes = int(value)
     except ValueError:
@@ -191,17 +188,15 @@ def _parse(data: bytes, *, source_name: str, warnings: list[str] | None) -> Cata
     raw = _decode(data.removeprefix(_BOM), source_name)
     try:
         catalogue = msgspec.convert(raw, Catalogue)
-    except msgspec.ValidationError as exc:
-        raise _refused(source_name, field_problems(raw) or [_msgspec_problem(exc, raw)]) from None
-    if problems := list(rule_problems(catalogue)):
-        raise _refused(source_name, problems)
+    except msgspec.ValidationError as exc:  # a field is wrong: say which, and how
+        problems = field_problems(raw) or [_msgspec_problem(exc, raw)]
+    else:
+        problems = list(rule_problems(catalogue))
+    if problems:
+        raise DataError(source_name, problems[:MAX_PROBLEMS], total=len(problems))
     if warnings is not None:
         warnings.extend(f"{source_name}: {warning}" for warning in _unknown_fields(raw))
     return catalogue
-
-
-def _refused(source_name: str, problems: list[str]) -> DataError:
-    return DataError(source_name, problems[:MAX_PROBLEMS], total=len(problems))
 
 
 def _decode(data: bytes, source_name: str) -> Any:
@@ -214,34 +209,24 @@ def _decode(data: bytes, source_name: str) -> Any:
     if not data.strip():
         raise DataError(source_name, ["the file is empty; expected a JSON object"])
     try:
-        text = data.decode("utf-8")
+        raw = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
-        raise DataError(source_name, [f"not UTF-8 text (bad byte at offset {exc.start})"]) from None
-    try:
-        raw = json.loads(text, parse_constant=_reject_constant)
+        problems = [f"not UTF-8 text (bad byte at offset {exc.start})"]
     except json.JSONDecodeError as exc:
-        problem = f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"
-        raise DataError(source_name, [problem]) from None
+        problems = [f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"]
     except ValueError as exc:  # NaN / Infinity, from _reject_constant
-        raise DataError(source_name, [f"invalid JSON: {exc}"]) from None
+        problems = [f"invalid JSON: {exc}"]
     except RecursionError:
-        raise DataError(source_name, ["invalid JSON: nested too deeply"]) from None
-    # Valid to the standard library, not to msgspec: a \uD800-\uDFFF escape standing alone,
-    # which JSON can spell but no output can write.
-    problems = [
-        f"{_where(path, raw)}: not valid Unicode text (a lone surrogate escape such as \\ud800)"
-        for path, value in _strings(raw, [])
-        if not _writable(value)
-    ]
-    raise DataError(source_name, problems or ["invalid JSON"])
-
-
-def _writable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+        problems = ["invalid JSON: nested too deeply"]
+    else:
+        # Valid to the standard library, not to msgspec: a \uD800-\uDFFF escape standing alone,
+        # which JSON can spell but no output can write (UTF-8 has no bytes for it).
+        problems = [
+            f"{_where(path, raw)}: not valid Unicode text (a lone surrogate escape such as \\ud800)"
+            for path, value in _strings(raw, [])
+            if re.search(r"[\ud800-\udfff]", value)
+        ] or ["invalid JSON"]
+    raise DataError(source_name, problems)
 
 
 def _reject_constant(name: str) -> Any:
@@ -273,13 +258,14 @@ def field_problems(raw: Any) -> list[str]:
     validator = jsonschema_rs.validator_for(schema, validate_formats=True)
     found: dict[str, tuple[tuple[tuple[int, str], ...], str]] = {}
     for error in validator.iter_errors(raw):
-        order, where, what = _field_problem(error, raw)
-        found.setdefault(where, (order, f"{where}: {what}"))  # one problem a value
+        path, what = _field_problem(error)
+        where = _where(path, raw)
+        found.setdefault(where, (_order(path), f"{where}: {what}"))  # one problem a value
     return [problem for _, problem in sorted(found.values())]
 
 
-def _field_problem(error: Any, raw: Any) -> tuple[tuple[tuple[int, str], ...], str, str]:
-    """(a key to sort by, where, what is wrong in words) for one jsonschema-rs error."""
+def _field_problem(error: Any) -> tuple[list[str | int], str]:
+    """(where, what is wrong in words) for one jsonschema-rs error."""
     from jsonschema_rs import ValidationErrorKind as K  # imported already, by field_problems
 
     kind = error.kind
@@ -287,15 +273,15 @@ def _field_problem(error: Any, raw: Any) -> tuple[tuple[tuple[int, str], ...], s
         errors = [e for branch in kind.context for e in branch]
         needed = [e.kind.property for e in errors if isinstance(e.kind, K.Required)]
         if len(needed) == len(errors):
-            path = list(error.instance_path)
-            return _order(path), _where(path, raw), f"needs {' or '.join(needed)}"
+            return list(error.instance_path), f"needs {' or '.join(needed)}"
     while isinstance(kind, K.AnyOf):
         # `X | None`: what is wrong is said by the alternative that is not null (and for a
         # partial date, "a year or a month, or else a day": by the day); of its problems, the
         # value's form before the calendar (2000-13-45)
         branch = [b for b in kind.context if b[0].kind.as_dict() != {"types": ["null"]}][-1]
-        error = sorted(branch, key=lambda e: isinstance(e.kind, K.Format))[0]
+        error = min(branch, key=lambda e: isinstance(e.kind, K.Format))
         kind = error.kind
+    # where the alternative's problem is: `headquarters.country`, not `headquarters`
     path = list(error.instance_path)
     if isinstance(kind, K.PropertyNames):  # a key of a map, told at the map
         error = kind.error
@@ -305,10 +291,8 @@ def _field_problem(error: Any, raw: Any) -> tuple[tuple[tuple[int, str], ...], s
         path.append(kind.property)
         what = "missing"
     elif isinstance(kind, K.Type):
-        expected = kind.types[0]
-        number = isinstance(value, float) or (expected == "integer" and _kind(value) == "a number")
-        got = _short(value) if number else _kind(value)  # 1967.5 is shown: it is a number
-        what = f"expected {_TYPE_WORDS.get(expected, expected)}, got {got}"
+        got = _short(value) if isinstance(value, float) else _kind(value)  # 1967.5 is a number
+        what = f"expected {_TYPE_WORDS[kind.types[0]]}, got {got}"
     elif isinstance(kind, K.Enum | K.Constant):
         allowed = kind.options if isinstance(kind, K.Enum) else [kind.expected_value]
         what = f"{_short(value)} is not one of {', '.join(map(str, allowed))}"
@@ -316,13 +300,12 @@ def _field_problem(error: Any, raw: Any) -> tuple[tuple[tuple[int, str], ...], s
         what = f"{_short(value)} is not {_PATTERN_WORDS.get(kind.pattern, 'of the expected form')}"
     elif isinstance(kind, K.Format):
         what = f"{_short(value)} is not a day on the calendar"
-    elif isinstance(kind, K.Minimum):
-        what = f"expected at least {kind.limit}, got {_short(value)}"
-    elif isinstance(kind, K.Maximum):
-        what = f"expected at most {kind.limit}, got {_short(value)}"
-    else:  # a keyword the generated schema does not use today: still one clear line
+    elif isinstance(kind, K.Minimum | K.Maximum):
+        bound = "least" if isinstance(kind, K.Minimum) else "most"
+        what = f"expected at {bound} {kind.limit}, got {_short(value)}"
+    else:  # another keyword (a pair's length): jsonschema-rs's words, still one clear line
         what = error.message[:200]
-    return _order(path), _where(path, raw), what
+    return path, what
 
 
 def _order(path: Iterable[str | int]) -> tuple[tuple[int, str], ...]:
@@ -384,7 +367,6 @@ def _where(path: list[str | int], raw: Any) -> str:
 def rule_problems(catalogue: Catalogue) -> Iterator[str]:
     """What no field can tell, each rule once: unique ids and names, themes, kinds and links
     that exist, links that go both ways, days on the calendar, texts a partner must have."""
-    theme_ids = {theme.id for theme in catalogue.themes}
     yield from _duplicates("themes", [theme.id for theme in catalogue.themes], "theme id")
     yield from _duplicates("partners", [p.id for p in catalogue.partners], "id")
     kinds = {kind.id: kind.inverse for kind in catalogue.relation_kinds}
@@ -404,11 +386,12 @@ def rule_problems(catalogue: Catalogue) -> Iterator[str]:
         if partner.description is None and partner.partnership is None:
             yield f"{where}.description: missing; a partner needs a description or a partnership text"
         for theme_id in partner.themes:
-            if theme_id not in theme_ids:
+            if catalogue.theme(theme_id) is None:
                 yield f"{where}.themes: unknown theme '{theme_id}'; define it in the top-level 'themes'"
         for theme_id in partner.evidence.keys() - set(partner.themes):
             yield f"{where}.evidence: evidence for '{theme_id}', which is not one of the record's themes"
-        for name in {fold(n) for n in _names(partner)}:
+        names = (partner.acronym, *partner.aliases, *partner.former_names)  # each names one partner
+        for name in {fold(n) for n in names if n}:
             owner = owners.setdefault(name, partner.id)
             if owner != partner.id:
                 yield f"{where}: the name '{name}' is also used by '{owner}'; each must name one partner"
@@ -438,12 +421,6 @@ def _duplicates(where: str, ids: list[str], noun: str) -> Iterator[str]:
         for item_id, count in Counter(ids).items():
             if count > 1:
                 yield f"{where} (id '{item_id}'): duplicate {noun}; every {noun} must be unique"
-
-
-def _names(partner: Partner) -> tuple[str, ...]:
-    """The names that must each belong to one partner: acronym, aliases and former names."""
-    acronym = (partner.acronym,) if partner.acronym else ()
-    return (*acronym, *partner.aliases, *partner.former_names)
 
 
 def _on_calendar(day: str) -> bool:
