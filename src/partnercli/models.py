@@ -43,12 +43,10 @@ _YEAR_OR_MONTH_PATTERN: Final = _whole(f"[0-9]{{4}}(?:-{_MONTH})?")
 #: Text with something in it: not empty, not only spaces (searched for, as JSON Schema does).
 TEXT_PATTERN: Final = r"\S"
 VERSION_PATTERN: Final = _whole("[0-9]+[.][0-9]+[.][0-9]+")
-MIN_YEAR: Final = 1000
-MAX_YEAR: Final = 2100
 
 Slug = Annotated[str, Meta(pattern=SLUG_PATTERN)]
 Text = Annotated[str, Meta(pattern=TEXT_PATTERN)]
-Year = Annotated[int, Meta(ge=MIN_YEAR, le=MAX_YEAR)]
+Year = Annotated[int, Meta(ge=1000, le=2100)]
 Url = Annotated[str, Meta(pattern=URL_PATTERN)]
 #: A whole day is a day on the calendar, as the loader checks it too.
 Day = Annotated[str, Meta(pattern=DATE_PATTERN, extra_json_schema={"format": "date"})]
