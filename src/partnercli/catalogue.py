@@ -48,8 +48,6 @@ MAX_PROBLEMS: Final = 20
 #: records take about 2.3 GB): past that, a clear error rather than a machine out of memory.
 DEFAULT_MAX_DATA_MB: Final = 4096
 
-_TOP_KEYS = frozenset(Catalogue.__struct_encode_fields__)  # the names the file spells
-_PARTNER_KEYS = frozenset(PARTNER_FIELDS)
 _BOM = b"\xef\xbb\xbf"
 #: What each pattern of the format asks for, in words.
 _PATTERN_WORDS = {
@@ -436,8 +434,8 @@ def _on_calendar(day: str) -> bool:
 
 def _unknown_fields(raw: dict[str, Any]) -> Iterator[str]:
     """The keys of the top level and of the partner records that the format does not know."""
-    for key in sorted(raw.keys() - _TOP_KEYS):
+    for key in sorted(raw.keys() - Catalogue.__struct_encode_fields__):  # as spelt: `$schema`
         yield f"top level: unknown field '{key}' ignored"
     for index, record in enumerate(raw["partners"]):
-        for key in sorted(record.keys() - _PARTNER_KEYS):
+        for key in sorted(record.keys() - PARTNER_FIELDS):
             yield f"{_where(['partners', index], raw)}: unknown field '{key}' ignored"
