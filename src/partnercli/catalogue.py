@@ -348,15 +348,13 @@ def _short(value: object) -> str:
 def _where(path: list[str | int], raw: Any) -> str:
     """A path as people read it: `partners[3] (id 'wco').related[0].id`; `top level` for none.
     A partner is named by its id when it has a valid one."""
-    text = ""
-    for index, step in enumerate(path):
-        text += f"[{step}]" if isinstance(step, int) else f".{step}"
-        if index == 1 and path[0] == "partners" and isinstance(raw, dict):
-            record = raw["partners"][step]
-            record_id = record.get("id") if isinstance(record, dict) else None
-            if isinstance(record_id, str) and re.match(SLUG_PATTERN, record_id):
-                text += f" (id {_short(record_id)})"
-    return text.lstrip(".") or "top level"
+    steps = [f"[{step}]" if isinstance(step, int) else f".{step}" for step in path]
+    if path[:1] == ["partners"] and len(path) > 1:
+        record = raw["partners"][path[1]]
+        record_id = record.get("id") if isinstance(record, dict) else None
+        if isinstance(record_id, str) and re.match(SLUG_PATTERN, record_id):
+            steps[1] += f" (id {_short(record_id)})"
+    return "".join(steps).lstrip(".") or "top level"
 
 
 # -- the rules across records: what only the loader checks ----------------------------------------
@@ -367,9 +365,8 @@ def rule_problems(catalogue: Catalogue) -> Iterator[str]:
     that exist, links that go both ways, days on the calendar, texts a partner must have."""
     yield from _duplicates("themes", [theme.id for theme in catalogue.themes], "theme id")
     yield from _duplicates("partners", [p.id for p in catalogue.partners], "id")
-    kinds = {kind.id: kind.inverse for kind in catalogue.relation_kinds}
     for index, kind in enumerate(catalogue.relation_kinds):
-        if kind.inverse not in kinds:
+        if catalogue.relation_kind(kind.inverse) is None:
             yield (
                 f"relation_kinds[{index}] (id '{kind.id}').inverse: unknown relation kind "
                 f"'{kind.inverse}'; define it in relation_kinds"
@@ -397,15 +394,15 @@ def rule_problems(catalogue: Catalogue) -> Iterator[str]:
             if not _on_calendar(milestone.date):
                 yield f"{where}.milestones[{number}].date: '{milestone.date}' is not a day on the calendar"
         for relation in partner.related:
-            inverse = kinds.get(relation.kind or "")
+            defined = catalogue.relation_kind(relation.kind)  # its kind, if relation_kinds has it
             if catalogue.partner(relation.id) is None:
                 yield f"{where}.related: unknown partner id '{relation.id}'"
-            elif relation.kind and inverse is None:
+            elif relation.kind and defined is None:
                 yield f"{where}.related: unknown relation kind '{relation.kind}'; define it in relation_kinds"
-            elif relation.kind and (relation.id, partner.id, inverse) not in links:
+            elif defined and (relation.id, partner.id, defined.inverse) not in links:
                 yield (
                     f"{where}.related: links to '{relation.id}' as '{relation.kind}', but "
-                    f"'{relation.id}' has no '{inverse}' link back"
+                    f"'{relation.id}' has no '{defined.inverse}' link back"
                 )
             elif (relation.id, partner.id) not in untyped:
                 yield (
