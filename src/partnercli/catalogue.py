@@ -37,7 +37,6 @@ from partnercli.models import (
     URL_PATTERN,
     VERSION_PATTERN,
     Catalogue,
-    Partner,
 )
 from partnercli.text import fold
 
@@ -49,8 +48,6 @@ MAX_PROBLEMS: Final = 20
 #: records take about 2.3 GB): past that, a clear error rather than a machine out of memory.
 DEFAULT_MAX_DATA_MB: Final = 4096
 
-_TOP_KEYS = frozenset(Catalogue.__struct_encode_fields__)  # the names the file spells
-_PARTNER_KEYS = frozenset(PARTNER_FIELDS)
 _BOM = b"\xef\xbb\xbf"
 #: What each pattern of the format asks for, in words.
 _PATTERN_WORDS = {
@@ -108,9 +105,7 @@ def load(path: str | Path | None = None, *, warnings: list[str] | None = None) -
 def max_bytes(warnings: list[str] | None = None) -> int:
     """The largest file read, from PARTNERS_MAX_DATA_MB (read now, not at import): a value that
     is not a whole number of megabytes gets a warning and the default."""
-    value = os.environ.get("PARTNERS_MAX_DATA_MB")
-    if value is None:
-        return DEFAULT_MAX_DATA_MB * 2**20
+    value = os.environ.get("PARTNERS_MAX_DATA_MB", str(DEFAULT_MAX_DATA_MB))
     try:
         megabytes = int(value)
     except ValueError:
@@ -191,17 +186,15 @@ def _parse(data: bytes, *, source_name: str, warnings: list[str] | None) -> Cata
     raw = _decode(data.removeprefix(_BOM), source_name)
     try:
         catalogue = msgspec.convert(raw, Catalogue)
-    except msgspec.ValidationError as exc:
-        raise _refused(source_name, field_problems(raw) or [_msgspec_problem(exc, raw)]) from None
-    if problems := list(rule_problems(catalogue)):
-        raise _refused(source_name, problems)
+    except msgspec.ValidationError as exc:  # a field is wrong: say which, and how
+        problems = field_problems(raw) or [_msgspec_problem(exc, raw)]
+    else:
+        problems = list(rule_problems(catalogue))
+    if problems:
+        raise DataError(source_name, problems[:MAX_PROBLEMS], total=len(problems))
     if warnings is not None:
         warnings.extend(f"{source_name}: {warning}" for warning in _unknown_fields(raw))
     return catalogue
-
-
-def _refused(source_name: str, problems: list[str]) -> DataError:
-    return DataError(source_name, problems[:MAX_PROBLEMS], total=len(problems))
 
 
 def _decode(data: bytes, source_name: str) -> Any:
@@ -214,34 +207,24 @@ def _decode(data: bytes, source_name: str) -> Any:
     if not data.strip():
         raise DataError(source_name, ["the file is empty; expected a JSON object"])
     try:
-        text = data.decode("utf-8")
+        raw = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
-        raise DataError(source_name, [f"not UTF-8 text (bad byte at offset {exc.start})"]) from None
-    try:
-        raw = json.loads(text, parse_constant=_reject_constant)
+        problems = [f"not UTF-8 text (bad byte at offset {exc.start})"]
     except json.JSONDecodeError as exc:
-        problem = f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"
-        raise DataError(source_name, [problem]) from None
+        problems = [f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"]
     except ValueError as exc:  # NaN / Infinity, from _reject_constant
-        raise DataError(source_name, [f"invalid JSON: {exc}"]) from None
+        problems = [f"invalid JSON: {exc}"]
     except RecursionError:
-        raise DataError(source_name, ["invalid JSON: nested too deeply"]) from None
-    # Valid to the standard library, not to msgspec: a \uD800-\uDFFF escape standing alone,
-    # which JSON can spell but no output can write.
-    problems = [
-        f"{_where(path, raw)}: not valid Unicode text (a lone surrogate escape such as \\ud800)"
-        for path, value in _strings(raw, [])
-        if not _writable(value)
-    ]
-    raise DataError(source_name, problems or ["invalid JSON"])
-
-
-def _writable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+        problems = ["invalid JSON: nested too deeply"]
+    else:
+        # Valid to the standard library, not to msgspec: a \uD800-\uDFFF escape standing alone,
+        # which JSON can spell but no output can write (UTF-8 has no bytes for it).
+        problems = [
+            f"{_where(path, raw)}: not valid Unicode text (a lone surrogate escape such as \\ud800)"
+            for path, value in _strings(raw, [])
+            if re.search(r"[\ud800-\udfff]", value)
+        ] or ["invalid JSON"]
+    raise DataError(source_name, problems)
 
 
 def _reject_constant(name: str) -> Any:
@@ -273,13 +256,14 @@ def field_problems(raw: Any) -> list[str]:
     validator = jsonschema_rs.validator_for(schema, validate_formats=True)
     found: dict[str, tuple[tuple[tuple[int, str], ...], str]] = {}
     for error in validator.iter_errors(raw):
-        order, where, what = _field_problem(error, raw)
-        found.setdefault(where, (order, f"{where}: {what}"))  # one problem a value
+        path, what = _field_problem(error)
+        where = _where(path, raw)
+        found.setdefault(where, (_order(path), f"{where}: {what}"))  # one problem a value
     return [problem for _, problem in sorted(found.values())]
 
 
-def _field_problem(error: Any, raw: Any) -> tuple[tuple[tuple[int, str], ...], str, str]:
-    """(a key to sort by, where, what is wrong in words) for one jsonschema-rs error."""
+def _field_problem(error: Any) -> tuple[list[str | int], str]:
+    """(where, what is wrong in words) for one jsonschema-rs error."""
     from jsonschema_rs import ValidationErrorKind as K  # imported already, by field_problems
 
     kind = error.kind
@@ -287,15 +271,15 @@ def _field_problem(error: Any, raw: Any) -> tuple[tuple[tuple[int, str], ...], s
         errors = [e for branch in kind.context for e in branch]
         needed = [e.kind.property for e in errors if isinstance(e.kind, K.Required)]
         if len(needed) == len(errors):
-            path = list(error.instance_path)
-            return _order(path), _where(path, raw), f"needs {' or '.join(needed)}"
+            return list(error.instance_path), f"needs {' or '.join(needed)}"
     while isinstance(kind, K.AnyOf):
         # `X | None`: what is wrong is said by the alternative that is not null (and for a
         # partial date, "a year or a month, or else a day": by the day); of its problems, the
         # value's form before the calendar (2000-13-45)
         branch = [b for b in kind.context if b[0].kind.as_dict() != {"types": ["null"]}][-1]
-        error = sorted(branch, key=lambda e: isinstance(e.kind, K.Format))[0]
+        error = min(branch, key=lambda e: isinstance(e.kind, K.Format))
         kind = error.kind
+    # where the alternative's problem is: `headquarters.country`, not `headquarters`
     path = list(error.instance_path)
     if isinstance(kind, K.PropertyNames):  # a key of a map, told at the map
         error = kind.error
@@ -305,10 +289,8 @@ def _field_problem(error: Any, raw: Any) -> tuple[tuple[tuple[int, str], ...], s
         path.append(kind.property)
         what = "missing"
     elif isinstance(kind, K.Type):
-        expected = kind.types[0]
-        number = isinstance(value, float) or (expected == "integer" and _kind(value) == "a number")
-        got = _short(value) if number else _kind(value)  # 1967.5 is shown: it is a number
-        what = f"expected {_TYPE_WORDS.get(expected, expected)}, got {got}"
+        got = _short(value) if isinstance(value, float) else _kind(value)  # 1967.5 is a number
+        what = f"expected {_TYPE_WORDS[kind.types[0]]}, got {got}"
     elif isinstance(kind, K.Enum | K.Constant):
         allowed = kind.options if isinstance(kind, K.Enum) else [kind.expected_value]
         what = f"{_short(value)} is not one of {', '.join(map(str, allowed))}"
@@ -316,13 +298,12 @@ def _field_problem(error: Any, raw: Any) -> tuple[tuple[tuple[int, str], ...], s
         what = f"{_short(value)} is not {_PATTERN_WORDS.get(kind.pattern, 'of the expected form')}"
     elif isinstance(kind, K.Format):
         what = f"{_short(value)} is not a day on the calendar"
-    elif isinstance(kind, K.Minimum):
-        what = f"expected at least {kind.limit}, got {_short(value)}"
-    elif isinstance(kind, K.Maximum):
-        what = f"expected at most {kind.limit}, got {_short(value)}"
-    else:  # a keyword the generated schema does not use today: still one clear line
+    elif isinstance(kind, K.Minimum | K.Maximum):
+        bound = "least" if isinstance(kind, K.Minimum) else "most"
+        what = f"expected at {bound} {kind.limit}, got {_short(value)}"
+    else:  # another keyword (a pair's length): jsonschema-rs's words, still one clear line
         what = error.message[:200]
-    return _order(path), _where(path, raw), what
+    return path, what
 
 
 def _order(path: Iterable[str | int]) -> tuple[tuple[int, str], ...]:
@@ -367,15 +348,13 @@ def _short(value: object) -> str:
 def _where(path: list[str | int], raw: Any) -> str:
     """A path as people read it: `partners[3] (id 'wco').related[0].id`; `top level` for none.
     A partner is named by its id when it has a valid one."""
-    text = ""
-    for index, step in enumerate(path):
-        text += f"[{step}]" if isinstance(step, int) else f".{step}"
-        if index == 1 and path[0] == "partners" and isinstance(raw, dict):
-            record = raw["partners"][step]
-            record_id = record.get("id") if isinstance(record, dict) else None
-            if isinstance(record_id, str) and re.match(SLUG_PATTERN, record_id):
-                text += f" (id {_short(record_id)})"
-    return text.lstrip(".") or "top level"
+    steps = [f"[{step}]" if isinstance(step, int) else f".{step}" for step in path]
+    if path[:1] == ["partners"] and len(path) > 1:
+        record = raw["partners"][path[1]]
+        record_id = record.get("id") if isinstance(record, dict) else None
+        if isinstance(record_id, str) and re.match(SLUG_PATTERN, record_id):
+            steps[1] += f" (id {_short(record_id)})"
+    return "".join(steps).lstrip(".") or "top level"
 
 
 # -- the rules across records: what only the loader checks ----------------------------------------
@@ -384,12 +363,10 @@ def _where(path: list[str | int], raw: Any) -> str:
 def rule_problems(catalogue: Catalogue) -> Iterator[str]:
     """What no field can tell, each rule once: unique ids and names, themes, kinds and links
     that exist, links that go both ways, days on the calendar, texts a partner must have."""
-    theme_ids = {theme.id for theme in catalogue.themes}
     yield from _duplicates("themes", [theme.id for theme in catalogue.themes], "theme id")
     yield from _duplicates("partners", [p.id for p in catalogue.partners], "id")
-    kinds = {kind.id: kind.inverse for kind in catalogue.relation_kinds}
     for index, kind in enumerate(catalogue.relation_kinds):
-        if kind.inverse not in kinds:
+        if catalogue.relation_kind(kind.inverse) is None:
             yield (
                 f"relation_kinds[{index}] (id '{kind.id}').inverse: unknown relation kind "
                 f"'{kind.inverse}'; define it in relation_kinds"
@@ -404,11 +381,12 @@ def rule_problems(catalogue: Catalogue) -> Iterator[str]:
         if partner.description is None and partner.partnership is None:
             yield f"{where}.description: missing; a partner needs a description or a partnership text"
         for theme_id in partner.themes:
-            if theme_id not in theme_ids:
+            if catalogue.theme(theme_id) is None:
                 yield f"{where}.themes: unknown theme '{theme_id}'; define it in the top-level 'themes'"
         for theme_id in partner.evidence.keys() - set(partner.themes):
             yield f"{where}.evidence: evidence for '{theme_id}', which is not one of the record's themes"
-        for name in {fold(n) for n in _names(partner)}:
+        names = (partner.acronym, *partner.aliases, *partner.former_names)  # each names one partner
+        for name in {fold(n) for n in names if n}:
             owner = owners.setdefault(name, partner.id)
             if owner != partner.id:
                 yield f"{where}: the name '{name}' is also used by '{owner}'; each must name one partner"
@@ -416,15 +394,15 @@ def rule_problems(catalogue: Catalogue) -> Iterator[str]:
             if not _on_calendar(milestone.date):
                 yield f"{where}.milestones[{number}].date: '{milestone.date}' is not a day on the calendar"
         for relation in partner.related:
-            inverse = kinds.get(relation.kind or "")
+            defined = catalogue.relation_kind(relation.kind)  # its kind, if relation_kinds has it
             if catalogue.partner(relation.id) is None:
                 yield f"{where}.related: unknown partner id '{relation.id}'"
-            elif relation.kind and inverse is None:
+            elif relation.kind and defined is None:
                 yield f"{where}.related: unknown relation kind '{relation.kind}'; define it in relation_kinds"
-            elif relation.kind and (relation.id, partner.id, inverse) not in links:
+            elif defined and (relation.id, partner.id, defined.inverse) not in links:
                 yield (
                     f"{where}.related: links to '{relation.id}' as '{relation.kind}', but "
-                    f"'{relation.id}' has no '{inverse}' link back"
+                    f"'{relation.id}' has no '{defined.inverse}' link back"
                 )
             elif (relation.id, partner.id) not in untyped:
                 yield (
@@ -440,12 +418,6 @@ def _duplicates(where: str, ids: list[str], noun: str) -> Iterator[str]:
                 yield f"{where} (id '{item_id}'): duplicate {noun}; every {noun} must be unique"
 
 
-def _names(partner: Partner) -> tuple[str, ...]:
-    """The names that must each belong to one partner: acronym, aliases and former names."""
-    acronym = (partner.acronym,) if partner.acronym else ()
-    return (*acronym, *partner.aliases, *partner.former_names)
-
-
 def _on_calendar(day: str) -> bool:
     """Is a date of the format's patterns (YYYY, YYYY-MM, YYYY-MM-DD) a real one?"""
     if len(day) < len("YYYY-MM-DD"):
@@ -459,8 +431,8 @@ def _on_calendar(day: str) -> bool:
 
 def _unknown_fields(raw: dict[str, Any]) -> Iterator[str]:
     """The keys of the top level and of the partner records that the format does not know."""
-    for key in sorted(raw.keys() - _TOP_KEYS):
+    for key in sorted(raw.keys() - Catalogue.__struct_encode_fields__):  # as spelt: `$schema`
         yield f"top level: unknown field '{key}' ignored"
     for index, record in enumerate(raw["partners"]):
-        for key in sorted(record.keys() - _PARTNER_KEYS):
+        for key in sorted(record.keys() - PARTNER_FIELDS):
             yield f"{_where(['partners', index], raw)}: unknown field '{key}' ignored"

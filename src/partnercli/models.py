@@ -43,12 +43,16 @@ _YEAR_OR_MONTH_PATTERN: Final = _whole(f"[0-9]{{4}}(?:-{_MONTH})?")
 #: Text with something in it: not empty, not only spaces (searched for, as JSON Schema does).
 TEXT_PATTERN: Final = r"\S"
 VERSION_PATTERN: Final = _whole("[0-9]+[.][0-9]+[.][0-9]+")
-MIN_YEAR: Final = 1000
-MAX_YEAR: Final = 2100
+
+
+def _doc(text: str) -> Meta:
+    """A field's description, in the JSON Schema and in `partners fields`."""
+    return Meta(description=text)
+
 
 Slug = Annotated[str, Meta(pattern=SLUG_PATTERN)]
 Text = Annotated[str, Meta(pattern=TEXT_PATTERN)]
-Year = Annotated[int, Meta(ge=MIN_YEAR, le=MAX_YEAR)]
+Year = Annotated[int, Meta(ge=1000, le=2100)]
 Url = Annotated[str, Meta(pattern=URL_PATTERN)]
 #: A whole day is a day on the calendar, as the loader checks it too.
 Day = Annotated[str, Meta(pattern=DATE_PATTERN, extra_json_schema={"format": "date"})]
@@ -88,10 +92,6 @@ TYPE_SYNONYMS: dict[str, PartnerType] = {
 }
 
 
-def _doc(text: str) -> Meta:
-    return Meta(description=text)
-
-
 class Headquarters(Struct, frozen=True, gc=False):
     """The seat of an organisation."""
 
@@ -106,14 +106,12 @@ class Relation(Struct, frozen=True, gc=False):
     """A link to another partner that the page states."""
 
     id: Slug
-    relation: Annotated[Text, Meta(description="the link in words, from this partner's side")]
-    kind: Annotated[
-        Slug | None, Meta(description="its kind, one of the dataset's relation_kinds")
-    ] = None
+    relation: Annotated[Text, _doc("the link in words, from this partner's side")]
+    kind: Annotated[Slug | None, _doc("its kind, one of the dataset's relation_kinds")] = None
     between: Annotated[
         tuple[Text, Text] | None,
-        Meta(
-            description="the two instruments the link is between, when it is not between the "
+        _doc(
+            "the two instruments the link is between, when it is not between the "
             "organisations themselves: this partner's, then the other's"
         ),
     ] = None
@@ -139,7 +137,7 @@ class UnSystem(Struct, frozen=True, gc=False):
     """A partner's place in the United Nations system, with the page's own words for it."""
 
     place: UnPlace
-    page: Annotated[Text, Meta(description="the partners page's words for it")]
+    page: Annotated[Text, _doc("the partners page's words for it")]
 
 
 class Correction(Struct, frozen=True, gc=False):
@@ -154,13 +152,13 @@ class Milestone(Struct, frozen=True, gc=False):
 
     date: PartialDate
     event: Text
-    source: Annotated[Text, Meta(description="where the fact comes from: a URL or a named source")]
+    source: Annotated[Text, _doc("where the fact comes from: a URL or a named source")]
 
 
 class FactSource(Struct, frozen=True, gc=False):
     """Where a fact that the page does not carry comes from."""
 
-    source: Annotated[Text, Meta(description="a named source")]
+    source: Annotated[Text, _doc("a named source")]
     url: Annotated[str, Meta(pattern=SOURCE_URL_PATTERN)] | None = None
     caveat: Text | None = None
 
@@ -172,8 +170,7 @@ class Theme(Struct, frozen=True, gc=False):
     name: Text
     description: Text | None = None
     vocabulary: Annotated[
-        tuple[Text, ...],
-        Meta(description="words people use for the theme that the page does not, for search"),
+        tuple[Text, ...], _doc("words people use for the theme that the page does not, for search")
     ] = ()
 
 
@@ -256,10 +253,8 @@ class Source(Struct, frozen=True, gc=False):
     heading: str | None = None
     url: Url | None = None
     translations: tuple[Translation, ...] = ()
-    sections: Annotated[tuple[Text, ...], Meta(description="the page's sections, in order")] = ()
-    as_of: Annotated[PartialDate | None, Meta(description="the latest event the page mentions")] = (
-        None
-    )
+    sections: Annotated[tuple[Text, ...], _doc("the page's sections, in order")] = ()
+    as_of: Annotated[PartialDate | None, _doc("the latest event the page mentions")] = None
     as_of_note: str | None = None
     notes: str | None = None
 
@@ -267,11 +262,10 @@ class Source(Struct, frozen=True, gc=False):
 class Licence(Struct, frozen=True, gc=False):
     """Under what terms the dataset may be used."""
 
-    code: Annotated[Text, Meta(description="SPDX identifier of the code's licence")]
-    text: Annotated[Text, Meta(description="what each licence covers, and what stays ICOM's")]
+    code: Annotated[Text, _doc("SPDX identifier of the code's licence")]
+    text: Annotated[Text, _doc("what each licence covers, and what stays ICOM's")]
     data: Annotated[
-        Text | None,
-        Meta(description="SPDX identifier of the compilation's and its structured fields' licence"),
+        Text | None, _doc("SPDX identifier of the compilation's and its structured fields' licence")
     ] = None
 
 
@@ -280,7 +274,7 @@ class DatasetInfo(Struct, frozen=True, gc=False):
 
     title: Text
     version: Annotated[str, Meta(pattern=VERSION_PATTERN, description="semantic version")]
-    compiled: Annotated[Day, Meta(description="YYYY-MM-DD")]
+    compiled: Annotated[Day, _doc("YYYY-MM-DD")]
     licence: Licence | None = None
 
 
