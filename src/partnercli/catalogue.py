@@ -97,9 +97,16 @@ def load(path: str | Path | None = None, *, warnings: list[str] | None = None) -
     Problems that do not stop loading (unknown fields, an unusable PARTNERS_MAX_DATA_MB) are
     appended to `warnings`.
     """
+    return read(path, warnings=warnings)[0]
+
+
+def read(path: str | Path | None, *, warnings: list[str] | None = None) -> tuple[Catalogue, bytes]:
+    """`load`, with the exact bytes the dataset was read from (what its SHA-256 names)."""
     if path is None:
-        return bundled()
-    return parse(read_file(path, warnings=warnings), source_name=str(path), warnings=warnings)
+        raw = bundled_bytes()
+        return bundled(raw), raw
+    raw = read_file(path, warnings=warnings)
+    return parse(raw, source_name=str(path), warnings=warnings), raw
 
 
 def max_bytes(warnings: list[str] | None = None) -> int:

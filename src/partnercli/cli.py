@@ -201,16 +201,11 @@ def load(ctx: typer.Context, common: Common) -> Catalogue:
 def read(ctx: typer.Context, common: Common) -> tuple[Catalogue, bytes]:
     """The dataset the run asked for, decoded and validated (its warnings said on stderr), and
     the exact bytes it was read from: `about` and `cite` name it by their SHA-256."""
-    path = data_path(ctx, common)
-    if path is None:
-        raw = catalogue.bundled_bytes()
-        return catalogue.bundled(raw), raw
     warnings: list[str] = []
-    raw = catalogue.read_file(path, warnings=warnings)
-    found = catalogue.parse(raw, source_name=path, warnings=warnings)
+    found = catalogue.read(data_path(ctx, common), warnings=warnings)
     for warning in warnings:
         output.message(f"warning: {warning}")
-    return found, raw
+    return found
 
 
 def find_partner(cat: Catalogue, name: str) -> Partner:
