@@ -139,7 +139,7 @@ def test_valid_datasets_answer_every_command(
     assert {t["id"] for t in themes} == {"alpha", "beta"}
     assert [t["count"] for t in themes] == sorted((t["count"] for t in themes), reverse=True)
     if query.strip():
-        found = run("search", query, "--json")
+        found = run("search", "--json", "--", query)  # a query may look like an option: -h
         assert found.exit_code in (0, 2), found.output  # 2: more distinct words than allowed
         if found.exit_code == 0:
             hits = json.loads(found.stdout)
