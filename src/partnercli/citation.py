@@ -131,15 +131,11 @@ _BIBTEX_TEXT: Final = {
     "^": r"{\textasciicircum}",
     "~": r"{\textasciitilde}",
     "@": r"{\char64}",
-    "%": r"\%",
-    "#": r"\#",
-    "&": r"\&",
-    "$": r"\$",
-    "_": r"\_",
+    **{ch: "\\" + ch for ch in "%#&$_"},  # `\%` and the like: no brace for BibTeX to count
 }
 #: A special character, or (in a title) a run of letters and digits: a word, or an acronym
 #: within "ICOM's". Each is one match: a word holds no special character.
-_BIBTEX_SPECIAL = r"[\\{}^~@%#&$_]"
+_BIBTEX_SPECIAL = "[" + re.escape("".join(_BIBTEX_TEXT)) + "]"
 _BIBTEX_WORD = r"[^\W_]+"
 
 
