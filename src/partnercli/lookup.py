@@ -73,15 +73,11 @@ def select(catalogue: Catalogue, wanted: Filter = EVERY) -> list[Partner]:
 
 #: For each resolution step, the key of each name with the id of the item it names.
 Steps = list[list[tuple[str, str]]]
+#: What a "not found" error says, given the ids of the closest names.
+Hints = Callable[[list[str]], list[str]]
 
 
-def _resolve(
-    query: str,
-    *,
-    what: str,
-    steps: Steps,
-    not_found_hints: Callable[[list[str]], list[str]],
-) -> tuple[str, bool]:
+def _resolve(query: str, *, what: str, steps: Steps, hints: Hints) -> tuple[str, bool]:
     """The id of the one item `query` names, through the exact steps and then by prefix, and
     whether it named it exactly (False: by the start of a name)."""
     needle = key(query)
@@ -97,10 +93,10 @@ def _resolve(
     names = [pair for step in steps for pair in step]
     if long_enough(needle) and (by_prefix := _starting(names, needle)):
         return _one(by_prefix, query=query, what=what), False
-    hints = not_found_hints(closest(needle, names))
+    advice = hints(closest(needle, names))
     if not long_enough(needle):
-        hints = [f"the start of a name needs at least {MIN_PREFIX} letters", *hints]
-    raise NotFoundError(f"no {what} '{query}'", hints=hints)
+        advice = [f"the start of a name needs at least {MIN_PREFIX} letters", *advice]
+    raise NotFoundError(f"no {what} '{query}'", hints=advice)
 
 
 def _starting(names: Iterable[tuple[str, str]], needle: str) -> set[str]:
@@ -173,7 +169,7 @@ def find_partner(catalogue: Catalogue, query: str) -> tuple[Partner, bool]:
         [(key(p.name), p.id) for p in partners],
     ]
     _not_icom(catalogue, steps, query)
-    partner_id, exact = _resolve(query, what="partner", steps=steps, not_found_hints=hints)
+    partner_id, exact = _resolve(query, what="partner", steps=steps, hints=hints)
     partner = catalogue.partner(partner_id)
     assert partner is not None  # the id came from the catalogue
     return partner, exact
@@ -189,7 +185,7 @@ def resolve_theme(catalogue: Catalogue, query: str) -> Theme:
 
     themes = catalogue.themes
     steps = [[(key(t.id), t.id) for t in themes], [(key(t.name), t.id) for t in themes]]
-    theme = catalogue.theme(_resolve(query, what="theme", steps=steps, not_found_hints=hints)[0])
+    theme = catalogue.theme(_resolve(query, what="theme", steps=steps, hints=hints)[0])
     assert theme is not None  # the id came from the catalogue
     return theme
 
