@@ -181,7 +181,7 @@ def write_plain(view: View, fields: Sequence[str]) -> str:
     )
 
 
-def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool = False) -> str:
+def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool) -> str:
     """CSV (RFC 4180: CRLF, quoted as needed) or TSV (`\n` line ends, quoted the same way), with
     a header row; lists joined with `; `.
 

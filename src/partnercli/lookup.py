@@ -66,7 +66,7 @@ class Filter(NamedTuple):
 EVERY: Final = Filter()
 
 
-def select(catalogue: Catalogue, wanted: Filter = EVERY) -> list[Partner]:
+def select(catalogue: Catalogue, wanted: Filter) -> list[Partner]:
     """The partners `wanted` admits, by name (ties by id)."""
     return sort_by_name([p for p in catalogue.partners if wanted.admits(p)])
 
