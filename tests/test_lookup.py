@@ -6,6 +6,7 @@ import pytest
 
 from partnercli import catalogue, lookup
 from partnercli.errors import AmbiguousError, NotFoundError, UsageError
+from partnercli.lookup import key
 from partnercli.models import Catalogue, PartnerType
 from tests.conftest import WriteData, minimal_dataset, record
 
@@ -166,8 +167,12 @@ def test_an_exact_id_is_found_without_folding_every_name(
 ) -> None:
     """A 100,000-record `show ID` folded 281,000 names before this."""
 
-    def no_folding(*args: object) -> object:
-        raise AssertionError("every name folded for an exact id")
+    keys: list[str] = []
 
-    monkeypatch.setattr(lookup, "Steps", no_folding)
+    def counted_key(name: str) -> str:
+        keys.append(name)
+        return key(name)
+
+    monkeypatch.setattr(lookup, "key", counted_key)
     assert lookup.find_partner(bundled, "UNESCO ") == (bundled.partner("unesco"), True)
+    assert keys == ["UNESCO "], "every name folded for an exact id"

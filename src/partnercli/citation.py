@@ -14,6 +14,7 @@ import datetime
 import json
 import re
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import Any, Final
 
 from msgspec import Struct
@@ -34,21 +35,6 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class Edition(Struct, frozen=True):
-    """Which dataset a reference was made from: its title, version, compile date and SHA-256."""
-
-    title: str
-    version: str | None
-    compiled: str | None
-    sha256: str
-
-    def facts(self) -> str:
-        """`version 3.1.0, compiled 2026-12-05, SHA-256 …` (what the data has of them)."""
-        version = f"version {self.version}, " if self.version else ""
-        compiled = f"compiled {self.compiled}, " if self.compiled else ""
-        return f"{version}{compiled}SHA-256 {self.sha256}"
-
-
 class Reference(Struct, frozen=True, kw_only=True):
     """One work to cite: the dataset, the page, or a partner's entry on the page."""
 
@@ -57,24 +43,14 @@ class Reference(Struct, frozen=True, kw_only=True):
     author: str
     title: str
     url: str | None
+    # The dataset's own: when it was compiled (YYYY-MM-DD) and its version.
     year: int | None = None
+    compiled: str | None = None
+    version: str | None = None
     within: str | None = None  # the page a partner's entry is part of
-    # The dataset itself, or the one a partner's entry was cited from.
-    edition: Edition | None = None
-
-    @property
-    def version(self) -> str | None:
-        return self.edition.version if self.kind == "dataset" and self.edition else None
-
-    def note(self) -> str | None:
-        """What names the edition: the dataset's compile date and SHA-256, or, for an entry, the
-        dataset it was cited from."""
-        if self.edition is None:
-            return None
-        if self.kind == "dataset":
-            compiled = f"Compiled {self.edition.compiled}, " if self.edition.compiled else ""
-            return f"{compiled}SHA-256 {self.edition.sha256}"
-        return f"Cited from {self.edition.title} ({self.edition.facts()})"
+    #: What names the edition: the dataset's compile date and SHA-256, or, for an entry, the
+    #: dataset it was cited from.
+    note: str | None = None
 
 
 def references(
@@ -88,21 +64,22 @@ def references(
     dataset, `with_dataset`), so that citations appended to one file never repeat a key.
     `sha256` is the dataset file's (`sha256(bytes)`)."""
     source, info = cat.source, cat.dataset
-    edition = (
-        Edition(info.title, info.version, info.compiled, sha256)
-        if info
-        else Edition("ICOM's partner network", None, None, sha256)
-    )
     publisher = (cat.icom.name if cat.icom else None) or source.publisher or "ICOM"
     page_title = source.title or "Partners"
+    # A dataset's version and compile date are both given, or neither is (no `dataset` at all).
+    versioned, compiled = (
+        (f"version {info.version}, ", f"compiled {info.compiled}, ") if info else ("", "")
+    )
     dataset = Reference(
         key=DATASET_KEY,
         kind="dataset",
         author=AUTHOR,
-        title=edition.title,
+        title=info.title if info else "ICOM's partner network",
         url=source.url,
-        year=int(edition.compiled[:4]) if edition.compiled else None,
-        edition=edition,
+        year=int(info.compiled[:4]) if info else None,
+        compiled=info.compiled if info else None,
+        version=info.version if info else None,
+        note=f"{compiled.capitalize()}SHA-256 {sha256}",
     )
     if partner is None:
         page = Reference(
@@ -116,7 +93,7 @@ def references(
         title=partner.heading or partner.name,
         url=source.url,
         within=page_title,
-        edition=edition,
+        note=f"Cited from {dataset.title} ({versioned}{compiled}SHA-256 {sha256})",
     )
     return [entry, dataset] if with_dataset else [entry]
 
@@ -133,7 +110,7 @@ def _apa(ref: Reference, accessed: datetime.date) -> str:
     # `%B` is in English: Python leaves LC_TIME at "C", and nothing here calls `setlocale`.
     day = f"{accessed:%B} {accessed.day}, {accessed.year}"
     where = f" Retrieved {day}, from {ref.url}" if ref.url else ""
-    note = f" {ref.note()}." if ref.note() else ""
+    note = f" {ref.note}." if ref.note else ""
     return for_display(f"{ref.author}. {year}. {work}.{note}{where}")
 
 
@@ -154,36 +131,28 @@ _BIBTEX_TEXT: Final = {
     "^": r"{\textasciicircum}",
     "~": r"{\textasciitilde}",
     "@": r"{\char64}",
-    "%": r"\%",
-    "#": r"\#",
-    "&": r"\&",
-    "$": r"\$",
-    "_": r"\_",
+    **{ch: "\\" + ch for ch in "%#&$_"},  # `\%` and the like: no brace for BibTeX to count
 }
-_BIBTEX_SPECIAL = "([\\\\{}^~@%#&$_])"
-#: A run of letters and digits (a word, or an acronym within "ICOM's").
-_WORD = r"[^\W_]+"
+#: A special character, or (in a title) a run of letters and digits: a word, or an acronym
+#: within "ICOM's". Each is one match: a word holds no special character.
+_BIBTEX_SPECIAL = "[" + re.escape("".join(_BIBTEX_TEXT)) + "]"
+_BIBTEX_WORD = r"[^\W_]+"
 
 
-def bibtex_escape(value: str) -> str:
+def bibtex_escape(value: str, *, title: bool = False) -> str:
     """A value that BibTeX and LaTeX read as the same text: control characters dropped, every
-    special character replaced by what prints it; its braces are balanced whatever `value` holds."""
-    return re.sub(_BIBTEX_SPECIAL, lambda m: _BIBTEX_TEXT[m[1]], for_display(value))
+    special character replaced by what prints it; its braces are balanced whatever `value` holds.
+    In a `title`, each word that holds a capital is in braces too (`{UNESCO}`, `{ICOM}'s`), so
+    that styles which lower-case titles keep the capitals of names and acronyms."""
 
+    def replace(found: re.Match[str]) -> str:
+        text = found[0]
+        if text in _BIBTEX_TEXT:
+            return _BIBTEX_TEXT[text]
+        return "{" + text + "}" if any(ch.isupper() for ch in text) else text
 
-def bibtex_title(value: str) -> str:
-    """`bibtex_escape`, with each word that holds a capital in braces (`{UNESCO}`, `{ICOM}'s`),
-    so that styles which lower-case titles keep the capitals of names and acronyms."""
-
-    def protect(word: str) -> str:
-        return "{" + word + "}" if any(ch.isupper() for ch in word) else word
-
-    escaped = re.split(_BIBTEX_SPECIAL, for_display(value))
-    # Odd items are the special characters the pattern captured; only the text between is words.
-    return "".join(
-        _BIBTEX_TEXT[part] if index % 2 else re.sub(_WORD, lambda m: protect(m[0]), part)
-        for index, part in enumerate(escaped)
-    )
+    pattern = f"{_BIBTEX_SPECIAL}|{_BIBTEX_WORD}" if title else _BIBTEX_SPECIAL
+    return re.sub(pattern, replace, for_display(value))
 
 
 def bibtex_url(url: str) -> str:
@@ -196,24 +165,18 @@ def bibtex_url(url: str) -> str:
 def balanced(value: str) -> bool:
     """Whether BibTeX reads `value` as one field: its braces, counted as BibTeX counts them
     (a backslash escapes none), never close more than they opened, and end closed."""
-    depth = 0
-    for ch in value:
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0
+    depths = list(accumulate(({"{": 1, "}": -1}.get(ch, 0) for ch in value), initial=0))
+    return min(depths) == depths[-1] == 0
 
 
 def bibtex(refs: Sequence[Reference], accessed: datetime.date) -> str:
     """One `@misc` entry per reference, with the access date as `urldate`."""
     entries = []
     for ref in refs:
-        note = ref.note()
-        if ref.kind == "dataset":
-            note = "Data set" + (f". {note}" if note else "")
+        note = f"Data set. {ref.note}" if ref.kind == "dataset" else ref.note
         fields = {  # None: the reference has no such field
             "author": "{" + bibtex_escape(ref.author) + "}",  # a group, not a person's name
-            "title": bibtex_title(ref.title),
+            "title": bibtex_escape(ref.title, title=True),
             "howpublished": bibtex_escape(f"In: {ref.within}") if ref.within else None,
             "version": bibtex_escape(ref.version) if ref.version else None,
             "year": str(ref.year) if ref.year else None,
@@ -233,18 +196,17 @@ def bibtex(refs: Sequence[Reference], accessed: datetime.date) -> str:
 # -- CSL-JSON ----------------------------------------------------------------------------------
 
 
-def _date_parts(day: datetime.date) -> dict[str, Any]:
-    return {"date-parts": [[day.year, day.month, day.day]]}
+def _date_parts(*parts: int) -> dict[str, Any]:
+    return {"date-parts": [list(parts)]}
 
 
 def _issued(ref: Reference) -> dict[str, Any] | None:
     """The dataset's compile date (or its year alone, if the date is not a real one)."""
-    if ref.kind == "dataset" and ref.edition and ref.edition.compiled:
-        try:
-            return _date_parts(datetime.date.fromisoformat(ref.edition.compiled))
-        except ValueError:  # the format's pattern allows 2026-13-45
-            pass
-    return {"date-parts": [[ref.year]]} if ref.year else None
+    try:
+        day = datetime.date.fromisoformat(ref.compiled or "")
+    except ValueError:  # none, or 2026-13-45, which the format's pattern allows
+        return _date_parts(ref.year) if ref.year else None
+    return _date_parts(day.year, day.month, day.day)
 
 
 def csl_items(refs: Sequence[Reference], accessed: datetime.date) -> list[dict[str, Any]]:
@@ -259,10 +221,10 @@ def csl_items(refs: Sequence[Reference], accessed: datetime.date) -> list[dict[s
             "author": [{"literal": ref.author}],
             "URL": ref.url,
             "issued": _issued(ref),
-            "accessed": _date_parts(accessed),
+            "accessed": _date_parts(accessed.year, accessed.month, accessed.day),
             "version": ref.version,
             "container-title": ref.within,
-            "note": ref.note(),
+            "note": ref.note,
         }
         items.append({name: value for name, value in item.items() if value})
     return items

@@ -167,8 +167,7 @@ class _Shell(ShellComplete):
 
 
 class Bash(_Shell, BashComplete):
-    def format_completion(self, item: CompletionItem) -> str:
-        return str(item.value)  # bash shows values alone
+    format_completion = BashComplete.format_completion  # bash shows values alone
 
 
 class Zsh(_Shell, ZshComplete):

@@ -70,14 +70,11 @@ class View(Struct, frozen=True, kw_only=True):
         return flatten(record.get(name), keyed=name in self.maps)
 
 
-#: What joins a list's items and a map's entries in every flat format.
-JOIN = "; "
-
-
 def join(items: Iterable[str]) -> str:
-    """Items joined with `; `, each item's own `\\` and `;` escaped (`\\\\`, `\\;`): whatever the
-    data holds, a `; ` outside an escape separates two items, and nothing else does."""
-    return JOIN.join(item.replace("\\", "\\\\").replace(";", "\\;") for item in items)
+    """Items joined with `; `, as every flat format joins a list's items and a map's entries, each
+    item's own `\\` and `;` escaped (`\\\\`, `\\;`): whatever the data holds, a `; ` outside an
+    escape separates two items, and nothing else does."""
+    return "; ".join(item.replace("\\", "\\\\").replace(";", "\\;") for item in items)
 
 
 def flatten(value: Any, *, keyed: bool = False) -> str:
@@ -184,7 +181,7 @@ def write_plain(view: View, fields: Sequence[str]) -> str:
     )
 
 
-def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool = False) -> str:
+def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool) -> str:
     """CSV (RFC 4180: CRLF, quoted as needed) or TSV (`\n` line ends, quoted the same way), with
     a header row; lists joined with `; `.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Final, NamedTuple
 
 from partnercli.errors import AmbiguousError, NotFoundError, UsageError
@@ -66,50 +66,18 @@ class Filter(NamedTuple):
 EVERY: Final = Filter()
 
 
-def select(catalogue: Catalogue, wanted: Filter = EVERY) -> list[Partner]:
+def select(catalogue: Catalogue, wanted: Filter) -> list[Partner]:
     """The partners `wanted` admits, by name (ties by id)."""
     return sort_by_name([p for p in catalogue.partners if wanted.admits(p)])
 
 
-def partner_names(partner: Partner) -> tuple[list[str], list[str], list[str]]:
-    """A partner's names by resolution step: its id; its acronym, aliases and former names;
-    its name."""
-    names = [partner.acronym] if partner.acronym else []
-    return [partner.id], [*names, *partner.aliases, *partner.former_names], [partner.name]
+#: For each resolution step, the key of each name with the id of the item it names.
+Steps = list[list[tuple[str, str]]]
+#: What a "not found" error says, given the ids of the closest names.
+Hints = Callable[[list[str]], list[str]]
 
 
-class Steps:
-    """The names items answer to: for each resolution step, each name's key and the ids of the
-    items it names."""
-
-    def __init__(self, items: Sequence[tuple[str, Sequence[Sequence[str]]]]) -> None:
-        depth = max((len(names) for _, names in items), default=0)
-        self.steps: list[dict[str, set[str]]] = [{} for _ in range(depth)]
-        for item_id, names_by_step in items:
-            for step, names in enumerate(names_by_step):
-                for name in names:
-                    self.steps[step].setdefault(key(name), set()).add(item_id)
-
-    def exact(self, needle: str) -> set[str]:
-        return next((found for step in self.steps if (found := step.get(needle))), set())
-
-    def starting(self, needle: str) -> set[str]:
-        return {
-            item_id
-            for step in self.steps
-            for name, ids in step.items()
-            if name.startswith(needle)
-            for item_id in ids
-        }
-
-
-def _resolve(
-    query: str,
-    *,
-    what: str,
-    names: Steps,
-    not_found_hints: Callable[[list[str]], list[str]],
-) -> tuple[str, bool]:
+def _resolve(query: str, *, what: str, steps: Steps, hints: Hints) -> tuple[str, bool]:
     """The id of the one item `query` names, through the exact steps and then by prefix, and
     whether it named it exactly (False: by the start of a name)."""
     needle = key(query)
@@ -119,14 +87,20 @@ def _resolve(
         raise NotFoundError(
             f"no {what} '{query}'", hints=["an article alone is not a name; give more of the name"]
         )
-    if found := names.exact(needle):
-        return _one(found, query=query, what=what), True
-    if long_enough(needle) and (by_prefix := names.starting(needle)):
+    for step in steps:
+        if found := {item_id for name, item_id in step if name == needle}:
+            return _one(found, query=query, what=what), True
+    names = [pair for step in steps for pair in step]
+    if long_enough(needle) and (by_prefix := _starting(names, needle)):
         return _one(by_prefix, query=query, what=what), False
-    hints = not_found_hints(closest(needle, [n for step in names.steps for n in step.items()]))
+    advice = hints(closest(needle, names))
     if not long_enough(needle):
-        hints = [f"the start of a name needs at least {MIN_PREFIX} letters", *hints]
-    raise NotFoundError(f"no {what} '{query}'", hints=hints)
+        advice = [f"the start of a name needs at least {MIN_PREFIX} letters", *advice]
+    raise NotFoundError(f"no {what} '{query}'", hints=advice)
+
+
+def _starting(names: Iterable[tuple[str, str]], needle: str) -> set[str]:
+    return {item_id for name, item_id in names if name.startswith(needle)}
 
 
 def long_enough(needle: str) -> bool:
@@ -135,18 +109,16 @@ def long_enough(needle: str) -> bool:
     return display_width(needle) >= MIN_PREFIX
 
 
-def closest(
-    needle: str, names: Iterable[tuple[str, Iterable[str]]], *, limit: int = MAX_SUGGESTED
-) -> list[str]:
-    """Ids of the items whose names (each with the ids it names), or a word in them, are
-    closest to `needle` (a typo)."""
+def closest(needle: str, names: Iterable[tuple[str, str]]) -> list[str]:
+    """Ids of the items whose names (each with the id it names), or a word in them, are closest
+    to `needle` (a typo)."""
     by_word: dict[str, set[str]] = {}
-    for name, ids in names:
+    for name, item_id in names:
         for word in {name, *re.split(_WORD_SPLIT, name)}:
-            by_word.setdefault(word, set()).update(ids)
-    close = difflib.get_close_matches(needle, list(by_word), n=limit * 2, cutoff=0.75)
+            by_word.setdefault(word, set()).add(item_id)
+    close = difflib.get_close_matches(needle, list(by_word), n=MAX_SUGGESTED * 2, cutoff=0.75)
     ranked = (item_id for word in close for item_id in sorted(by_word[word]))
-    return list(dict.fromkeys(ranked))[:limit]
+    return list(dict.fromkeys(ranked))[:MAX_SUGGESTED]
 
 
 def _one(ids: set[str], *, query: str, what: str) -> str:
@@ -160,19 +132,18 @@ def _one(ids: set[str], *, query: str, what: str) -> str:
     )
 
 
-def _not_icom(catalogue: Catalogue, names: Steps, query: str) -> None:
+def _not_icom(catalogue: Catalogue, steps: Steps, query: str) -> None:
     """ICOM's own names are an error that says whose partners these are."""
     icom = catalogue.icom
     if icom is None:
         return
-    own = {key(n) for n in (icom.name, icom.acronym or icom.name, *icom.aliases)}
-    if key(query) not in own:
+    if key(query) not in {key(n) for n in (icom.name, icom.acronym or icom.name, *icom.aliases)}:
         return
     short = icom.acronym or icom.name
-    similar = sorted(names.starting(key(short)))[:MAX_SUGGESTED]
+    similar = sorted(_starting((pair for step in steps for pair in step), key(short)))
     hints = ["run 'partners about' for ICOM and its network"]
     if similar:
-        hints.append(f"or did you mean {' or '.join(similar)}?")
+        hints.append(f"or did you mean {' or '.join(similar[:MAX_SUGGESTED])}?")
     raise NotFoundError(
         f"'{query}' is {short} itself, the organisation these are partners of, not a partner",
         hints=hints,
@@ -191,9 +162,14 @@ def find_partner(catalogue: Catalogue, query: str) -> tuple[Partner, bool]:
     by_id = catalogue.partner(key(query))
     if by_id is not None:  # an id: no need to fold every name of a large file
         return by_id, True
-    names = Steps([(p.id, partner_names(p)) for p in catalogue.partners])
-    _not_icom(catalogue, names, query)
-    partner_id, exact = _resolve(query, what="partner", names=names, not_found_hints=hints)
+    partners = catalogue.partners
+    steps = [  # its id; its acronym, aliases and former names; its name
+        [(key(p.id), p.id) for p in partners],
+        [(key(n), p.id) for p in partners for n in (p.acronym, *p.aliases, *p.former_names) if n],
+        [(key(p.name), p.id) for p in partners],
+    ]
+    _not_icom(catalogue, steps, query)
+    partner_id, exact = _resolve(query, what="partner", steps=steps, hints=hints)
     partner = catalogue.partner(partner_id)
     assert partner is not None  # the id came from the catalogue
     return partner, exact
@@ -207,8 +183,9 @@ def resolve_theme(catalogue: Catalogue, query: str) -> Theme:
         found = f"did you mean {' or '.join(suggestions)}? " if suggestions else ""
         return [f"{found}themes: {theme_ids}"]
 
-    names = Steps([(t.id, ([t.id], [t.name])) for t in catalogue.themes])
-    theme = catalogue.theme(_resolve(query, what="theme", names=names, not_found_hints=hints)[0])
+    themes = catalogue.themes
+    steps = [[(key(t.id), t.id) for t in themes], [(key(t.name), t.id) for t in themes]]
+    theme = catalogue.theme(_resolve(query, what="theme", steps=steps, hints=hints)[0])
     assert theme is not None  # the id came from the catalogue
     return theme
 
