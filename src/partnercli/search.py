@@ -8,15 +8,15 @@ docs/search.md says for users how a query is read and ranked. In short:
   of one close enough (difflib: `interpool`), else left out, with a note; a word the page does
   not use but people do (`looting`) stands for the page's words that say it (a synonym table,
   and each theme's vocabulary in the data), at a lower weight;
-- each word contributes its BM25F score (SQLite's FTS5 holds the index; the sum runs here, over
-  fields weighted by what they say about a partner, each field's length normalised on its own).
+- each word contributes its BM25F score, over fields weighted by what they say about a partner,
+  each field's length normalised on its own.
   Partners matching every word come first; when fewer than `HANDFUL` do, those matching part of
   the query follow, if they reach `PARTIAL_SHARE` of the best score, marked partial.
 """
 
 from __future__ import annotations
 
-import contextlib
+import bisect
 import difflib
 import functools
 import itertools
@@ -24,7 +24,6 @@ import json
 import math
 import pkgutil
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -36,7 +35,7 @@ from partnercli.errors import UsageError
 from partnercli.models import COUNTRY_NAMES, Catalogue, Partner, Theme
 from partnercli.text import ELLIPSIS, MARK_END, MARK_START, fold
 
-#: A query may hold this many distinct terms; past that FTS5's expression tree gets too deep.
+#: A query may hold this many distinct terms (each is looked for in every field of every partner).
 MAX_TERMS: Final = 200
 #: When fewer partners than this match every word, partial matches follow.
 HANDFUL: Final = 5
@@ -172,37 +171,26 @@ Scores = dict[int, tuple[float, tuple[str, ...]]]
 
 @dataclass
 class Index:
-    """A catalogue's FTS5 index (rowid = position in the catalogue; the table keeps no text of
-    its own: snippets are cut from the records), and what BM25F needs beside it."""
+    """A catalogue's search forms, field by field (row = position in the catalogue; snippets are
+    cut from the records), and what BM25F needs beside them."""
 
     catalogue: Catalogue
-    db: sqlite3.Connection
+    rows: list[str]  # a line per field of its search forms, each between two spaces of its own
     lengths: list[list[int]]  # words per field, row by row
     average: list[float]  # words per field, on average
     texts: set[str]  # the distinct texts indexed
+    stems: list[str]  # the distinct search forms, in order
 
     @classmethod
     def of(cls, catalogue: Catalogue) -> Index:
-        db = sqlite3.connect(":memory:")
-        columns = ", ".join(COLUMNS)
-        tokenize = "unicode61 remove_diacritics 0"  # the words arrive folded and stemmed
-        db.execute(
-            f"CREATE VIRTUAL TABLE words USING fts5({columns}, content='', tokenize='{tokenize}')"
-        )
-        db.execute("CREATE VIRTUAL TABLE words_rows USING fts5vocab(words, 'row')")
-        db.execute("CREATE VIRTUAL TABLE words_at USING fts5vocab(words, 'instance')")
-        # FTS5 gathers 16 MB of index before it writes a segment, not 1 MB: a third less of its
-        # work on a large file (README, benchmarks). An SQLite without the option does as before.
-        with contextlib.suppress(sqlite3.OperationalError):
-            db.execute("INSERT INTO words(words, rank) VALUES ('hashsize', ?)", (16 * 2**20,))
         texts = [list(_column_texts(partner, catalogue).values()) for partner in catalogue.partners]
         stems = [[terms(text) for text in row] for row in texts]
-        rows = [(i, *(" ".join(s) for s in row)) for i, row in enumerate(stems)]
-        marks = ", ".join("?" for _ in COLUMNS)
-        db.executemany(f"INSERT INTO words(rowid, {columns}) VALUES (?, {marks})", rows)
+        # ` illicit ` is found once in each place the word is, never across two words or fields.
+        rows = ["\n".join(f" {'  '.join(s)} " for s in row) for row in stems]
         lengths = [[len(s) for s in row] for row in stems]
         average = [max(sum(column) / len(column), 1.0) for column in zip(*lengths, strict=True)]
-        return cls(catalogue, db, lengths, average, {text for row in texts for text in row})
+        vocabulary = sorted(set().union(*itertools.chain.from_iterable(stems)))
+        return cls(catalogue, rows, lengths, average, {t for row in texts for t in row}, vocabulary)
 
     @functools.cached_property
     def vocabulary(self) -> set[str]:
@@ -211,32 +199,26 @@ class Index:
 
     def first_from(self, stem: str) -> str:
         """The first search form of the data at or after `stem`, in order ('' if none)."""
-        found = self.db.execute(
-            "SELECT term FROM words_rows WHERE term >= ? ORDER BY term LIMIT 1", (stem,)
-        ).fetchone()
-        return str(found[0]) if found else ""
+        at = bisect.bisect_left(self.stems, stem)
+        return self.stems[at] if at < len(self.stems) else ""
 
     def idf(self, documents: int) -> float:
         return math.log(1 + (len(self.catalogue.partners) - documents + 0.5) / (documents + 0.5))
 
     def score(self, term: Term, *, only: str | None = None) -> Scores:
         """Each matching row's BM25F score for `term` (in field `only`, if given)."""
-        frequencies: dict[int, dict[int, float]] = {}
-        if len(term.words) == 1 and not term.prefix and only is None:
-            rows = self.db.execute(
-                "SELECT doc, col, count(*) FROM words_at WHERE term = ? GROUP BY doc, col",
-                term.words,
-            )
-            for row, column, count in rows:
-                frequencies.setdefault(row, {})[COLUMNS.index(column)] = float(count)
-        else:  # a phrase or the start of a word: each field it is in counts once
-            expression = '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
-            for column in [only] if only else COLUMNS:
-                match = f"{{{column}}} : {expression}"  # quoted: nothing in it is FTS5 syntax
-                for (row,) in self.db.execute(
-                    "SELECT rowid FROM words WHERE words MATCH ?", (match,)
-                ):
-                    frequencies.setdefault(row, {})[COLUMNS.index(column)] = 1.0
+        needle = f" {'  '.join(term.words)}" + ("" if term.prefix else " ")
+        # A word counts as often as a field holds it; a phrase, the start of a word, or a word
+        # looked for in one field count once in each field they are in.
+        once = len(term.words) > 1 or term.prefix or only is not None
+        columns = [COLUMNS.index(only)] if only else range(len(COLUMNS))
+        frequencies: dict[int, dict[int, int]] = {}
+        for row, text in enumerate(self.rows):
+            if needle not in text:  # most rows: one look at the whole row
+                continue
+            lines = text.split("\n")
+            if found := {c: 1 if once else n for c in columns if (n := lines[c].count(needle))}:
+                frequencies[row] = found
         idf = self.idf(len(frequencies))
         scores = {}
         for row, per_column in frequencies.items():
@@ -244,7 +226,7 @@ class Index:
                 WEIGHTS[COLUMNS[c]] * f / (1 - B + B * self.lengths[row][c] / self.average[c])
                 for c, f in per_column.items()
             )
-            fields = tuple(COLUMNS[c] for c in sorted(per_column))
+            fields = tuple(COLUMNS[c] for c in per_column)  # in column order, as found
             scores[row] = (idf * weighted * (K1 + 1) / (weighted + K1), fields)
         return scores
 
