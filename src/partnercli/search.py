@@ -16,7 +16,6 @@ docs/search.md says for users how a query is read and ranked. In short:
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import functools
 import itertools
@@ -164,6 +163,11 @@ class Term:
     words: tuple[str, ...]
     prefix: bool = False
 
+    @property
+    def needle(self) -> str:
+        """The term as an index row holds it: whole words, or the start of the last one."""
+        return f" {'  '.join(self.words)}" + ("" if self.prefix else " ")
+
 
 #: Each matching row's BM25F score for a term, and the fields it matched in.
 Scores = dict[int, tuple[float, tuple[str, ...]]]
@@ -179,7 +183,6 @@ class Index:
     lengths: list[list[int]]  # words per field, row by row
     average: list[float]  # words per field, on average
     texts: set[str]  # the distinct texts indexed
-    stems: list[str]  # the distinct search forms, in order
 
     @classmethod
     def of(cls, catalogue: Catalogue) -> Index:
@@ -189,25 +192,24 @@ class Index:
         rows = ["\n".join(f" {'  '.join(s)} " for s in row) for row in stems]
         lengths = [[len(s) for s in row] for row in stems]
         average = [max(sum(column) / len(column), 1.0) for column in zip(*lengths, strict=True)]
-        vocabulary = sorted(set().union(*itertools.chain.from_iterable(stems)))
-        return cls(catalogue, rows, lengths, average, {t for row in texts for t in row}, vocabulary)
+        return cls(catalogue, rows, lengths, average, {t for row in texts for t in row})
 
     @functools.cached_property
     def vocabulary(self) -> set[str]:
         """The words a misspelling may be corrected to: the data's, and the synonyms'."""
         return {w for text in [*self.texts, *SYNONYMS] for w in words_of(text)}
 
-    def first_from(self, stem: str) -> str:
-        """The first search form of the data at or after `stem`, in order ('' if none)."""
-        at = bisect.bisect_left(self.stems, stem)
-        return self.stems[at] if at < len(self.stems) else ""
+    def holds(self, term: Term) -> bool:
+        """Whether some partner's fields hold `term`."""
+        needle = term.needle
+        return any(needle in row for row in self.rows)
 
     def idf(self, documents: int) -> float:
         return math.log(1 + (len(self.catalogue.partners) - documents + 0.5) / (documents + 0.5))
 
     def score(self, term: Term, *, only: str | None = None) -> Scores:
         """Each matching row's BM25F score for `term` (in field `only`, if given)."""
-        needle = f" {'  '.join(term.words)}" + ("" if term.prefix else " ")
+        needle = term.needle
         # A word counts as often as a field holds it; a phrase, the start of a word, or a word
         # looked for in one field count once in each field they are in.
         once = len(term.words) > 1 or term.prefix or only is not None
@@ -289,8 +291,8 @@ def read_query(index: Index, text: str) -> Query:
         return Wanted(typed, literal, synonyms.get(stems, ()), tuple(themes.get(stems, ())))
 
     def word(typed: str) -> Wanted | None:
-        stem = stem_word(typed)
-        found = concept(typed, (stem,), Term((stem,)) if index.first_from(stem) == stem else None)
+        literal = Term((stem_word(typed),))
+        found = concept(typed, literal.words, literal if index.holds(literal) else None)
         return found if found.literal or found.synonyms or found.themes else None
 
     query = Query(text)
@@ -335,10 +337,8 @@ def _start_of_word(index: Index, word: str) -> Wanted | None:
     script without spaces, which may be in a longer one (`故宫` is in `故宫博物院`)."""
     if not word.isascii():
         return Wanted(word, Term((word,), prefix=True))
-    start = stem_word(word)
-    if len(word) >= PREFIX_FROM and index.first_from(start).startswith(start):
-        return Wanted(word, Term((start,), prefix=True))
-    return None
+    start = Term((stem_word(word),), prefix=True)
+    return Wanted(word, start) if len(word) >= PREFIX_FROM and index.holds(start) else None
 
 
 def correction(index: Index, word: str) -> str | None:
@@ -448,7 +448,7 @@ class Marks:
 
     @classmethod
     def of(cls, wanted: Sequence[Wanted]) -> Marks:
-        found = [t for w in wanted for t in ([w.literal] if w.literal else []) + list(w.synonyms)]
+        found = [t for w in wanted for t in (w.literal, *w.synonyms) if t is not None]
         exact = frozenset(word for t in found for word in (t.words[:-1] if t.prefix else t.words))
         return cls(exact - _STOP_STEMS, tuple(t.words[-1] for t in found if t.prefix))
 
