@@ -214,23 +214,21 @@ class Index:
         # looked for in one field count once in each field they are in.
         once = len(term.words) > 1 or term.prefix or only is not None
         columns = [COLUMNS.index(only)] if only else range(len(COLUMNS))
-        frequencies: dict[int, dict[int, int]] = {}
+        weighted: dict[int, tuple[float, tuple[str, ...]]] = {}  # row: frequency, fields
         for row, text in enumerate(self.rows):
             if needle not in text:  # most rows: one look at the whole row
                 continue
             lines = text.split("\n")
             if found := {c: 1 if once else n for c in columns if (n := lines[c].count(needle))}:
-                frequencies[row] = found
-        idf = self.idf(len(frequencies))
-        scores = {}
-        for row, per_column in frequencies.items():
-            weighted = sum(
-                WEIGHTS[COLUMNS[c]] * f / (1 - B + B * self.lengths[row][c] / self.average[c])
-                for c, f in per_column.items()
-            )
-            fields = tuple(COLUMNS[c] for c in per_column)  # in column order, as found
-            scores[row] = (idf * weighted * (K1 + 1) / (weighted + K1), fields)
-        return scores
+                frequency = sum(
+                    WEIGHTS[COLUMNS[c]] * f / (1 - B + B * self.lengths[row][c] / self.average[c])
+                    for c, f in found.items()
+                )
+                weighted[row] = (frequency, tuple(COLUMNS[c] for c in found))
+        idf = self.idf(len(weighted))
+        return {
+            row: (idf * w * (K1 + 1) / (w + K1), fields) for row, (w, fields) in weighted.items()
+        }
 
 
 # -- the query --------------------------------------------------------------------------------------
