@@ -173,6 +173,21 @@ def test_former_names_are_searched_even_when_not_among_the_aliases(bundled: Cata
     assert ids(search.search(catalogue, "zollrat")) == ["wco"]
 
 
+def test_a_data_word_with_an_underscore_is_one_word(bundled: Catalogue) -> None:
+    """Searched as it is read: `zeta_omega` is one word (SQLite FTS5, used before, split it in
+    the index but not in the query, and corrected the query's word to itself)."""
+    import msgspec
+
+    wco = bundled.partner("wco")
+    assert wco is not None
+    renamed = msgspec.structs.replace(wco, former_names=("Zeta_omega Council",))
+    partners = tuple(renamed if p.id == "wco" else p for p in bundled.partners)
+    catalogue = msgspec.structs.replace(bundled, partners=partners)
+    notes: list[str] = []
+    assert ids(search.search(catalogue, "zeta_omega", notes=notes)) == ["wco"]
+    assert notes == []
+
+
 @given(st.text(max_size=200))
 def test_property_any_text_returns_a_subset_without_error(text: str) -> None:
     catalogue = _bundled()
