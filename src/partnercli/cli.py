@@ -455,7 +455,7 @@ def search(
       partners search "stolen objects" --type igo
       partners search musee --json | jq -r '.[] | "\\(.score)\\t\\(.id)\\t\\(.snippet)"'
     """
-    from partnercli import search as search_mod  # FTS5, stemming (~5 ms): only searches pay
+    from partnercli import search as search_mod  # the stemmer (~5 ms): only searches pay
 
     out = shaped(ctx, shape)
     text = " ".join(query)

@@ -8,15 +8,14 @@ docs/search.md says for users how a query is read and ranked. In short:
   of one close enough (difflib: `interpool`), else left out, with a note; a word the page does
   not use but people do (`looting`) stands for the page's words that say it (a synonym table,
   and each theme's vocabulary in the data), at a lower weight;
-- each word contributes its BM25F score (SQLite's FTS5 holds the index; the sum runs here, over
-  fields weighted by what they say about a partner, each field's length normalised on its own).
+- each word contributes its BM25F score, over fields weighted by what they say about a partner,
+  each field's length normalised on its own.
   Partners matching every word come first; when fewer than `HANDFUL` do, those matching part of
   the query follow, if they reach `PARTIAL_SHARE` of the best score, marked partial.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import functools
 import itertools
@@ -24,7 +23,6 @@ import json
 import math
 import pkgutil
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -36,7 +34,7 @@ from partnercli.errors import UsageError
 from partnercli.models import COUNTRY_NAMES, Catalogue, Partner, Theme
 from partnercli.text import ELLIPSIS, MARK_END, MARK_START, fold
 
-#: A query may hold this many distinct terms; past that FTS5's expression tree gets too deep.
+#: A query may hold this many distinct terms (each is looked for in every field of every partner).
 MAX_TERMS: Final = 200
 #: When fewer partners than this match every word, partial matches follow.
 HANDFUL: Final = 5
@@ -165,6 +163,11 @@ class Term:
     words: tuple[str, ...]
     prefix: bool = False
 
+    @property
+    def needle(self) -> str:
+        """The term as an index row holds it: whole words, or the start of the last one."""
+        return f" {'  '.join(self.words)}" + ("" if self.prefix else " ")
+
 
 #: Each matching row's BM25F score for a term, and the fields it matched in.
 Scores = dict[int, tuple[float, tuple[str, ...]]]
@@ -172,81 +175,60 @@ Scores = dict[int, tuple[float, tuple[str, ...]]]
 
 @dataclass
 class Index:
-    """A catalogue's FTS5 index (rowid = position in the catalogue; the table keeps no text of
-    its own: snippets are cut from the records), and what BM25F needs beside it."""
+    """A catalogue's search forms, field by field (row = position in the catalogue; snippets are
+    cut from the records), and what BM25F needs beside them."""
 
     catalogue: Catalogue
-    db: sqlite3.Connection
+    rows: list[str]  # a line per field of its search forms, each between two spaces of its own
     lengths: list[list[int]]  # words per field, row by row
     average: list[float]  # words per field, on average
     texts: set[str]  # the distinct texts indexed
 
     @classmethod
     def of(cls, catalogue: Catalogue) -> Index:
-        db = sqlite3.connect(":memory:")
-        columns = ", ".join(COLUMNS)
-        tokenize = "unicode61 remove_diacritics 0"  # the words arrive folded and stemmed
-        db.execute(
-            f"CREATE VIRTUAL TABLE words USING fts5({columns}, content='', tokenize='{tokenize}')"
-        )
-        db.execute("CREATE VIRTUAL TABLE words_rows USING fts5vocab(words, 'row')")
-        db.execute("CREATE VIRTUAL TABLE words_at USING fts5vocab(words, 'instance')")
-        # FTS5 gathers 16 MB of index before it writes a segment, not 1 MB: a third less of its
-        # work on a large file (README, benchmarks). An SQLite without the option does as before.
-        with contextlib.suppress(sqlite3.OperationalError):
-            db.execute("INSERT INTO words(words, rank) VALUES ('hashsize', ?)", (16 * 2**20,))
         texts = [list(_column_texts(partner, catalogue).values()) for partner in catalogue.partners]
         stems = [[terms(text) for text in row] for row in texts]
-        rows = [(i, *(" ".join(s) for s in row)) for i, row in enumerate(stems)]
-        marks = ", ".join("?" for _ in COLUMNS)
-        db.executemany(f"INSERT INTO words(rowid, {columns}) VALUES (?, {marks})", rows)
+        # ` illicit ` is found once in each place the word is, never across two words or fields.
+        rows = ["\n".join(f" {'  '.join(s)} " for s in row) for row in stems]
         lengths = [[len(s) for s in row] for row in stems]
         average = [max(sum(column) / len(column), 1.0) for column in zip(*lengths, strict=True)]
-        return cls(catalogue, db, lengths, average, {text for row in texts for text in row})
+        return cls(catalogue, rows, lengths, average, {t for row in texts for t in row})
 
     @functools.cached_property
     def vocabulary(self) -> set[str]:
         """The words a misspelling may be corrected to: the data's, and the synonyms'."""
         return {w for text in [*self.texts, *SYNONYMS] for w in words_of(text)}
 
-    def first_from(self, stem: str) -> str:
-        """The first search form of the data at or after `stem`, in order ('' if none)."""
-        found = self.db.execute(
-            "SELECT term FROM words_rows WHERE term >= ? ORDER BY term LIMIT 1", (stem,)
-        ).fetchone()
-        return str(found[0]) if found else ""
+    def holds(self, term: Term) -> bool:
+        """Whether some partner's fields hold `term`."""
+        needle = term.needle
+        return any(needle in row for row in self.rows)
 
     def idf(self, documents: int) -> float:
         return math.log(1 + (len(self.catalogue.partners) - documents + 0.5) / (documents + 0.5))
 
     def score(self, term: Term, *, only: str | None = None) -> Scores:
         """Each matching row's BM25F score for `term` (in field `only`, if given)."""
-        frequencies: dict[int, dict[int, float]] = {}
-        if len(term.words) == 1 and not term.prefix and only is None:
-            rows = self.db.execute(
-                "SELECT doc, col, count(*) FROM words_at WHERE term = ? GROUP BY doc, col",
-                term.words,
-            )
-            for row, column, count in rows:
-                frequencies.setdefault(row, {})[COLUMNS.index(column)] = float(count)
-        else:  # a phrase or the start of a word: each field it is in counts once
-            expression = '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
-            for column in [only] if only else COLUMNS:
-                match = f"{{{column}}} : {expression}"  # quoted: nothing in it is FTS5 syntax
-                for (row,) in self.db.execute(
-                    "SELECT rowid FROM words WHERE words MATCH ?", (match,)
-                ):
-                    frequencies.setdefault(row, {})[COLUMNS.index(column)] = 1.0
-        idf = self.idf(len(frequencies))
-        scores = {}
-        for row, per_column in frequencies.items():
-            weighted = sum(
-                WEIGHTS[COLUMNS[c]] * f / (1 - B + B * self.lengths[row][c] / self.average[c])
-                for c, f in per_column.items()
-            )
-            fields = tuple(COLUMNS[c] for c in sorted(per_column))
-            scores[row] = (idf * weighted * (K1 + 1) / (weighted + K1), fields)
-        return scores
+        needle = term.needle
+        # A word counts as often as a field holds it; a phrase, the start of a word, or a word
+        # looked for in one field count once in each field they are in.
+        once = len(term.words) > 1 or term.prefix or only is not None
+        columns = [COLUMNS.index(only)] if only else range(len(COLUMNS))
+        weighted: dict[int, tuple[float, tuple[str, ...]]] = {}  # row: frequency, fields
+        for row, text in enumerate(self.rows):
+            if needle not in text:  # most rows: one look at the whole row
+                continue
+            lines = text.split("\n")
+            if found := {c: 1 if once else n for c in columns if (n := lines[c].count(needle))}:
+                frequency = sum(
+                    WEIGHTS[COLUMNS[c]] * f / (1 - B + B * self.lengths[row][c] / self.average[c])
+                    for c, f in found.items()
+                )
+                weighted[row] = (frequency, tuple(COLUMNS[c] for c in found))
+        idf = self.idf(len(weighted))
+        return {
+            row: (idf * w * (K1 + 1) / (w + K1), fields) for row, (w, fields) in weighted.items()
+        }
 
 
 # -- the query --------------------------------------------------------------------------------------
@@ -307,8 +289,8 @@ def read_query(index: Index, text: str) -> Query:
         return Wanted(typed, literal, synonyms.get(stems, ()), tuple(themes.get(stems, ())))
 
     def word(typed: str) -> Wanted | None:
-        stem = stem_word(typed)
-        found = concept(typed, (stem,), Term((stem,)) if index.first_from(stem) == stem else None)
+        literal = Term((stem_word(typed),))
+        found = concept(typed, literal.words, literal if index.holds(literal) else None)
         return found if found.literal or found.synonyms or found.themes else None
 
     query = Query(text)
@@ -353,10 +335,8 @@ def _start_of_word(index: Index, word: str) -> Wanted | None:
     script without spaces, which may be in a longer one (`故宫` is in `故宫博物院`)."""
     if not word.isascii():
         return Wanted(word, Term((word,), prefix=True))
-    start = stem_word(word)
-    if len(word) >= PREFIX_FROM and index.first_from(start).startswith(start):
-        return Wanted(word, Term((start,), prefix=True))
-    return None
+    start = Term((stem_word(word),), prefix=True)
+    return Wanted(word, start) if len(word) >= PREFIX_FROM and index.holds(start) else None
 
 
 def correction(index: Index, word: str) -> str | None:
@@ -466,7 +446,7 @@ class Marks:
 
     @classmethod
     def of(cls, wanted: Sequence[Wanted]) -> Marks:
-        found = [t for w in wanted for t in ([w.literal] if w.literal else []) + list(w.synonyms)]
+        found = [t for w in wanted for t in (w.literal, *w.synonyms) if t is not None]
         exact = frozenset(word for t in found for word in (t.words[:-1] if t.prefix else t.words))
         return cls(exact - _STOP_STEMS, tuple(t.words[-1] for t in found if t.prefix))
 
