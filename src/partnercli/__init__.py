@@ -1,3 +1,3 @@
 """partnercli: the ICOM partner network at the command line."""
 
-__version__ = "0.3.0"
+__version__ = "0.3.1"
