@@ -223,6 +223,22 @@ def test_property_filters_return_a_subset(
     assert filtered == [i for i in everything if i in {p.id for p in candidates}]
 
 
+def test_a_theme_named_by_no_searchable_word_matches_no_partner() -> None:
+    """A theme called `R&D` has no word to look for in the themes field: a word of its
+    vocabulary finds no partner through it, rather than every partner."""
+    from partnercli import catalogue
+    from tests.conftest import minimal_dataset, record
+
+    def found(theme_name: str) -> list[str]:
+        data = minimal_dataset(record("a", themes=["rd"]), record("b"), record("c"))
+        data["themes"].append({"id": "rd", "name": theme_name, "vocabulary": ["zebrafish"]})
+        cat = catalogue.parse(json.dumps(data).encode(), source_name="test")
+        return [hit.partner.id for hit in search.search(cat, "zebrafish")]
+
+    assert found("Research") == ["a"]  # the vocabulary leads to the theme's partners
+    assert found("R&D") == []
+
+
 def _bundled() -> Catalogue:
     from partnercli import catalogue
 

@@ -308,7 +308,9 @@ def _field_problem(error: Any) -> tuple[list[str | int], str]:
     elif isinstance(kind, K.Minimum | K.Maximum):
         bound = "least" if isinstance(kind, K.Minimum) else "most"
         what = f"expected at {bound} {kind.limit}, got {_short(value)}"
-    else:  # another keyword (a pair's length): jsonschema-rs's words, still one clear line
+    elif isinstance(kind, K.MinItems | K.MaxItems):  # a pair of instruments
+        what = f"expected {kind.limit} items, got {len(value)}"
+    else:  # a keyword the generated schema does not use today: still one clear line
         what = error.message[:200]
     return path, what
 
@@ -321,8 +323,11 @@ def _order(path: Iterable[str | int]) -> tuple[tuple[int, str], ...]:
 def _msgspec_problem(exc: msgspec.ValidationError, raw: Any) -> str:
     """A value msgspec refuses that the schema does not, in words: a whole number written with a
     fraction (`1967.0`, an integer to JSON Schema), else msgspec's own message (`Expected `int`,
-    got `float` - at `$.partners[0].founded``)."""
+    got `float` - at `$.partners[0].founded``). Within a map msgspec names no key (`[...]`): its
+    path is then given as it is."""
     what, _, at = str(exc).partition(" - at `$")
+    if "[...]" in at:
+        return f"{at.rstrip('`').lstrip('.')}: {what}"
     path: list[str | int] = [
         int(index) if index else key for key, index in re.findall(r"\.(\w+)|\[(\d+)\]", at)
     ]

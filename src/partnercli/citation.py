@@ -27,6 +27,13 @@ AUTHOR: Final = "partnercli developers"
 DATASET_KEY: Final = "partnercli-dataset"
 PAGE_KEY: Final = "icom-partners"
 
+#: A citation's month in English whatever the locale (`%B` follows LC_TIME, which a program
+#: embedding this module may set).
+MONTHS: Final = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
 
 def sha256(data: bytes) -> str:
     """The SHA-256 of a dataset file's exact bytes, in hex: the identifier of its edition."""
@@ -107,8 +114,7 @@ def _apa(ref: Reference, accessed: datetime.date) -> str:
         work = f"{ref.title}. In {ref.within}"
     else:
         work = ref.title
-    # `%B` is in English: Python leaves LC_TIME at "C", and nothing here calls `setlocale`.
-    day = f"{accessed:%B} {accessed.day}, {accessed.year}"
+    day = f"{MONTHS[accessed.month - 1]} {accessed.day}, {accessed.year}"
     where = f" Retrieved {day}, from {ref.url}" if ref.url else ""
     note = f" {ref.note}." if ref.note else ""
     return for_display(f"{ref.author}. {year}. {work}.{note}{where}")

@@ -117,9 +117,10 @@ class PartnersGroup(TyperGroup):
     def get_command(self, ctx: Context, cmd_name: str) -> Any:
         info = next((i for i in commands.registered_commands if i.name == cmd_name), None)
         if info is not None and cmd_name not in self.commands:  # built the first time asked for
-            info = copy.copy(info)
+            info = copy.copy(info)  # the registry keeps the commands as declared
             info.cls = PartnersCommand
-            info.callback = info.callback and grouped(info.callback)  # its option groups, spread
+            if info.callback is not None:  # its option groups' options join its signature
+                info.callback = grouped(info.callback)
             self.commands[cmd_name] = typer.main.get_command_from_info(
                 info, pretty_exceptions_short=False, rich_markup_mode=None
             )

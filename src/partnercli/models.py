@@ -41,7 +41,8 @@ PARTIAL_DATE_PATTERN: Final = _whole(f"[0-9]{{4}}(?:-{_MONTH}(?:-{_DAY})?)?")
 #: A year or a month alone: with `format: date` for a whole day, the schema of a partial date.
 _YEAR_OR_MONTH_PATTERN: Final = _whole(f"[0-9]{{4}}(?:-{_MONTH})?")
 #: Text with something in it: not empty, not only spaces (searched for, as JSON Schema does).
-TEXT_PATTERN: Final = r"\S"
+#: \x1c-\x1f are spaces to Python's `\s`, not to every regex engine: named, so all agree.
+TEXT_PATTERN: Final = r"[^\s\x1c-\x1f]"
 VERSION_PATTERN: Final = _whole("[0-9]+[.][0-9]+[.][0-9]+")
 
 

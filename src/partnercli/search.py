@@ -202,13 +202,15 @@ class Index:
     def holds(self, term: Term) -> bool:
         """Whether some partner's fields hold `term`."""
         needle = term.needle
-        return any(needle in row for row in self.rows)
+        return bool(term.words) and any(needle in row for row in self.rows)
 
     def idf(self, documents: int) -> float:
         return math.log(1 + (len(self.catalogue.partners) - documents + 0.5) / (documents + 0.5))
 
     def score(self, term: Term, *, only: str | None = None) -> Scores:
         """Each matching row's BM25F score for `term` (in field `only`, if given)."""
+        if not term.words:  # a theme named by no searchable word (`R&D`) is found nowhere
+            return {}
         needle = term.needle
         # A word counts as often as a field holds it; a phrase, the start of a word, or a word
         # looked for in one field count once in each field they are in.
