@@ -45,14 +45,14 @@ class View(Struct, frozen=True, kw_only=True):
 
     `records` are the JSON objects; `fields` name all of their fields, in order. Without
     --fields, each format shows its own default: every field in JSON, CSV and TSV,
-    `plain_fields` and `markdown_fields` in those, and a command may give a presentation of its
-    own for people (`table`, `plain`, `markdown`).
+    `plain_fields` and `markdown_fields` (when given; else every field too) in those, and a
+    command may give a presentation of its own for people (`table`, `plain`, `markdown`).
     """
 
     records: Sequence[Record]
     fields: tuple[str, ...]
-    plain_fields: tuple[str, ...]
-    markdown_fields: tuple[str, ...]
+    plain_fields: tuple[str, ...] = ()
+    markdown_fields: tuple[str, ...] = ()
     #: One object rather than a list (`show`).
     single: bool = False
     title: str | None = None
@@ -144,9 +144,9 @@ def write_text(
     if fields is None and own is not None:
         return own()
     if fmt is Format.PLAIN:
-        return write_plain(view, fields or view.plain_fields)
+        return write_plain(view, fields or view.plain_fields or view.fields)
     if fmt is Format.MARKDOWN:
-        return write_markdown(view, fields or view.markdown_fields)
+        return write_markdown(view, fields or view.markdown_fields or view.fields)
     if fmt is Format.CSV or fmt is Format.TSV:
         return _delimited(view, fields or view.fields, tsv=fmt is Format.TSV, raw=raw)
     rows = [pick(r, fields or view.fields) for r in view.records]

@@ -43,8 +43,6 @@ THEME_FIELDS: tuple[str, ...] = ("id", "name", "description", "vocabulary", "cou
 FIELD_FIELDS: tuple[str, ...] = ("name", "type", "description")
 #: The plain columns of a partner: id, type, acronym, name, theme ids.
 PLAIN_PARTNER_FIELDS: tuple[str, ...] = ("id", "type", "acronym", "name", "themes")
-#: The columns of a Markdown table of partners: what fits a report.
-MARKDOWN_PARTNER_FIELDS: tuple[str, ...] = ("id", "name", "acronym", "type", "themes", "website")
 
 
 def record(partner: Partner) -> dict[str, Any]:
@@ -58,7 +56,7 @@ def partners_view(partners: list[Partner], cat: Catalogue, *, title: str | None 
         records=[record(p) for p in partners],
         fields=PARTNER_FIELDS,
         plain_fields=PLAIN_PARTNER_FIELDS,
-        markdown_fields=MARKDOWN_PARTNER_FIELDS,
+        markdown_fields=("id", "name", "acronym", "type", "themes", "website"),  # fit a report
         title=title,
         table=lambda width, wide: render.partners_table(
             partners, cat, width=width, title=title, wide=wide
@@ -116,8 +114,6 @@ def fields_view(infos: Sequence[FieldInfo]) -> View:
     return View(
         records=msgspec.to_builtins(infos),  # each: name, type, description
         fields=FIELD_FIELDS,
-        plain_fields=FIELD_FIELDS,
-        markdown_fields=FIELD_FIELDS,
     )
 
 
@@ -170,8 +166,6 @@ def partner_view(partner: Partner, context: Callable[[], Catalogue]) -> View:
     return View(
         records=[record(partner)],
         fields=PARTNER_FIELDS,
-        plain_fields=PARTNER_FIELDS,
-        markdown_fields=PARTNER_FIELDS,
         single=True,
         table=lambda width, wide: render.partner_panel(partner, context()),
         plain=lambda: partner_plain(partner, context()),
@@ -224,8 +218,6 @@ def sources_view(partner: Partner, cat: Catalogue) -> View:
     return View(
         records=[fact.record() for fact in sourced_facts(partner, cat)],
         fields=SOURCE_FIELDS,
-        plain_fields=SOURCE_FIELDS,
-        markdown_fields=SOURCE_FIELDS,
         title=partner.name,
         table=lambda width, wide: render.sources_table(partner, sourced_facts(partner, cat)),
     )
@@ -295,8 +287,6 @@ def about_view(cat: Catalogue, *, references: Sequence[str], sha256: str) -> Vie
     return View(
         records=[about],
         fields=ABOUT_FIELDS,
-        plain_fields=ABOUT_FIELDS,
-        markdown_fields=ABOUT_FIELDS,
         single=True,
         table=lambda width, wide: render.about_panel(about_plain(about), title=about["title"]),
         plain=lambda: about_plain(about),
