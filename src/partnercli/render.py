@@ -266,14 +266,14 @@ def sources_table(partner: Partner, facts: Sequence[SourcedFact]) -> Group:
     table.add_column("Source", style="dim", ratio=2)
     urls: dict[str, int] = {}
     for fact in _rows(table, facts):
-        source = _text(fact.source)
-        if fact.url:
-            number = urls.setdefault(fact.url, len(urls) + 1)
+        source = _text(fact.cited.source)
+        if fact.cited.url:
+            number = urls.setdefault(fact.cited.url, len(urls) + 1)
             source.append_text(_text(f" [{number}]"))
         if fact.detail:
             source.append_text(_text(f": {fact.detail}"))
-        if fact.caveat:
-            source.append_text(_text(f" ({fact.caveat})", "italic"))
+        if fact.cited.caveat:
+            source.append_text(_text(f" ({fact.cited.caveat})", "italic"))
         table.add_row(_text(fact.field), _text(fact.value), source)
     # On a line of its own, a URL is never cut with "…": one wider than the terminal is folded.
     notes = [

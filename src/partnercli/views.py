@@ -178,6 +178,9 @@ def partner_view(partner: Partner, context: Callable[[], Catalogue]) -> View:
 
 SOURCE_FIELDS: tuple[str, ...] = ("field", "value", "source", "caveat")
 PAGE = "ICOM partners page"
+#: A partner's fields that are no fact with a source: its identity, and what says where its
+#: facts come from (the theme evidence and the typos fixed are shown beside the facts).
+UNSOURCED = frozenset({"id", "type", "evidence", "corrections", "sources"})
 
 
 def sourced_facts(partner: Partner, cat: Catalogue) -> list[SourcedFact]:
@@ -192,25 +195,14 @@ def sourced_facts(partner: Partner, cat: Catalogue) -> list[SourcedFact]:
     typos = join(f"'{c.page}' -> '{c.dataset}'" for c in partner.corrections)
     page = FactSource(PAGE, cat.source.url)  # a fact's source unless the record names another
     facts = []
-    for name in (
-        "name", "acronym", "aliases", "former_names", "description", "partnership", "themes",
-        "since", "milestones", "website", "headquarters", "founded", "un_system", "related",
-        "section", "position", "heading",
-    ):  # fmt: skip
-        if not (value := flatten(values[name])):
+    for name in PARTNER_FIELDS:
+        if name in UNSOURCED or not (value := flatten(values[name])):
             continue
         cited = page if name == "themes" else partner.sources.get(name, page)
-        fixed = typos if name in ("description", "partnership") else ""
-        facts.append(
-            SourcedFact(
-                field=name,
-                value=value,
-                source=cited.source,
-                url=cited.url,
-                detail=evidence if name == "themes" else None,
-                caveat=f"typos fixed: {fixed}" if fixed else cited.caveat,
-            )
-        )
+        if typos and name in ("description", "partnership"):
+            cited = msgspec.structs.replace(cited, caveat=f"typos fixed: {typos}")
+        detail = evidence if name == "themes" else None
+        facts.append(SourcedFact(field=name, value=value, cited=cited, detail=detail))
     return facts
 
 
