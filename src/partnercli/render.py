@@ -84,18 +84,18 @@ def type_text(type_: PartnerType) -> Text:
     return Text(TYPE_SHORT[type_], style=TYPE_STYLES[type_])
 
 
-def _ids(partners: Sequence[Partner], width: int) -> tuple[int, list[str]]:
-    """The ID column's width and cells: every id whole when the widest fits in a quarter of the
-    terminal; else a longer id gives way to its acronym, or is cut with "…" (--wide shows all)."""
-    room = max(width // 4, 8)
-    column = min(max((len(p.id) for p in partners), default=2), room)
-    cells = [
-        p.id if len(p.id) <= column
+def _ids(table: Table, partners: Sequence[Partner], *, width: int, wide: bool) -> list[str]:
+    """Add the ID column and give its cells. Ids are what scripts and `show` take: every id is
+    whole when the widest fits in a quarter of the terminal (or with --wide); else a longer id
+    gives way to its acronym, or is cut with "…"."""
+    column = 0 if wide else min(max((len(p.id) for p in partners), default=2), max(width // 4, 8))
+    table.add_column("ID", style="cyan", min_width=column, **_cell(wide))
+    return [
+        p.id if wide or len(p.id) <= column
         else p.acronym if p.acronym and len(p.acronym) <= column
         else p.id[: column - 1] + "…"
         for p in partners
     ]  # fmt: skip
-    return column, cells
 
 
 def _name(partner: Partner) -> Text:
@@ -119,9 +119,7 @@ def partners_table(
     table = _table(title=title, expand=True)
     roomy = width >= THEMES_FROM
     since = any(p.since for p in partners)
-    # Ids are what scripts and `show` take: shown whole, as long as the terminal allows.
-    id_width, ids = (0, [p.id for p in partners]) if wide else _ids(partners, width)
-    table.add_column("ID", style="cyan", min_width=id_width, **_cell(wide))
+    ids = _ids(table, partners, width=width, wide=wide)
     table.add_column("Name", ratio=3, min_width=10, **_cell(wide))
     table.add_column("Type", no_wrap=True, min_width=6)
     if since:
@@ -156,9 +154,8 @@ def hits_table(hits: Sequence[Hit], *, width: int, wide: bool) -> Table:
     gets the room, in a few lines at most (`MATCH_LINES`; --wide: whole); the name comes at 80
     columns, the type at 100."""
     table = _table(title=None, expand=True)
-    partners = [h.partner for h in hits]
-    id_width, ids = (0, [p.id for p in partners]) if wide else _ids(partners, width)
-    table.add_column("ID", style="cyan", min_width=id_width, **_cell(wide))
+    ids = _ids(table, [h.partner for h in hits], width=width, wide=wide)
+    id_width = table.columns[0].min_width or 0
     named, typed = wide or width >= NARROW, wide or width >= THEMES_FROM
     if named:
         table.add_column("Name", ratio=1, min_width=12, **_cell(wide))
