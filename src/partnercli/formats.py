@@ -189,20 +189,15 @@ def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool) -> st
     for both: a lone CR is then quoted in TSV too, where Python before 3.13 leaves it bare (and
     readers start a new row there). Each TSV row is written on its own and ends in `\n`."""
     import csv  # only CSV and TSV pay for it
+    from types import SimpleNamespace
 
-    lines: list[str] = []
-    writer = csv.writer(_Collect(lines), delimiter="\t" if tsv else ",", lineterminator="\r\n")
+    lines: list[str] = []  # a "file" that keeps each row it is written (one `write` per row)
+    rows = SimpleNamespace(write=lines.append)
+    writer = csv.writer(rows, delimiter="\t" if tsv else ",", lineterminator="\r\n")
     cell = for_cell if raw else spreadsheet_safe
     writer.writerow(fields)
     writer.writerows([cell(view.cell(record, f)) for f in fields] for record in view.records)
     return "".join(line[:-2] + "\n" if tsv else line for line in lines)
-
-
-class _Collect:
-    """A file for `csv.writer` that keeps each row it writes (one `write` per row)."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.write = lines.append
 
 
 #: What a spreadsheet runs as a formula when a cell starts with it (OWASP's list).
