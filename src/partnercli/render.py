@@ -6,6 +6,7 @@ Text from the dataset always goes into `Text(...)` (never into a markup string) 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -141,11 +142,9 @@ def snippet_text(hit: Hit) -> Text:
     `[ ]`, so that they stay visible where a terminal shows no style (TERM=dumb)."""
     text = Text()
     text.append(f"{hit.field}: " + ("partial match, " if hit.partial else ""), style="dim")
-    for index, part in enumerate(for_display(hit.snippet).split(MARK_START)):
-        matched, _, rest = part.partition(MARK_END) if index else ("", "", part)
-        if matched:
-            text.append(f"[{matched}]", style="bold yellow")
-        text.append(rest)
+    parts = re.split(f"{MARK_START}(.*?){MARK_END}", for_display(hit.snippet))
+    for index, part in enumerate(parts):  # a matched word is every second part
+        text.append(f"[{part}]" if index % 2 else part, style="bold yellow" if index % 2 else "")
     return text
 
 
@@ -302,8 +301,8 @@ def network_tree(graph: Graph, catalogue: Catalogue) -> Tree:
     """ICOM, then each group of the page, its partners, and under each partner its links; at
     most `TABLE_ROWS` lines, the rest counted."""
     labels = {node.id: node.label for node in graph.nodes}
-    hub = next((n for n in graph.nodes if n.kind == "organisation"), None)
-    tree = Tree(_text(hub.label if hub else "ICOM", "bold"))
+    hub = next((n.label for n in graph.nodes if n.kind == "organisation"), "ICOM")
+    tree = Tree(_text(hub, "bold"))
     linked: dict[str, set[str]] = {}
     for edge in graph.edges:
         linked.setdefault(edge.source, set()).add(edge.target)
