@@ -111,10 +111,7 @@ def themes_view(cat: Catalogue) -> View:
 
 
 def fields_view(infos: Sequence[FieldInfo]) -> View:
-    return View(
-        records=msgspec.to_builtins(infos),  # each: name, type, description
-        fields=FIELD_FIELDS,
-    )
+    return View(records=msgspec.to_builtins(infos), fields=FIELD_FIELDS)  # name, type, description
 
 
 def partner_plain(partner: Partner, cat: Catalogue) -> str:
@@ -225,17 +222,17 @@ def about_record(cat: Catalogue, *, references: Sequence[str], sha256: str) -> d
     """What the dataset is, which file exactly (`sha256`), where it comes from, how current,
     under what terms and how to cite it (`references`, one per item): `ABOUT_FIELDS`."""
     types = [partner.type.value for partner in cat.partners]
-    info = cat.dataset
+    info = msgspec.to_builtins(cat.dataset) if cat.dataset else {}
     return {
-        "title": info.title if info else None,
-        "version": info.version if info else None,
-        "compiled": info.compiled if info else None,
+        "title": info.get("title"),
+        "version": info.get("version"),
+        "compiled": info.get("compiled"),
         "sha256": sha256,
         "as_of": cat.source.as_of,
         "as_of_note": cat.source.as_of_note,
         "source": msgspec.to_builtins(cat.source),
         "icom": msgspec.to_builtins(cat.icom),
-        "licence": msgspec.to_builtins(info.licence) if info and info.licence else None,
+        "licence": info.get("licence"),
         "partners": len(cat.partners),
         # Each type's count, in the order the types first appear
         "by_type": {type_: types.count(type_) for type_ in dict.fromkeys(types)},
