@@ -50,17 +50,18 @@ def partner_fields() -> list[FieldInfo]:
 
 
 #: What a search result adds to a partner record.
-HIT_FIELD_INFO = tuple(
-    FieldInfo(name, type_, f"{description}; search only")
-    for name, type_, description in (
-        ("score", "number", "relevance (BM25F, higher is better)"),
-        ("matched_in", "string", "the field the snippet comes from"),
-        ("snippet", "string", "text around the best match, matched words in [ ]"),
-        ("matches", "array of strings", "every field the query matched"),
-        ("partial", "boolean", "true when only part of the query matched"),
-        ("contributions", "object", "what each query word added to the score"),
-        ("correction", "string or null", "the query as searched, when a word was misspelt"),
-    )
+HIT_FIELD_INFO = (
+    FieldInfo("score", "number", "relevance (BM25F, higher is better); search only"),
+    FieldInfo("matched_in", "string", "the field the snippet comes from; search only"),
+    FieldInfo("snippet", "string", "text around the best match, matched words in [ ]; search only"),
+    FieldInfo("matches", "array of strings", "every field the query matched; search only"),
+    FieldInfo("partial", "boolean", "true when only part of the query matched; search only"),
+    FieldInfo("contributions", "object", "what each query word added to the score; search only"),
+    FieldInfo(
+        "correction",
+        "string or null",
+        "the query as searched, when a word was misspelt; search only",
+    ),
 )
 
 
