@@ -9,7 +9,7 @@ from typing import Any
 from msgspec import Struct
 
 from partnercli.formats import flatten, join
-from partnercli.models import Catalogue, Partner
+from partnercli.models import Catalogue, FactSource, Partner
 
 
 def theme_names(themes: Iterable[str], catalogue: Catalogue) -> list[str]:
@@ -50,18 +50,17 @@ def shares_themes(partner: Partner, cat: Catalogue, *, top: int = 3, more: bool 
 
 
 class SourcedFact(Struct, frozen=True, kw_only=True):
-    """One fact of a partner and where it comes from: a named source, its URL if any, what the
-    source says for it (the phrase behind each theme) and a caveat."""
+    """One fact of a partner and where it comes from: the source `cited` (a named source, its
+    URL if any and a caveat), and what the source says for it (the phrase behind each theme)."""
 
     field: str
     value: str
-    source: str
-    url: str | None = None
+    cited: FactSource
     detail: str | None = None
-    caveat: str | None = None
 
     def record(self) -> dict[str, Any]:
-        source = self.source + (f" ({self.url})" if self.url else "")
+        cited = self.cited
+        source = cited.source + (f" ({cited.url})" if cited.url else "")
         if self.detail:
             source += f": {self.detail}"
-        return {"field": self.field, "value": self.value, "source": source, "caveat": self.caveat}
+        return {"field": self.field, "value": self.value, "source": source, "caveat": cited.caveat}

@@ -45,14 +45,14 @@ class View(Struct, frozen=True, kw_only=True):
 
     `records` are the JSON objects; `fields` name all of their fields, in order. Without
     --fields, each format shows its own default: every field in JSON, CSV and TSV,
-    `plain_fields` and `markdown_fields` in those, and a command may give a presentation of its
-    own for people (`table`, `plain`, `markdown`).
+    `plain_fields` and `markdown_fields` (when given; else every field too) in those, and a
+    command may give a presentation of its own for people (`table`, `plain`, `markdown`).
     """
 
     records: Sequence[Record]
     fields: tuple[str, ...]
-    plain_fields: tuple[str, ...]
-    markdown_fields: tuple[str, ...]
+    plain_fields: tuple[str, ...] = ()
+    markdown_fields: tuple[str, ...] = ()
     #: One object rather than a list (`show`).
     single: bool = False
     title: str | None = None
@@ -144,9 +144,9 @@ def write_text(
     if fields is None and own is not None:
         return own()
     if fmt is Format.PLAIN:
-        return write_plain(view, fields or view.plain_fields)
+        return write_plain(view, fields or view.plain_fields or view.fields)
     if fmt is Format.MARKDOWN:
-        return write_markdown(view, fields or view.markdown_fields)
+        return write_markdown(view, fields or view.markdown_fields or view.fields)
     if fmt is Format.CSV or fmt is Format.TSV:
         return _delimited(view, fields or view.fields, tsv=fmt is Format.TSV, raw=raw)
     rows = [pick(r, fields or view.fields) for r in view.records]
@@ -189,20 +189,15 @@ def _delimited(view: View, fields: Sequence[str], *, tsv: bool, raw: bool) -> st
     for both: a lone CR is then quoted in TSV too, where Python before 3.13 leaves it bare (and
     readers start a new row there). Each TSV row is written on its own and ends in `\n`."""
     import csv  # only CSV and TSV pay for it
+    from types import SimpleNamespace
 
-    lines: list[str] = []
-    writer = csv.writer(_Collect(lines), delimiter="\t" if tsv else ",", lineterminator="\r\n")
+    lines: list[str] = []  # a "file" that keeps each row it is written (one `write` per row)
+    rows = SimpleNamespace(write=lines.append)
+    writer = csv.writer(rows, delimiter="\t" if tsv else ",", lineterminator="\r\n")
     cell = for_cell if raw else spreadsheet_safe
     writer.writerow(fields)
     writer.writerows([cell(view.cell(record, f)) for f in fields] for record in view.records)
     return "".join(line[:-2] + "\n" if tsv else line for line in lines)
-
-
-class _Collect:
-    """A file for `csv.writer` that keeps each row it writes (one `write` per row)."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.write = lines.append
 
 
 #: What a spreadsheet runs as a formula when a cell starts with it (OWASP's list).

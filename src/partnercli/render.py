@@ -6,6 +6,7 @@ Text from the dataset always goes into `Text(...)` (never into a markup string) 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -84,18 +85,18 @@ def type_text(type_: PartnerType) -> Text:
     return Text(TYPE_SHORT[type_], style=TYPE_STYLES[type_])
 
 
-def _ids(partners: Sequence[Partner], width: int) -> tuple[int, list[str]]:
-    """The ID column's width and cells: every id whole when the widest fits in a quarter of the
-    terminal; else a longer id gives way to its acronym, or is cut with "…" (--wide shows all)."""
-    room = max(width // 4, 8)
-    column = min(max((len(p.id) for p in partners), default=2), room)
-    cells = [
-        p.id if len(p.id) <= column
+def _ids(table: Table, partners: Sequence[Partner], *, width: int, wide: bool) -> list[str]:
+    """Add the ID column and give its cells. Ids are what scripts and `show` take: every id is
+    whole when the widest fits in a quarter of the terminal (or with --wide); else a longer id
+    gives way to its acronym, or is cut with "…"."""
+    column = 0 if wide else min(max((len(p.id) for p in partners), default=2), max(width // 4, 8))
+    table.add_column("ID", style="cyan", min_width=column, **_cell(wide))
+    return [
+        p.id if wide or len(p.id) <= column
         else p.acronym if p.acronym and len(p.acronym) <= column
         else p.id[: column - 1] + "…"
         for p in partners
     ]  # fmt: skip
-    return column, cells
 
 
 def _name(partner: Partner) -> Text:
@@ -119,9 +120,7 @@ def partners_table(
     table = _table(title=title, expand=True)
     roomy = width >= THEMES_FROM
     since = any(p.since for p in partners)
-    # Ids are what scripts and `show` take: shown whole, as long as the terminal allows.
-    id_width, ids = (0, [p.id for p in partners]) if wide else _ids(partners, width)
-    table.add_column("ID", style="cyan", min_width=id_width, **_cell(wide))
+    ids = _ids(table, partners, width=width, wide=wide)
     table.add_column("Name", ratio=3, min_width=10, **_cell(wide))
     table.add_column("Type", no_wrap=True, min_width=6)
     if since:
@@ -143,11 +142,9 @@ def snippet_text(hit: Hit) -> Text:
     `[ ]`, so that they stay visible where a terminal shows no style (TERM=dumb)."""
     text = Text()
     text.append(f"{hit.field}: " + ("partial match, " if hit.partial else ""), style="dim")
-    for index, part in enumerate(for_display(hit.snippet).split(MARK_START)):
-        matched, _, rest = part.partition(MARK_END) if index else ("", "", part)
-        if matched:
-            text.append(f"[{matched}]", style="bold yellow")
-        text.append(rest)
+    parts = re.split(f"{MARK_START}(.*?){MARK_END}", for_display(hit.snippet))
+    for index, part in enumerate(parts):  # a matched word is every second part
+        text.append(f"[{part}]" if index % 2 else part, style="bold yellow" if index % 2 else "")
     return text
 
 
@@ -156,9 +153,8 @@ def hits_table(hits: Sequence[Hit], *, width: int, wide: bool) -> Table:
     gets the room, in a few lines at most (`MATCH_LINES`; --wide: whole); the name comes at 80
     columns, the type at 100."""
     table = _table(title=None, expand=True)
-    partners = [h.partner for h in hits]
-    id_width, ids = (0, [p.id for p in partners]) if wide else _ids(partners, width)
-    table.add_column("ID", style="cyan", min_width=id_width, **_cell(wide))
+    ids = _ids(table, [h.partner for h in hits], width=width, wide=wide)
+    id_width = table.columns[0].min_width or 0
     named, typed = wide or width >= NARROW, wide or width >= THEMES_FROM
     if named:
         table.add_column("Name", ratio=1, min_width=12, **_cell(wide))
@@ -266,14 +262,14 @@ def sources_table(partner: Partner, facts: Sequence[SourcedFact]) -> Group:
     table.add_column("Source", style="dim", ratio=2)
     urls: dict[str, int] = {}
     for fact in _rows(table, facts):
-        source = _text(fact.source)
-        if fact.url:
-            number = urls.setdefault(fact.url, len(urls) + 1)
+        source = _text(fact.cited.source)
+        if fact.cited.url:
+            number = urls.setdefault(fact.cited.url, len(urls) + 1)
             source.append_text(_text(f" [{number}]"))
         if fact.detail:
             source.append_text(_text(f": {fact.detail}"))
-        if fact.caveat:
-            source.append_text(_text(f" ({fact.caveat})", "italic"))
+        if fact.cited.caveat:
+            source.append_text(_text(f" ({fact.cited.caveat})", "italic"))
         table.add_row(_text(fact.field), _text(fact.value), source)
     # On a line of its own, a URL is never cut with "…": one wider than the terminal is folded.
     notes = [
@@ -305,8 +301,8 @@ def network_tree(graph: Graph, catalogue: Catalogue) -> Tree:
     """ICOM, then each group of the page, its partners, and under each partner its links; at
     most `TABLE_ROWS` lines, the rest counted."""
     labels = {node.id: node.label for node in graph.nodes}
-    hub = next((n for n in graph.nodes if n.kind == "organisation"), None)
-    tree = Tree(_text(hub.label if hub else "ICOM", "bold"))
+    hub = next((n.label for n in graph.nodes if n.kind == "organisation"), "ICOM")
+    tree = Tree(_text(hub, "bold"))
     linked: dict[str, set[str]] = {}
     for edge in graph.edges:
         linked.setdefault(edge.source, set()).add(edge.target)

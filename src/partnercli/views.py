@@ -43,8 +43,6 @@ THEME_FIELDS: tuple[str, ...] = ("id", "name", "description", "vocabulary", "cou
 FIELD_FIELDS: tuple[str, ...] = ("name", "type", "description")
 #: The plain columns of a partner: id, type, acronym, name, theme ids.
 PLAIN_PARTNER_FIELDS: tuple[str, ...] = ("id", "type", "acronym", "name", "themes")
-#: The columns of a Markdown table of partners: what fits a report.
-MARKDOWN_PARTNER_FIELDS: tuple[str, ...] = ("id", "name", "acronym", "type", "themes", "website")
 
 
 def record(partner: Partner) -> dict[str, Any]:
@@ -58,7 +56,7 @@ def partners_view(partners: list[Partner], cat: Catalogue, *, title: str | None 
         records=[record(p) for p in partners],
         fields=PARTNER_FIELDS,
         plain_fields=PLAIN_PARTNER_FIELDS,
-        markdown_fields=MARKDOWN_PARTNER_FIELDS,
+        markdown_fields=("id", "name", "acronym", "type", "themes", "website"),  # fit a report
         title=title,
         table=lambda width, wide: render.partners_table(
             partners, cat, width=width, title=title, wide=wide
@@ -113,12 +111,7 @@ def themes_view(cat: Catalogue) -> View:
 
 
 def fields_view(infos: Sequence[FieldInfo]) -> View:
-    return View(
-        records=msgspec.to_builtins(infos),  # each: name, type, description
-        fields=FIELD_FIELDS,
-        plain_fields=FIELD_FIELDS,
-        markdown_fields=FIELD_FIELDS,
-    )
+    return View(records=msgspec.to_builtins(infos), fields=FIELD_FIELDS)  # name, type, description
 
 
 def partner_plain(partner: Partner, cat: Catalogue) -> str:
@@ -170,8 +163,6 @@ def partner_view(partner: Partner, context: Callable[[], Catalogue]) -> View:
     return View(
         records=[record(partner)],
         fields=PARTNER_FIELDS,
-        plain_fields=PARTNER_FIELDS,
-        markdown_fields=PARTNER_FIELDS,
         single=True,
         table=lambda width, wide: render.partner_panel(partner, context()),
         plain=lambda: partner_plain(partner, context()),
@@ -184,6 +175,9 @@ def partner_view(partner: Partner, context: Callable[[], Catalogue]) -> View:
 
 SOURCE_FIELDS: tuple[str, ...] = ("field", "value", "source", "caveat")
 PAGE = "ICOM partners page"
+#: A partner's fields that are no fact with a source: its identity, and what says where its
+#: facts come from (the theme evidence and the typos fixed are shown beside the facts).
+UNSOURCED = frozenset({"id", "type", "evidence", "corrections", "sources"})
 
 
 def sourced_facts(partner: Partner, cat: Catalogue) -> list[SourcedFact]:
@@ -198,25 +192,14 @@ def sourced_facts(partner: Partner, cat: Catalogue) -> list[SourcedFact]:
     typos = join(f"'{c.page}' -> '{c.dataset}'" for c in partner.corrections)
     page = FactSource(PAGE, cat.source.url)  # a fact's source unless the record names another
     facts = []
-    for name in (
-        "name", "acronym", "aliases", "former_names", "description", "partnership", "themes",
-        "since", "milestones", "website", "headquarters", "founded", "un_system", "related",
-        "section", "position", "heading",
-    ):  # fmt: skip
-        if not (value := flatten(values[name])):
+    for name in PARTNER_FIELDS:
+        if name in UNSOURCED or not (value := flatten(values[name])):
             continue
         cited = page if name == "themes" else partner.sources.get(name, page)
-        fixed = typos if name in ("description", "partnership") else ""
-        facts.append(
-            SourcedFact(
-                field=name,
-                value=value,
-                source=cited.source,
-                url=cited.url,
-                detail=evidence if name == "themes" else None,
-                caveat=f"typos fixed: {fixed}" if fixed else cited.caveat,
-            )
-        )
+        if typos and name in ("description", "partnership"):
+            cited = msgspec.structs.replace(cited, caveat=f"typos fixed: {typos}")
+        detail = evidence if name == "themes" else None
+        facts.append(SourcedFact(field=name, value=value, cited=cited, detail=detail))
     return facts
 
 
@@ -224,8 +207,6 @@ def sources_view(partner: Partner, cat: Catalogue) -> View:
     return View(
         records=[fact.record() for fact in sourced_facts(partner, cat)],
         fields=SOURCE_FIELDS,
-        plain_fields=SOURCE_FIELDS,
-        markdown_fields=SOURCE_FIELDS,
         title=partner.name,
         table=lambda width, wide: render.sources_table(partner, sourced_facts(partner, cat)),
     )
@@ -241,17 +222,17 @@ def about_record(cat: Catalogue, *, references: Sequence[str], sha256: str) -> d
     """What the dataset is, which file exactly (`sha256`), where it comes from, how current,
     under what terms and how to cite it (`references`, one per item): `ABOUT_FIELDS`."""
     types = [partner.type.value for partner in cat.partners]
-    info = cat.dataset
+    info = msgspec.to_builtins(cat.dataset) if cat.dataset else {}
     return {
-        "title": info.title if info else None,
-        "version": info.version if info else None,
-        "compiled": info.compiled if info else None,
+        "title": info.get("title"),
+        "version": info.get("version"),
+        "compiled": info.get("compiled"),
         "sha256": sha256,
         "as_of": cat.source.as_of,
         "as_of_note": cat.source.as_of_note,
         "source": msgspec.to_builtins(cat.source),
         "icom": msgspec.to_builtins(cat.icom),
-        "licence": msgspec.to_builtins(info.licence) if info and info.licence else None,
+        "licence": info.get("licence"),
         "partners": len(cat.partners),
         # Each type's count, in the order the types first appear
         "by_type": {type_: types.count(type_) for type_ in dict.fromkeys(types)},
@@ -295,8 +276,6 @@ def about_view(cat: Catalogue, *, references: Sequence[str], sha256: str) -> Vie
     return View(
         records=[about],
         fields=ABOUT_FIELDS,
-        plain_fields=ABOUT_FIELDS,
-        markdown_fields=ABOUT_FIELDS,
         single=True,
         table=lambda width, wide: render.about_panel(about_plain(about), title=about["title"]),
         plain=lambda: about_plain(about),
