@@ -159,15 +159,15 @@ def read_file(path: str | Path, *, warnings: list[str] | None = None) -> bytes:
 def _read(path: Path, name: str, limit: int) -> bytes:
     """A regular file whole, or a pipe in chunks up to `limit` bytes; nothing else (a device
     such as /dev/zero never ends)."""
-    mode = path.stat().st_mode
-    if stat.S_ISDIR(mode):
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(name)
     too_large = f"larger than {limit // 2**20} MB; split it, or raise PARTNERS_MAX_DATA_MB"
-    if stat.S_ISREG(mode):
-        if path.stat().st_size > limit:
+    if stat.S_ISREG(info.st_mode):
+        if info.st_size > limit:
             raise DataError(name, [too_large], unreadable=True)
         return path.read_bytes()
-    if not stat.S_ISFIFO(mode):
+    if not stat.S_ISFIFO(info.st_mode):
         raise DataError(
             name, ["not a regular file or a pipe; give the path of a JSON file"], unreadable=True
         )
