@@ -127,8 +127,8 @@ def terms(text: str) -> tuple[str, ...]:
     return tuple(stem_word(w) for w in words_of(text))
 
 
-_FILLER: Final = STOP_WORDS | QUESTION_WORDS  # words of no topic
-_STOP_STEMS: Final = frozenset(stem_word(w) for w in _FILLER)
+#: The search forms of the words of no topic.
+_STOP_STEMS: Final = frozenset(stem_word(w) for w in STOP_WORDS | QUESTION_WORDS)
 
 
 # -- the index --------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ class Index:
     def holds(self, term: Term) -> bool:
         """Whether some partner's fields hold `term`."""
         needle = term.needle
-        return bool(term.words) and any(needle in row for row in self.rows)
+        return any(needle in row for row in self.rows)
 
     def idf(self, documents: int) -> float:
         return math.log(1 + (len(self.catalogue.partners) - documents + 0.5) / (documents + 0.5))
@@ -267,10 +267,10 @@ class Query:
         if self.corrected:
             found.append(f"showing results for {self.searched_as()}")
         if not self.wanted and self.left_out and not self.unknown:
-            words = ", ".join(dict.fromkeys(self.left_out))
+            words = ", ".join(self.left_out)
             found.append(f"only common words ({words}): give a word of what you look for")
         elif self.unknown and self.wanted:
-            found.append("no partner mentions " + ", ".join(dict.fromkeys(self.unknown)))
+            found.append("no partner mentions " + ", ".join(self.unknown))
         return found
 
 
@@ -286,13 +286,14 @@ def read_query(index: Index, text: str) -> Query:
             themes.setdefault(terms(entry), []).append(theme)
     synonyms = {terms(word): tuple(Term(terms(s)) for s in says) for word, says in SYNONYMS.items()}
 
-    def concept(typed: str, stems: tuple[str, ...], literal: Term | None) -> Wanted:
+    def concept(typed: str, literal: Term | None) -> Wanted:
         """The words, their synonyms and the themes whose vocabulary holds them."""
+        stems = terms(typed)
         return Wanted(typed, literal, synonyms.get(stems, ()), tuple(themes.get(stems, ())))
 
     def word(typed: str) -> Wanted | None:
-        literal = Term((stem_word(typed),))
-        found = concept(typed, literal.words, literal if index.holds(literal) else None)
+        literal = Term(terms(typed))
+        found = concept(typed, literal if index.holds(literal) else None)
         return found if found.literal or found.synonyms or found.themes else None
 
     query = Query(text)
@@ -313,10 +314,10 @@ def read_query(index: Index, text: str) -> Query:
             )
             typed, i = " ".join(ahead[:run]), i + run
             if run > 1:
-                query.wanted.append(concept(typed, terms(typed), Term(terms(typed))))
+                query.wanted.append(concept(typed, Term(terms(typed))))
             elif typed in seen:
                 continue
-            elif typed in _FILLER or stem_word(typed) in _STOP_STEMS:
+            elif stem_word(typed) in _STOP_STEMS:
                 query.left_out.append(typed)
             else:
                 found = word(typed) or _start_of_word(index, typed)
