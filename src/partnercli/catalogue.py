@@ -297,10 +297,9 @@ def _field_problem(error: Any) -> tuple[list[str | int], str]:
         error = kind.error
         kind = error.kind
     value = error.instance
-    if isinstance(kind, K.Required):
-        path.append(kind.property)
-        what = "missing"
-    elif isinstance(kind, K.Type):
+    if isinstance(kind, K.Required):  # told at the key that is missing
+        return [*path, kind.property], "missing"
+    if isinstance(kind, K.Type):
         # 1967.5 is a number: shown as it is
         got = _short(value) if isinstance(value, float) else _KINDS[type(value)]
         what = f"expected {_TYPE_WORDS[kind.types[0]]}, got {got}"
