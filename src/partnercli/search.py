@@ -347,11 +347,8 @@ def correction(index: Index, word: str) -> str | None:
     beginning with the same letter, at most a letter longer or shorter, and similar enough."""
     if len(word) < CORRECT_FROM or not word.isascii():
         return None
-    candidates = [
-        w
-        for w in index.vocabulary
-        if w[0] == word[0] and len(w) >= PREFIX_FROM and abs(len(w) - len(word)) <= 1
-    ]
+    # `word` has CORRECT_FROM letters or more, so a candidate has PREFIX_FROM at least.
+    candidates = [w for w in index.vocabulary if w[0] == word[0] and abs(len(w) - len(word)) <= 1]
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=SIMILAR)
     return close[0] if close else None
 
@@ -432,9 +429,8 @@ def rank(index: Index, query: Query) -> list[Hit]:
         return Hit(partner, round(totals[row] * factor, 6), order, row in partial, parts)
 
     hits = [hit(r, 1.0) for r in chosen] + [hit(r, scale) for r in partial]
-    return sorted(
-        hits, key=lambda h: (h.partial, -h.score, h.partner.name.casefold(), h.partner.id)
-    )
+    hits.sort(key=lambda h: (h.partial, -h.score, h.partner.name.casefold(), h.partner.id))
+    return hits
 
 
 # -- why it matched ---------------------------------------------------------------------------------
@@ -467,7 +463,7 @@ def _mark(text: str, marks: Marks) -> str:
 
 def _window(sentence: str, marks: Marks) -> str:
     """The part of a sentence around its first matched word, with an ellipsis where it is cut."""
-    words = sentence.strip().split()
+    words = sentence.split()
     first = next((i for i, w in enumerate(words) if marks.count(terms(w))), 0)
     start, end = max(0, first - SNIPPET_WORDS), min(len(words), first + SNIPPET_WORDS + 1)
     text = " ".join(words[start:end])
