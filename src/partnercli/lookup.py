@@ -134,9 +134,9 @@ def _not_icom(catalogue: Catalogue, steps: Steps, query: str) -> None:
     icom = catalogue.icom
     if icom is None:
         return
-    if key(query) not in {key(n) for n in (icom.name, icom.acronym or icom.name, *icom.aliases)}:
-        return
     short = icom.acronym or icom.name
+    if key(query) not in {key(n) for n in (icom.name, short, *icom.aliases)}:
+        return
     similar = sorted(_starting((pair for step in steps for pair in step), key(short)))
     hints = ["run 'partners about' for ICOM and its network"]
     if similar:
