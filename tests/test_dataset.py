@@ -337,8 +337,8 @@ def test_the_changelog_names_the_dataset_version(bundled: Catalogue) -> None:
 
 
 def test_the_bundled_file_holds_every_rule_a_dataset_file_is_held_to() -> None:
-    """Runs decode the bundled file without the checks (catalogue.bundled): this is the check."""
+    """Runs decode the bundled file without the checks (catalogue.read): this is the check."""
     warnings: list[str] = []
     checked = catalogue.parse(catalogue.bundled_bytes(), source_name="bundled", warnings=warnings)
     assert warnings == []
-    assert checked == catalogue.bundled()
+    assert checked == catalogue.load()

@@ -69,6 +69,15 @@ _TYPE_WORDS = {
     "boolean": "true or false",
     "null": "null",
 }
+#: What a decoded JSON value is, for messages (its type as a person reads it).
+_KINDS: Final[dict[type, str]] = {
+    type(None): "null",
+    bool: "true or false",
+    int: "a number",
+    str: "a string",
+    list: "an array",
+    dict: "an object",
+}
 
 
 def bundled_bytes(name: str = BUNDLED_NAME) -> bytes:
@@ -78,17 +87,6 @@ def bundled_bytes(name: str = BUNDLED_NAME) -> bytes:
     if data is None:  # only a loader without get_data returns None; ours all have it
         raise DataError(f"the bundled {name}", ["the package's data cannot be read"])
     return data
-
-
-def bundled(data: bytes | None = None) -> Catalogue:
-    """The bundled dataset (or `data`, its bytes), decoded straight into the model in one pass:
-    the tests hold it to every rule, so it is trusted (the checks would cost every run a few
-    milliseconds). A damaged file is read as any other file, whose problems are worded."""
-    data = bundled_bytes() if data is None else data
-    try:
-        return msgspec.json.decode(data, type=Catalogue)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return parse(data, source_name=f"the bundled {BUNDLED_NAME}")
 
 
 def load(path: str | Path | None = None, *, warnings: list[str] | None = None) -> Catalogue:
@@ -101,10 +99,17 @@ def load(path: str | Path | None = None, *, warnings: list[str] | None = None) -
 
 
 def read(path: str | Path | None, *, warnings: list[str] | None = None) -> tuple[Catalogue, bytes]:
-    """`load`, with the exact bytes the dataset was read from (what its SHA-256 names)."""
+    """`load`, with the exact bytes the dataset was read from (what its SHA-256 names).
+
+    The bundled dataset is decoded straight into the model in one pass: the tests hold it to
+    every rule, so it is trusted (the checks would cost every run a few milliseconds). A damaged
+    bundled file is read as any other file, whose problems are worded."""
     if path is None:
         raw = bundled_bytes()
-        return bundled(raw), raw
+        try:
+            return msgspec.json.decode(raw, type=Catalogue), raw
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return parse(raw, source_name=f"the bundled {BUNDLED_NAME}"), raw
     raw = read_file(path, warnings=warnings)
     return parse(raw, source_name=str(path), warnings=warnings), raw
 
@@ -154,15 +159,15 @@ def read_file(path: str | Path, *, warnings: list[str] | None = None) -> bytes:
 def _read(path: Path, name: str, limit: int) -> bytes:
     """A regular file whole, or a pipe in chunks up to `limit` bytes; nothing else (a device
     such as /dev/zero never ends)."""
-    mode = path.stat().st_mode
-    if stat.S_ISDIR(mode):
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(name)
     too_large = f"larger than {limit // 2**20} MB; split it, or raise PARTNERS_MAX_DATA_MB"
-    if stat.S_ISREG(mode):
-        if path.stat().st_size > limit:
+    if stat.S_ISREG(info.st_mode):
+        if info.st_size > limit:
             raise DataError(name, [too_large], unreadable=True)
         return path.read_bytes()
-    if not stat.S_ISFIFO(mode):
+    if not stat.S_ISFIFO(info.st_mode):
         raise DataError(
             name, ["not a regular file or a pipe; give the path of a JSON file"], unreadable=True
         )
@@ -292,15 +297,14 @@ def _field_problem(error: Any) -> tuple[list[str | int], str]:
         error = kind.error
         kind = error.kind
     value = error.instance
-    if isinstance(kind, K.Required):
-        path.append(kind.property)
-        what = "missing"
-    elif isinstance(kind, K.Type):
-        got = _short(value) if isinstance(value, float) else _kind(value)  # 1967.5 is a number
+    if isinstance(kind, K.Required):  # told at the key that is missing
+        return [*path, kind.property], "missing"
+    if isinstance(kind, K.Type):
+        # 1967.5 is a number: shown as it is
+        got = _short(value) if isinstance(value, float) else _KINDS[type(value)]
         what = f"expected {_TYPE_WORDS[kind.types[0]]}, got {got}"
-    elif isinstance(kind, K.Enum | K.Constant):
-        allowed = kind.options if isinstance(kind, K.Enum) else [kind.expected_value]
-        what = f"{_short(value)} is not one of {', '.join(map(str, allowed))}"
+    elif isinstance(kind, K.Enum):  # msgspec writes a Literal as an enum, even of one value
+        what = f"{_short(value)} is not one of {', '.join(map(str, kind.options))}"
     elif isinstance(kind, K.Pattern):
         what = f"{_short(value)} is not {_PATTERN_WORDS.get(kind.pattern, 'of the expected form')}"
     elif isinstance(kind, K.Format):
@@ -337,19 +341,6 @@ def _msgspec_problem(exc: msgspec.ValidationError, raw: Any) -> str:
     if what.startswith("Expected `int") and isinstance(value, float):
         what = f"expected a whole number, got {value!r}"
     return f"{_where(path, raw)}: {what}"
-
-
-def _kind(value: object) -> str:
-    """A JSON name for the type of `value`, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "an array" if isinstance(value, list) else "an object"
 
 
 def _short(value: object) -> str:
@@ -424,10 +415,9 @@ def rule_problems(catalogue: Catalogue) -> Iterator[str]:
 
 
 def _duplicates(where: str, ids: list[str], noun: str) -> Iterator[str]:
-    if len(set(ids)) != len(ids):
-        for item_id, count in Counter(ids).items():
-            if count > 1:
-                yield f"{where} (id '{item_id}'): duplicate {noun}; every {noun} must be unique"
+    for item_id, count in Counter(ids).items():
+        if count > 1:
+            yield f"{where} (id '{item_id}'): duplicate {noun}; every {noun} must be unique"
 
 
 def _on_calendar(day: str) -> bool:

@@ -91,22 +91,19 @@ def _resolve(query: str, *, what: str, steps: Steps, hints: Hints) -> tuple[str,
         if found := {item_id for name, item_id in step if name == needle}:
             return _one(found, query=query, what=what), True
     names = [pair for step in steps for pair in step]
-    if long_enough(needle) and (by_prefix := _starting(names, needle)):
+    # Too short to pick a name by its start? A wide character (Chinese, Japanese, Korean)
+    # counts as two letters: two of them (故宫) are a word.
+    short = display_width(needle) < MIN_PREFIX
+    if not short and (by_prefix := _starting(names, needle)):
         return _one(by_prefix, query=query, what=what), False
     advice = hints(closest(needle, names))
-    if not long_enough(needle):
+    if short:
         advice = [f"the start of a name needs at least {MIN_PREFIX} letters", *advice]
     raise NotFoundError(f"no {what} '{query}'", hints=advice)
 
 
 def _starting(names: Iterable[tuple[str, str]], needle: str) -> set[str]:
     return {item_id for name, item_id in names if name.startswith(needle)}
-
-
-def long_enough(needle: str) -> bool:
-    """Is `needle` long enough to pick a name by its start? A wide character (Chinese, Japanese,
-    Korean) counts as two letters: two of them (故宫) are a word."""
-    return display_width(needle) >= MIN_PREFIX
 
 
 def closest(needle: str, names: Iterable[tuple[str, str]]) -> list[str]:
@@ -137,9 +134,9 @@ def _not_icom(catalogue: Catalogue, steps: Steps, query: str) -> None:
     icom = catalogue.icom
     if icom is None:
         return
-    if key(query) not in {key(n) for n in (icom.name, icom.acronym or icom.name, *icom.aliases)}:
-        return
     short = icom.acronym or icom.name
+    if key(query) not in {key(n) for n in (icom.name, short, *icom.aliases)}:
+        return
     similar = sorted(_starting((pair for step in steps for pair in step), key(short)))
     hints = ["run 'partners about' for ICOM and its network"]
     if similar:

@@ -290,7 +290,6 @@ def render(graph: Graph, fmt: GraphFormat, *, ensure_ascii: bool = False) -> str
         "directed": True,
         "multigraph": False,
         "graph": {"name": "ICOM partner network"},
-        "nodes": msgspec.to_builtins(graph.nodes),
-        "edges": msgspec.to_builtins(graph.edges),
+        **msgspec.to_builtins(graph),  # its nodes, then its edges
     }
     return inert_json(json.dumps(data, ensure_ascii=ensure_ascii, indent=2)) + "\n"

@@ -127,8 +127,8 @@ def terms(text: str) -> tuple[str, ...]:
     return tuple(stem_word(w) for w in words_of(text))
 
 
-_FILLER: Final = STOP_WORDS | QUESTION_WORDS  # words of no topic
-_STOP_STEMS: Final = frozenset(stem_word(w) for w in _FILLER)
+#: The search forms of the words of no topic.
+_STOP_STEMS: Final = frozenset(stem_word(w) for w in STOP_WORDS | QUESTION_WORDS)
 
 
 # -- the index --------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ class Index:
     def holds(self, term: Term) -> bool:
         """Whether some partner's fields hold `term`."""
         needle = term.needle
-        return bool(term.words) and any(needle in row for row in self.rows)
+        return any(needle in row for row in self.rows)
 
     def idf(self, documents: int) -> float:
         return math.log(1 + (len(self.catalogue.partners) - documents + 0.5) / (documents + 0.5))
@@ -267,10 +267,10 @@ class Query:
         if self.corrected:
             found.append(f"showing results for {self.searched_as()}")
         if not self.wanted and self.left_out and not self.unknown:
-            words = ", ".join(dict.fromkeys(self.left_out))
+            words = ", ".join(self.left_out)
             found.append(f"only common words ({words}): give a word of what you look for")
         elif self.unknown and self.wanted:
-            found.append("no partner mentions " + ", ".join(dict.fromkeys(self.unknown)))
+            found.append("no partner mentions " + ", ".join(self.unknown))
         return found
 
 
@@ -286,13 +286,14 @@ def read_query(index: Index, text: str) -> Query:
             themes.setdefault(terms(entry), []).append(theme)
     synonyms = {terms(word): tuple(Term(terms(s)) for s in says) for word, says in SYNONYMS.items()}
 
-    def concept(typed: str, stems: tuple[str, ...], literal: Term | None) -> Wanted:
+    def concept(typed: str, literal: Term | None) -> Wanted:
         """The words, their synonyms and the themes whose vocabulary holds them."""
+        stems = terms(typed)
         return Wanted(typed, literal, synonyms.get(stems, ()), tuple(themes.get(stems, ())))
 
     def word(typed: str) -> Wanted | None:
-        literal = Term((stem_word(typed),))
-        found = concept(typed, literal.words, literal if index.holds(literal) else None)
+        literal = Term(terms(typed))
+        found = concept(typed, literal if index.holds(literal) else None)
         return found if found.literal or found.synonyms or found.themes else None
 
     query = Query(text)
@@ -313,10 +314,10 @@ def read_query(index: Index, text: str) -> Query:
             )
             typed, i = " ".join(ahead[:run]), i + run
             if run > 1:
-                query.wanted.append(concept(typed, terms(typed), Term(terms(typed))))
+                query.wanted.append(concept(typed, Term(terms(typed))))
             elif typed in seen:
                 continue
-            elif typed in _FILLER or stem_word(typed) in _STOP_STEMS:
+            elif stem_word(typed) in _STOP_STEMS:
                 query.left_out.append(typed)
             else:
                 found = word(typed) or _start_of_word(index, typed)
@@ -346,11 +347,8 @@ def correction(index: Index, word: str) -> str | None:
     beginning with the same letter, at most a letter longer or shorter, and similar enough."""
     if len(word) < CORRECT_FROM or not word.isascii():
         return None
-    candidates = [
-        w
-        for w in index.vocabulary
-        if w[0] == word[0] and len(w) >= PREFIX_FROM and abs(len(w) - len(word)) <= 1
-    ]
+    # `word` has CORRECT_FROM letters or more, so a candidate has PREFIX_FROM at least.
+    candidates = [w for w in index.vocabulary if w[0] == word[0] and abs(len(w) - len(word)) <= 1]
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=SIMILAR)
     return close[0] if close else None
 
@@ -431,9 +429,8 @@ def rank(index: Index, query: Query) -> list[Hit]:
         return Hit(partner, round(totals[row] * factor, 6), order, row in partial, parts)
 
     hits = [hit(r, 1.0) for r in chosen] + [hit(r, scale) for r in partial]
-    return sorted(
-        hits, key=lambda h: (h.partial, -h.score, h.partner.name.casefold(), h.partner.id)
-    )
+    hits.sort(key=lambda h: (h.partial, -h.score, h.partner.name.casefold(), h.partner.id))
+    return hits
 
 
 # -- why it matched ---------------------------------------------------------------------------------
@@ -466,7 +463,7 @@ def _mark(text: str, marks: Marks) -> str:
 
 def _window(sentence: str, marks: Marks) -> str:
     """The part of a sentence around its first matched word, with an ellipsis where it is cut."""
-    words = sentence.strip().split()
+    words = sentence.split()
     first = next((i for i, w in enumerate(words) if marks.count(terms(w))), 0)
     start, end = max(0, first - SNIPPET_WORDS), min(len(words), first + SNIPPET_WORDS + 1)
     text = " ".join(words[start:end])
