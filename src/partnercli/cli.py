@@ -11,8 +11,8 @@ import difflib
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Literal, TypeVar
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
 import typer
 import typer.main
@@ -58,8 +58,6 @@ from partnercli.options import (
 )
 from partnercli.terminal import Terminal, takes_any_character
 from partnercli.text import for_display
-
-T = TypeVar("T")
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (an empty result too), 1 not found, ambiguous, ICOM named as a "
@@ -248,18 +246,14 @@ def shaped(ctx: typer.Context, shape: Shape, *, sources: bool = False) -> output
     )
 
 
-def arrange(items: list[T], order: Order, key: Callable[[T], Partner]) -> list[T]:
-    """Items in the order --sort and --reverse ask for (as they come without), --limit kept."""
+def arrange(partners: list[Partner], order: Order) -> list[Partner]:
+    """Partners in the order --sort and --reverse ask for (as they come without), --limit kept."""
     if order.sort is not None:
         descending = order.sort.startswith("-") != order.reverse
-        by = sort_partners(
-            [key(i) for i in items], order.sort.removeprefix("-"), reverse=descending
-        )
-        position = {p.id: n for n, p in enumerate(by)}
-        items = sorted(items, key=lambda i: position[key(i).id])
+        partners = sort_partners(partners, order.sort.removeprefix("-"), reverse=descending)
     elif order.reverse:
-        items = items[::-1]
-    return items[: order.limit]
+        partners = partners[::-1]
+    return partners[: order.limit]
 
 
 def wanted(cat: Catalogue, filters: Filters) -> Filter:
@@ -342,7 +336,7 @@ def list_(
     out = shaped(ctx, shape)
     cat = load(ctx, shape)
     partners = lookup.select(cat, wanted(cat, filters))
-    output.emit(views.partners_view(arrange(partners, order, lambda partner: partner), cat), out)
+    output.emit(views.partners_view(arrange(partners, order), cat), out)
 
 
 @commands.command("show")
@@ -426,8 +420,7 @@ def theme(
     cat = load(ctx, shape)
     found = lookup.resolve_theme(cat, " ".join(name))
     partners = lookup.select(cat, wanted(cat, Filters(type_, found.id, country)))
-    ordered = arrange(partners, order, lambda partner: partner)
-    output.emit(views.partners_view(ordered, cat, title=found.name), out)
+    output.emit(views.partners_view(arrange(partners, order), cat, title=found.name), out)
 
 
 @commands.command("search")
@@ -463,13 +456,14 @@ def search(
     cat = load(ctx, shape)
     chosen = wanted(cat, filters)
     candidates = None if chosen == EVERY else lookup.select(cat, chosen)
-    reordered = order.sort is not None or order.reverse
     notes: list[str] = []
-    limit = None if reordered else order.limit  # another order than relevance needs every hit
+    # another order than relevance needs every hit
+    limit = None if order.sort is not None or order.reverse else order.limit
     hits = search_mod.search(cat, text, candidates=candidates, limit=limit, notes=notes)
     for note in notes:  # a corrected word, words left out
         output.message(note)
-    hits = arrange(hits, order, lambda hit: hit.partner)
+    by_id = {hit.partner.id: hit for hit in hits}  # hits in the order of their partners
+    hits = [by_id[partner.id] for partner in arrange([hit.partner for hit in hits], order)]
     output.emit(views.hits_view(hits, empty=f"no partners match '{text}'"), out)
 
 
