@@ -235,12 +235,12 @@ def writes(ctx: typer.Context, common: Common) -> output.Destination:
 
 def shaped(ctx: typer.Context, shape: Shape, *, sources: bool = False) -> output.Output:
     """The output the shared options ask for, with the fields of the command at hand."""
-    return output.choose(
-        writes(ctx, shape),
-        format_=shape.format_,
-        json_=shape.json_,
-        fields=shape.fields,
-        available=views.fields_for(ctx.command.name or "", sources=sources),
+    where = writes(ctx, shape)
+    available = views.fields_for(ctx.command.name or "", sources=sources)
+    return output.Output(
+        where=where,
+        format=output.choose(where, shape.format_, json_=shape.json_),
+        fields=output.parse_fields(shape.fields, available),
         wide=shape.wide,
         raw=shape.raw,
     )
@@ -370,7 +370,7 @@ def show(
     cat = load(ctx, shape)
     partner = find_partner(cat, " ".join(name))
     if web:
-        open_website(partner, output.Destination(terminal=out.terminal))  # never to -o
+        open_website(partner, output.Destination(terminal=out.where.terminal))  # never to -o
     elif sources:
         output.emit(views.sources_view(partner, cat), out)
     else:
