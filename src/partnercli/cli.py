@@ -7,7 +7,6 @@ string annotations would make it `eval` each of them each time.
 
 import copy
 import datetime
-import difflib
 import os
 import signal
 import sys
@@ -125,14 +124,10 @@ class PartnersGroup(TyperGroup):
         return self.commands.get(cmd_name)
 
     def resolve_command(self, ctx: Context, args: list[str]) -> Any:
-        try:
-            return self._click_resolve_command(ctx, args)
-        except ClickUsageError as exc:  # Typer suggests from the commands built; these are lazy
-            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
-            if close:
-                suggestions = ", ".join(f"{m!r}" for m in close)
-                exc.message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
-            raise
+        if args and args[0] not in self.list_commands(ctx):  # no such command: Typer suggests
+            for name in self.list_commands(ctx):  # the closest of those built, so build them all
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: Context) -> Any:
         try:
