@@ -736,15 +736,12 @@ def _prepare_streams() -> bool:
     return closed
 
 
-def _stop(signum: int, frame: object) -> None:
-    """SIGTERM and SIGHUP end a run as Ctrl-C does: cleaning up (a half-written file) first."""
-    raise KeyboardInterrupt
-
-
 def main() -> None:
     """Entry point of the `partners` console script and of `python -m partnercli`."""
+    # SIGTERM and SIGHUP end a run as Ctrl-C does (Python's own handler for it raises
+    # KeyboardInterrupt): cleaning up (a half-written file) first.
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stop)
+            signal.signal(getattr(signal, name), signal.default_int_handler)
     closed = _prepare_streams()
     app(obj=Terminal.detect(stdout_closed=closed))
