@@ -7,12 +7,11 @@ string annotations would make it `eval` each of them each time.
 
 import copy
 import datetime
-import difflib
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Literal, TypeVar
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
 import typer
 import typer.main
@@ -58,8 +57,6 @@ from partnercli.options import (
 )
 from partnercli.terminal import Terminal, takes_any_character
 from partnercli.text import for_display
-
-T = TypeVar("T")
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success (an empty result too), 1 not found, ambiguous, ICOM named as a "
@@ -127,14 +124,10 @@ class PartnersGroup(TyperGroup):
         return self.commands.get(cmd_name)
 
     def resolve_command(self, ctx: Context, args: list[str]) -> Any:
-        try:
-            return self._click_resolve_command(ctx, args)
-        except ClickUsageError as exc:  # Typer suggests from the commands built; these are lazy
-            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
-            if close:
-                suggestions = ", ".join(f"{m!r}" for m in close)
-                exc.message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
-            raise
+        if args and args[0] not in self.list_commands(ctx):  # no such command: Typer suggests
+            for name in self.list_commands(ctx):  # the closest of those built, so build them all
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: Context) -> Any:
         try:
@@ -237,29 +230,25 @@ def writes(ctx: typer.Context, common: Common) -> output.Destination:
 
 def shaped(ctx: typer.Context, shape: Shape, *, sources: bool = False) -> output.Output:
     """The output the shared options ask for, with the fields of the command at hand."""
-    return output.choose(
-        writes(ctx, shape),
-        format_=shape.format_,
-        json_=shape.json_,
-        fields=shape.fields,
-        available=views.fields_for(ctx.command.name or "", sources=sources),
+    where = writes(ctx, shape)
+    available = views.fields_for(ctx.command.name or "", sources=sources)
+    return output.Output(
+        where=where,
+        format=output.choose(where, shape.format_, json_=shape.json_),
+        fields=output.parse_fields(shape.fields, available),
         wide=shape.wide,
         raw=shape.raw,
     )
 
 
-def arrange(items: list[T], order: Order, key: Callable[[T], Partner]) -> list[T]:
-    """Items in the order --sort and --reverse ask for (as they come without), --limit kept."""
+def arrange(partners: list[Partner], order: Order) -> list[Partner]:
+    """Partners in the order --sort and --reverse ask for (as they come without), --limit kept."""
     if order.sort is not None:
         descending = order.sort.startswith("-") != order.reverse
-        by = sort_partners(
-            [key(i) for i in items], order.sort.removeprefix("-"), reverse=descending
-        )
-        position = {p.id: n for n, p in enumerate(by)}
-        items = sorted(items, key=lambda i: position[key(i).id])
+        partners = sort_partners(partners, order.sort.removeprefix("-"), reverse=descending)
     elif order.reverse:
-        items = items[::-1]
-    return items[: order.limit]
+        partners = partners[::-1]
+    return partners[: order.limit]
 
 
 def wanted(cat: Catalogue, filters: Filters) -> Filter:
@@ -342,7 +331,7 @@ def list_(
     out = shaped(ctx, shape)
     cat = load(ctx, shape)
     partners = lookup.select(cat, wanted(cat, filters))
-    output.emit(views.partners_view(arrange(partners, order, lambda partner: partner), cat), out)
+    output.emit(views.partners_view(arrange(partners, order), cat), out)
 
 
 @commands.command("show")
@@ -376,7 +365,7 @@ def show(
     cat = load(ctx, shape)
     partner = find_partner(cat, " ".join(name))
     if web:
-        open_website(partner, output.Destination(terminal=out.terminal))  # never to -o
+        open_website(partner, output.Destination(terminal=out.where.terminal))  # never to -o
     elif sources:
         output.emit(views.sources_view(partner, cat), out)
     else:
@@ -426,8 +415,7 @@ def theme(
     cat = load(ctx, shape)
     found = lookup.resolve_theme(cat, " ".join(name))
     partners = lookup.select(cat, wanted(cat, Filters(type_, found.id, country)))
-    ordered = arrange(partners, order, lambda partner: partner)
-    output.emit(views.partners_view(ordered, cat, title=found.name), out)
+    output.emit(views.partners_view(arrange(partners, order), cat, title=found.name), out)
 
 
 @commands.command("search")
@@ -463,13 +451,14 @@ def search(
     cat = load(ctx, shape)
     chosen = wanted(cat, filters)
     candidates = None if chosen == EVERY else lookup.select(cat, chosen)
-    reordered = order.sort is not None or order.reverse
     notes: list[str] = []
-    limit = None if reordered else order.limit  # another order than relevance needs every hit
+    # another order than relevance needs every hit
+    limit = None if order.sort is not None or order.reverse else order.limit
     hits = search_mod.search(cat, text, candidates=candidates, limit=limit, notes=notes)
     for note in notes:  # a corrected word, words left out
         output.message(note)
-    hits = arrange(hits, order, lambda hit: hit.partner)
+    by_id = {hit.partner.id: hit for hit in hits}  # hits in the order of their partners
+    hits = [by_id[partner.id] for partner in arrange([hit.partner for hit in hits], order)]
     output.emit(views.hits_view(hits, empty=f"no partners match '{text}'"), out)
 
 
@@ -747,15 +736,12 @@ def _prepare_streams() -> bool:
     return closed
 
 
-def _stop(signum: int, frame: object) -> None:
-    """SIGTERM and SIGHUP end a run as Ctrl-C does: cleaning up (a half-written file) first."""
-    raise KeyboardInterrupt
-
-
 def main() -> None:
     """Entry point of the `partners` console script and of `python -m partnercli`."""
+    # SIGTERM and SIGHUP end a run as Ctrl-C does (Python's own handler for it raises
+    # KeyboardInterrupt): cleaning up (a half-written file) first.
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stop)
+            signal.signal(getattr(signal, name), signal.default_int_handler)
     closed = _prepare_streams()
     app(obj=Terminal.detect(stdout_closed=closed))

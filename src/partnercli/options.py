@@ -32,11 +32,6 @@ def format_option(help_: str) -> Any:
     return typer.Option("--format", "-f", case_sensitive=False, help=help_)
 
 
-def _completed(name: str, metavar: str, complete: Callable[..., Any], help_: str) -> Any:
-    """An option whose values the shell completes with `complete`."""
-    return typer.Option(name, metavar=metavar, autocompletion=complete, help=help_)
-
-
 def _partner(declare: Callable[..., Any], metavar: str, help_: str) -> Any:
     """An option or argument naming one partner, completed by the shell."""
     return declare(metavar=metavar, autocompletion=completion.partners, help=help_)
@@ -67,11 +62,11 @@ TypeOpt = Annotated[
 ]
 CountryOpt = Annotated[
     str | None,
-    _completed(
+    typer.Option(
         "--country",
-        "CODE",
-        completion.countries,
-        "Only partners seated in this country: an ISO 3166 code (FR, any case) or its name.",
+        metavar="CODE",
+        autocompletion=completion.countries,
+        help="Only partners seated in this country: an ISO 3166 code (FR, any case) or its name.",
     ),
 ]
 PartnerArg = Annotated[
@@ -136,11 +131,11 @@ class Shape(Common, frozen=True):
     json_: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False
     fields: Annotated[
         list[str] | None,
-        _completed(
+        typer.Option(
             "--fields",
-            "FIELDS",
-            completion.fields,
-            "Fields to show, in order: a comma list, repeatable (see 'partners fields').",
+            metavar="FIELDS",
+            autocompletion=completion.fields,
+            help="Fields to show, in order: a comma list, repeatable (see 'partners fields').",
         ),
     ] = None
     raw: Annotated[
@@ -186,11 +181,11 @@ class Filters(Struct, frozen=True):
     type_: TypeOpt = None
     theme: Annotated[
         str | None,
-        _completed(
+        typer.Option(
             "--theme",
-            "THEME",
-            completion.themes,
-            "Only partners working on this theme: an id, a name or its start (see 'partners themes').",
+            metavar="THEME",
+            autocompletion=completion.themes,
+            help="Only partners working on this theme: an id, a name or its start (see 'partners themes').",
         ),
     ] = None
     country: CountryOpt = None

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from msgspec import Struct, structs
+from msgspec import Struct
 
 from partnercli.errors import PartnersError, UsageError
 from partnercli.formats import EXTENSIONS, Format, View, write_text, write_xlsx
@@ -47,10 +47,11 @@ class Destination(Struct, frozen=True, kw_only=True):
         return self.path is None and not self.terminal.any_character
 
 
-class Output(Destination, frozen=True, kw_only=True):
-    """How one command writes a `View`: a format, the fields chosen (None: the format's
-    default), whether table cells may be cut, and whether CSV keeps formula-like cells."""
+class Output(Struct, frozen=True, kw_only=True):
+    """How one command writes a `View`: where, in which format, the fields chosen (None: the
+    format's default), whether table cells may be cut, and whether CSV keeps formula-like cells."""
 
+    where: Destination
     format: Format
     fields: tuple[str, ...] | None = None
     wide: bool = False
@@ -79,31 +80,15 @@ def format_for(path: str | None, given: F | None, by_extension: Mapping[str, F],
     return by_extension[suffix]
 
 
-def choose(
-    where: Destination,
-    *,
-    format_: Format | None,
-    json_: bool,
-    fields: list[str] | None,
-    available: Sequence[str],
-    wide: bool = False,
-    raw: bool = False,
-) -> Output:
-    """The output a command's --format, --json and --fields options ask for, written `where`
-    --output and --no-pager say."""
+def choose(where: Destination, format_: Format | None, *, json_: bool) -> Format:
+    """The format a command's --format and --json ask for, written `where` --output says."""
     if json_ and format_ not in (None, Format.JSON):
         raise UsageError(f"--json means --format json; drop one of --json and --format {format_}")
     default = Format.TABLE if where.tty else Format.PLAIN
     chosen = format_for(where.path, Format.JSON if json_ else format_, EXTENSIONS, default)
     if chosen is Format.XLSX and where.tty:
         raise UsageError("xlsx is a binary format; give --output FILE.xlsx or redirect stdout")
-    return Output(
-        **structs.asdict(where),
-        format=chosen,
-        fields=parse_fields(fields, available),
-        wide=wide,
-        raw=raw,
-    )
+    return chosen
 
 
 def parse_fields(values: list[str] | None, available: Sequence[str]) -> tuple[str, ...] | None:
@@ -157,7 +142,7 @@ def emit(view: View, out: Output) -> None:
     """Write `view` as `out` asks; an empty result also says so on stderr."""
     if not view.records:
         message(view.empty)
-        if out.format is Format.TABLE and out.path is None:
+        if out.format is Format.TABLE and out.where.path is None:
             return
     if out.format is Format.XLSX:
         warnings: list[str] = []
@@ -168,13 +153,15 @@ def emit(view: View, out: Output) -> None:
         from partnercli import render as draw  # Rich (~27 ms): only a table pays for it
 
         if out.fields is None and view.table is not None:
-            table = view.table(console(out).width, out.wide)
+            table = view.table(console(out.where).width, out.wide)
         else:
             table = draw.records_table(view, out.fields or view.fields)
-        content = render(table, out)
+        content = render(table, out.where)
     else:
-        content = write_text(view, out.format, out.fields, ensure_ascii=out.ascii_only, raw=out.raw)
-    deliver(content, out)
+        content = write_text(
+            view, out.format, out.fields, ensure_ascii=out.where.ascii_only, raw=out.raw
+        )
+    deliver(content, out.where)
 
 
 def deliver(content: str | bytes, where: Destination) -> None:

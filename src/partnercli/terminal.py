@@ -15,8 +15,6 @@ from typing import Final, TextIO
 import msgspec
 from msgspec import Struct
 
-#: The pager when neither PARTNERS_PAGER nor PAGER names one (git's and gh's choice).
-DEFAULT_PAGER: Final = "less"
 #: What `less` is told when LESS is unset, as git and gh do: quit when the text fits (F), show
 #: colours rather than their codes (R), leave the text on the screen (X).
 LESS_DEFAULT: Final = "FRX"
@@ -53,7 +51,10 @@ class Terminal(Struct, frozen=True, kw_only=True):
         """The terminal of this process (its environment and standard streams)."""
         out = sys.stdout if stdout is None else stdout
         size = shutil.get_terminal_size()
-        tty = _isatty(out)
+        try:
+            tty = out is not None and out.isatty()
+        except (OSError, ValueError):  # closed
+            tty = False
         pager, problem = pager_command(environ) if tty else ((), None)  # only a terminal pages
         return cls(
             stdout_tty=tty,
@@ -66,13 +67,6 @@ class Terminal(Struct, frozen=True, kw_only=True):
             pager_env={**environ, "LESS": environ.get("LESS", LESS_DEFAULT)},
             pager_problem=problem,
         )
-
-
-def _isatty(stream: TextIO | None) -> bool:
-    try:
-        return stream is not None and stream.isatty()
-    except (OSError, ValueError):  # closed
-        return False
 
 
 def takes_any_character(stream: object) -> bool:
@@ -88,7 +82,7 @@ def pager_command(environ: Mapping[str, str]) -> tuple[tuple[str, ...], str | No
     import shlex  # only a terminal pages
 
     name = "PARTNERS_PAGER" if "PARTNERS_PAGER" in environ else "PAGER"
-    command = environ.get(name, DEFAULT_PAGER)
+    command = environ.get(name, "less")  # neither names one: git's and gh's choice
     try:
         words = tuple(shlex.split(command))
     except ValueError as exc:  # an unclosed quote, a trailing backslash
