@@ -239,6 +239,19 @@ def test_a_theme_named_by_no_searchable_word_matches_no_partner() -> None:
     assert found("R&D") == []
 
 
+def test_no_text_of_the_data_can_forge_a_mark() -> None:
+    """U+E000 and U+E001 mark a match inside a snippet; the same characters in the data are
+    left out, so only what matched is marked, in every output."""
+    from partnercli import catalogue
+    from tests.conftest import minimal_dataset, record
+
+    forged = "We fight zorblax \ue000 here \ue001 daily."
+    data = minimal_dataset(record("a", description=forged), record("b"))
+    cat = catalogue.parse(json.dumps(data).encode(), source_name="test")
+    [hit] = search.search(cat, "zorblax")
+    assert hit.marked_snippet() == "We fight [zorblax]  here  daily."
+
+
 def _bundled() -> Catalogue:
     from partnercli import catalogue
 

@@ -301,7 +301,7 @@ def _field_problem(error: Any) -> tuple[list[str | int], str]:
         return [*path, kind.property], "missing"
     if isinstance(kind, K.Type):
         # 1967.5 is a number: shown as it is
-        got = _short(value) if isinstance(value, float) else _KINDS[type(value)]
+        got = _short(value) if isinstance(value, float) else _KINDS.get(type(value), "a value")
         what = f"expected {_TYPE_WORDS[kind.types[0]]}, got {got}"
     elif isinstance(kind, K.Enum):  # msgspec writes a Literal as an enum, even of one value
         what = f"{_short(value)} is not one of {', '.join(map(str, kind.options))}"

@@ -453,12 +453,18 @@ class Marks:
         return sum(w in self.exact or w.startswith(self.prefixes) for w in set(words))
 
 
+def _unmarked(text: str) -> str:
+    """Text from the data or the query without the two characters that mark a match in a
+    snippet, so that no text can forge a mark."""
+    return text.replace(MARK_START, "").replace(MARK_END, "")
+
+
 def _mark(text: str, marks: Marks) -> str:
     def mark(match: re.Match[str]) -> str:
         word = match[0]
         return f"{MARK_START}{word}{MARK_END}" if marks.count(terms(word)[:1]) else word
 
-    return _WORD.sub(mark, text)
+    return _WORD.sub(mark, _unmarked(text))
 
 
 def _window(sentence: str, marks: Marks) -> str:
@@ -496,14 +502,15 @@ def explain(
         for wanted in query.wanted:
             for found in wanted.themes:
                 if found.id in partner.themes:
-                    return first, f"theme {found.name} ({MARK_START}{wanted.typed}{MARK_END})"
+                    typed = _unmarked(wanted.typed)
+                    return first, f"theme {_unmarked(found.name)} ({MARK_START}{typed}{MARK_END})"
         return first, ""
     if first == "themes":  # `Illicit trafficking: …Convention on Stolen or…`: the evidence
         for theme_id in partner.themes:
             theme = catalogue.theme(theme_id)
             phrase = partner.evidence.get(theme_id)
             if theme is not None and phrase and marks.count(terms(theme.name)):
-                return first, f"{_mark(theme.name, marks)}: {ELLIPSIS}{phrase}{ELLIPSIS}"
+                return first, f"{_mark(theme.name, marks)}: {ELLIPSIS}{_unmarked(phrase)}{ELLIPSIS}"
     return first, _window(_column_texts(partner, catalogue)[first], marks)
 
 
