@@ -215,12 +215,15 @@ def writes(ctx: typer.Context, common: Common) -> output.Destination:
     """Where a command that writes text of its own sends it (-o, --no-pager); never into the
     dataset being read."""
     dataset = data_path(ctx, common)
-    try:  # "" is no file: without -o or --data, samefile fails as for a file not there (yet)
-        same = os.path.samefile(common.output or "", dataset or "")
-    except (OSError, ValueError):  # or for what cannot be a path
-        same = False
-    if same:
-        raise UsageError(f"--output {common.output} is the dataset being read; choose another file")
+    if common.output is not None and dataset is not None:
+        try:
+            same = os.path.samefile(common.output, dataset)
+        except (OSError, ValueError):  # one is not there (yet), or cannot be a path
+            same = False
+        if same:
+            raise UsageError(
+                f"--output {common.output} is the dataset being read; choose another file"
+            )
     given = ctx.find_root().obj  # the terminal `main()` found (tests give their own)
     term = given if isinstance(given, Terminal) else Terminal.detect()
     if term.pager_problem and not common.no_pager:
